@@ -1,0 +1,3 @@
+from verify.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,203 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
+from verify.core.models import TimeStampedModel, VersionedModel
+
+
+class Actor(TimeStampedModel):
+    """A party that may have carried out an attack."""
+
+    class Kind(models.TextChoices):
+        STATE_FORCES = "state_forces", "State armed forces"
+        FOREIGN_STATE_FORCES = "foreign_state_forces", "Foreign state armed forces"
+        COALITION = "coalition", "International coalition"
+        ARMED_GROUP = "armed_group", "Non-state armed group"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    party_to_conflict = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(TimeStampedModel):
+    """Who makes claims. Reliability is the Admiralty letter, rated with a rationale."""
+
+    class Kind(models.TextChoices):
+        NGO = "ngo", "Human-rights organisation"
+        UN = "un", "United Nations body"
+        GOVERNMENT = "government", "Government or ministry"
+        MILITARY = "military", "Military spokesperson"
+        NEWS_AGENCY = "news_agency", "News agency or outlet"
+        LOCAL_ACTIVISTS = "local_activists", "Local activists"
+        MONITOR = "monitor", "Monitoring group"
+        WITNESS = "witness", "Witness"
+        FIRST_RESPONDER = "first_responder", "First responder"
+        MEDICAL = "medical", "Medical staff"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    affiliation = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliated_sources",
+        help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
+    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    reliability_rationale = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_belligerent(self) -> bool:
+        return bool(self.affiliation_id and self.affiliation.party_to_conflict)
+
+
+class Stance(models.TextChoices):
+    ALLEGES = "alleges", "Alleges the attack"
+    CORROBORATES = "corroborates", "Corroborates the attack"
+    DENIES = "denies", "Denies the attack"
+    DENIES_RESPONSIBILITY = "denies_responsibility", "Acknowledges the attack, denies responsibility"
+    ALTERNATIVE = "alternative", "Gives an alternative explanation"
+    ACKNOWLEDGES = "acknowledges", "Acknowledges responsibility"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ClaimQuerySet":
+        from verify.incidents.models import Incident
+
+        return self.filter(incident__in=Incident.objects.visible_to(user))
+
+    def independent(self) -> "ClaimQuerySet":
+        return self.filter(derived_from__isnull=True)
+
+
+class Claim(TimeStampedModel, VersionedModel):
+    """One source's statement about one incident, with the facts it asserts."""
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    stance = models.CharField(max_length=24, choices=Stance.choices)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    excerpt = models.TextField(blank=True, help_text="A short quotation or paraphrase of what the source said.")
+
+    killed_min = models.PositiveIntegerField(null=True, blank=True)
+    killed_max = models.PositiveIntegerField(null=True, blank=True)
+    injured_min = models.PositiveIntegerField(null=True, blank=True)
+    injured_max = models.PositiveIntegerField(null=True, blank=True)
+    perpetrator = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="claims_as_perpetrator"
+    )
+    munition = models.CharField(max_length=200, blank=True)
+    event_date = models.DateField(null=True, blank=True)
+    event_date_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.ForeignKey("gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_precision = models.CharField(
+        max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
+    )
+    military_objective_present = models.BooleanField(
+        null=True, blank=True, help_text="Does the source say a military objective was present? Blank if silent."
+    )
+    military_objective_distance_m = models.PositiveIntegerField(
+        "distance to the military objective (m)", null=True, blank=True
+    )
+
+    credibility = models.CharField(max_length=1, choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED)
+    derived_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derivatives",
+        help_text="The claim this one merely repeats. Derived claims do not count as independent.",
+    )
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(killed_min__isnull=True) | Q(killed_max__isnull=True) | Q(killed_min__lte=F("killed_max")),
+                name="claim_killed_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(injured_min__isnull=True)
+                | Q(injured_max__isnull=True)
+                | Q(injured_min__lte=F("injured_max")),
+                name="claim_injured_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="claim_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="claim_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="claim_coordinates_paired",
+            ),
+            models.CheckConstraint(condition=~Q(derived_from=F("pk")), name="claim_not_derived_from_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} – {self.get_stance_display()}"
+
+    @property
+    def is_independent(self) -> bool:
+        return self.derived_from_id is None
+
+    @property
+    def killed_display(self) -> str:
+        return _range_display(self.killed_min, self.killed_max)
+
+    @property
+    def injured_display(self) -> str:
+        return _range_display(self.injured_min, self.injured_max)
+
+
+def _range_display(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"up to {high}"
+    if low == high:
+        return str(low)
+    return f"{low}–{high}"

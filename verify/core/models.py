@@ -1,0 +1,51 @@
+from django.db import models, transaction
+from django.db.models import F
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ConflictError(Exception):
+    """A save was based on a version that someone else has since replaced."""
+
+    def __init__(self, instance: models.Model, expected_version: int):
+        self.instance = instance
+        self.expected_version = expected_version
+        current = type(instance)._default_manager.filter(pk=instance.pk).first()
+        self.current = current
+        self.current_version = current.version if current else None
+        super().__init__(
+            f"{instance._meta.verbose_name.capitalize()} was changed by someone else while you were editing "
+            f"(you edited version {expected_version}, it is now version {self.current_version}). "
+            "Your changes have not been saved."
+        )
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every save states the version it was based on.
+
+    The version check is a conditional UPDATE, which takes the row's write lock on every database, so two
+    saves based on the same version can never both succeed.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_versioned(self, *, expected_version: int, **kwargs) -> None:
+        if self.pk is None:
+            raise ValueError("save_versioned() is for existing rows; use save() to create.")
+        with transaction.atomic():
+            bumped = type(self)._default_manager.filter(pk=self.pk, version=expected_version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                raise ConflictError(self, expected_version)
+            self.version = expected_version + 1
+            self.save(**kwargs)

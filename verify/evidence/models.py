@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from verify.core.models import TimeStampedModel
+
+
+class EvidenceKind(models.TextChoices):
+    PHOTO = "photo", "Photo"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+    DOCUMENT = "document", "Document or report"
+    SATELLITE = "satellite", "Satellite image"
+    TESTIMONY = "testimony", "Testimony transcript"
+    WEB_CAPTURE = "web_capture", "Web capture"
+
+
+class Sensitivity(models.TextChoices):
+    NONE = "none", "Not sensitive"
+    GRAPHIC = "graphic", "Graphic"
+    IDENTIFIES_PERSON = "identifies_person", "Identifies a person"
+    GRAPHIC_AND_IDENTIFIES = "graphic_identifies", "Graphic and identifies a person"
+
+
+class ProcessingStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSING = "processing", "Processing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class FixityStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not yet checked"
+    OK = "ok", "Intact"
+    CHANGED = "changed", "Changed on disk"
+    MISSING = "missing", "Missing"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EvidenceQuerySet":
+        """Evidence is visible through a visible incident, or, unlinked, to whoever may view evidence.
+
+        An item linked to any restricted incident the user cannot see stays hidden, even if it is also
+        linked to a public one: restriction wins.
+        """
+        from verify.incidents.models import Incident
+
+        if not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
+            return self.none()
+        hidden = Incident.objects.exclude(pk__in=Incident.objects.visible_to(user).values("pk")).filter(
+            restricted=True
+        )
+        return self.exclude(incident_links__incident__in=hidden)
+
+    def fixity_due(self) -> "EvidenceQuerySet":
+        return self.order_by(models.F("fixity_checked_at").asc(nulls_first=True), "pk")
+
+    def fixity_alerts(self) -> "EvidenceQuerySet":
+        return self.filter(fixity_status__in=[FixityStatus.CHANGED, FixityStatus.MISSING])
+
+
+class EvidenceItem(TimeStampedModel):
+    """A preserved file, kept by its content hash. Never hard-deleted."""
+
+    sha256 = models.CharField(max_length=64, editable=False)
+    size_bytes = models.PositiveBigIntegerField(editable=False)
+    mime_type = models.CharField(max_length=120, editable=False)
+    original_filename = models.CharField(max_length=255)
+    extension_mismatch = models.BooleanField(default=False, editable=False)
+    storage_name = models.CharField(max_length=200, editable=False)
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=EvidenceKind.choices)
+    source_url = models.URLField(max_length=1000, blank=True)
+    acquisition_notes = models.TextField(blank=True)
+    sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.NONE)
+
+    processing_status = models.CharField(
+        max_length=12, choices=ProcessingStatus.choices, default=ProcessingStatus.PENDING, db_index=True
+    )
+    processing_error = models.TextField(blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    gps_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    gps_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    device = models.CharField(max_length=200, blank=True)
+    perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    thumbnail_name = models.CharField(max_length=200, blank=True)
+
+    fixity_status = models.CharField(
+        max_length=12, choices=FixityStatus.choices, default=FixityStatus.UNCHECKED, db_index=True
+    )
+    fixity_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sha256"], name="evidence_one_file_per_sha256"),
+            models.CheckConstraint(condition=Q(size_bytes__gt=0), name="evidence_not_empty"),
+            models.CheckConstraint(
+                condition=Q(gps_latitude__isnull=True) | Q(gps_latitude__gte=-90, gps_latitude__lte=90),
+                name="evidence_gps_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(gps_longitude__isnull=True) | Q(gps_longitude__gte=-180, gps_longitude__lte=180),
+                name="evidence_gps_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.sha256[:12]})"
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Evidence is never deleted. Unlink it from the incident instead.")
+
+
+class IncidentEvidence(models.Model):
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="incident_links")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "evidence"], name="evidence_linked_once")]
+
+
+class ClaimEvidence(models.Model):
+    class Relation(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        CONTRADICTS = "contradicts", "Contradicts"
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="claim_links")
+    relation = models.CharField(max_length=12, choices=Relation.choices)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "evidence"], name="claim_evidence_linked_once")]
+
+
+class VerificationCheck(TimeStampedModel):
+    """One Berkeley Protocol check on an evidence item."""
+
+    class Kind(models.TextChoices):
+        GEOLOCATED = "geolocated", "Geolocated"
+        CHRONOLOCATED = "chronolocated", "Chronolocated"
+        METADATA_CONSISTENT = "metadata_consistent", "Metadata consistent"
+        SOURCE_IDENTIFIED = "source_identified", "Source identified"
+
+    class Result(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+        INCONCLUSIVE = "inconclusive", "Inconclusive"
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="checks")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    result = models.CharField(max_length=12, choices=Result.choices)
+    note = models.TextField(blank=True)
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class CustodyAction(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    PROCESSED = "processed", "Processed"
+    VIEWED = "viewed", "Viewed"
+    DOWNLOADED = "downloaded", "Downloaded"
+    EXPORTED = "exported", "Exported"
+    LINKED = "linked", "Linked"
+    UNLINKED = "unlinked", "Unlinked"
+    FIXITY_PASSED = "fixity_passed", "Fixity check passed"
+    FIXITY_FAILED = "fixity_failed", "Fixity check failed"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class CustodyEvent(models.Model):
+    """Append-only chain of custody. The database refuses UPDATE and DELETE too (see migrations)."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody_events")
+    action = models.CharField(max_length=16, choices=CustodyAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="The file's hash at this moment.")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Custody events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Custody events are append-only: they cannot be deleted.")

@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+
+from verify.core.models import TimeStampedModel
+from verify.lib.gazetteer import normalize_name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def search(self, text: str) -> "PlaceQuerySet":
+        """Match the name or any alternative spelling, ignoring case, accents and hyphens."""
+        needle = normalize_name(text)
+        if not needle:
+            return self.none()
+        return self.filter(search_names__contains=needle)
+
+    def governorates(self) -> "PlaceQuerySet":
+        return self.filter(kind=Place.Kind.GOVERNORATE)
+
+
+class Place(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GOVERNORATE = "governorate", "Governorate"
+        CITY = "city", "City or town"
+        LOCALITY = "locality", "Locality"
+        SITE = "site", "Site"
+
+    name = models.CharField(max_length=200)
+    name_ar = models.CharField("Arabic name", max_length=200, blank=True)
+    alternative_names = models.JSONField(default=list, blank=True, help_text="Other spellings and transliterations.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CITY)
+    governorate = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="places",
+        limit_choices_to={"kind": "governorate"},
+    )
+    country_code = models.CharField(max_length=2, default="SY")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    # Every spelling, normalised and joined by "|", so one indexed-friendly contains() finds them all.
+    search_names = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.governorate_id and self.kind != self.Kind.GOVERNORATE:
+            return f"{self.name} ({self.governorate.name})"
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        names = [self.name, self.name_ar, *self.alternative_names]
+        self.search_names = "|" + "|".join(sorted({normalize_name(n) for n in names if n})) + "|"
+        super().save(*args, **kwargs)
+
+    @property
+    def governorate_name(self) -> str:
+        if self.kind == self.Kind.GOVERNORATE:
+            return self.name
+        return self.governorate.name if self.governorate_id else ""

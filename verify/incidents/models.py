@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Count, F, Q
+from simple_history.models import HistoricalRecords
+
+from verify.core.choices import DatePrecision, LocationPrecision
+from verify.core.models import TimeStampedModel, VersionedModel
+from verify.lib.gazetteer import normalize_name
+
+
+class AttackType(models.TextChoices):
+    AIRSTRIKE = "airstrike", "Airstrike"
+    MISSILE = "missile", "Missile"
+    SHELLING = "shelling", "Shelling"
+    BARREL_BOMB = "barrel_bomb", "Barrel bomb"
+    CLUSTER_MUNITION = "cluster_munition", "Cluster munition"
+    CHEMICAL = "chemical", "Chemical"
+    GROUND_ATTACK = "ground_attack", "Ground attack"
+    OTHER = "other", "Other"
+
+
+class TargetType(models.TextChoices):
+    MARKET = "market", "Market"
+    RESIDENTIAL = "residential", "Residential"
+    MEDICAL = "medical", "Medical"
+    SCHOOL = "school", "School"
+    RELIGIOUS = "religious", "Religious"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure"
+    MILITARY = "military", "Military"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class Grade(models.TextChoices):
+    """Confidence grades adapted from Airwars."""
+
+    UNASSESSED = "unassessed", "Unassessed"
+    CONFIRMED = "confirmed", "Confirmed"
+    FAIR = "fair", "Fair"
+    WEAK = "weak", "Weak"
+    CONTESTED = "contested", "Contested"
+    DISCOUNTED = "discounted", "Discounted"
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IncidentQuerySet":
+        """What this user may see. Restricted incidents only for members of their allowed groups.
+
+        Merged-away incidents are left out: their reference leads to the incident they were merged into.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
+            return self.filter(merged_into__isnull=True) if user.has_perm("incidents.view_incident") else self.none()
+        if not user.has_perm("incidents.view_incident"):
+            return self.none()
+        allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
+        return self.filter(merged_into__isnull=True).filter(Q(restricted=False) | Q(pk__in=allowed))
+
+    def search(self, text: str) -> "IncidentQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(reference__icontains=text)
+            | Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(location_name__icontains=text)
+            | Q(place__search_names__contains=normalize_name(text))
+        )
+
+    def with_counts(self) -> "IncidentQuerySet":
+        return self.annotate(
+            claim_count=Count("claims", distinct=True),
+            evidence_count=Count("evidence_links", distinct=True),
+        )
+
+    def verified(self) -> "IncidentQuerySet":
+        return self.filter(status=Status.VERIFIED)
+
+    def in_review_queue(self) -> "IncidentQuerySet":
+        return self.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
+
+    def counts_by(self, field: str) -> dict[str, int]:
+        rows = self.order_by().values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in rows}
+
+
+class Incident(TimeStampedModel, VersionedModel):
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+
+    date_start = models.DateField(null=True, blank=True)
+    date_end = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+    place = models.ForeignKey(
+        "gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    location_name = models.CharField(
+        max_length=200, blank=True, help_text="The place as reported, e.g. 'main market street, Ariha'."
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_precision = models.CharField(
+        max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
+    )
+
+    attack_type = models.CharField(max_length=20, choices=AttackType.choices, default=AttackType.OTHER)
+    target_type = models.CharField(max_length=20, choices=TargetType.choices, default=TargetType.UNKNOWN)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    grade = models.CharField(max_length=12, choices=Grade.choices, default=Grade.UNASSESSED, db_index=True)
+    grade_rationale = models.TextField(blank=True)
+
+    restricted = models.BooleanField(default=False, help_text="Only members of the allowed groups can see it.")
+    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created"
+    )
+    # The last person to change the record's substance: the two-person rule keeps them from reviewing it.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents_assigned"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_start", "-pk"]
+        permissions = [
+            ("view_all_restricted", "Can see every restricted incident"),
+            ("review_incident", "Can review incidents and set their final grade"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_start__isnull=True) | Q(date_end__isnull=True) | Q(date_start__lte=F("date_end")),
+                name="incident_date_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="incident_coordinates_paired",
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="incident_not_merged_into_itself"),
+        ]
+        indexes = [models.Index(fields=["date_start", "date_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("incidents:detail", args=[self.reference])
+
+    @property
+    def precision_radius_m(self) -> int:
+        return LocationPrecision(self.location_precision).radius_m
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def date_display(self) -> str:
+        if not self.date_start:
+            return "Date unknown"
+        if self.date_end and self.date_end != self.date_start:
+            return f"{self.date_start:%d %b %Y} – {self.date_end:%d %b %Y}"
+        return f"{self.date_start:%d %b %Y}"
+
+    def is_visible_to(self, user) -> bool:
+        return Incident.objects.visible_to(user).filter(pk=self.pk).exists()
+

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from verify.core.models import TimeStampedModel
+from verify.incidents.models import Grade, Status
+
+
+class ReviewDecision(TimeStampedModel):
+    """A reviewer's verdict. The note is always required; overriding the suggested grade needs a rationale."""
+
+    class Verdict(models.TextChoices):
+        VERIFY = "verify", "Verify"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="review_decisions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)
+    suggested_grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)
+    override_rationale = models.TextField(blank=True)
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="review_note_required"),
+            models.CheckConstraint(
+                condition=Q(verdict="request_changes") | ~Q(grade=""), name="review_verify_sets_grade"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} by {self.reviewer}"
+
+
+class StatusTransition(models.Model):
+    """Who moved an incident from one status to another, when, and why."""
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Comment(TimeStampedModel):
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.incident_id}"

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("verify.core.urls")),
+    path("accounts/", include("verify.accounts.urls")),
+    path("incidents/", include("verify.incidents.urls")),
+    path("claims/", include("verify.claims.urls")),
+    path("evidence/", include("verify.evidence.urls")),
+    path("places/", include("verify.gazetteer.urls")),
+    path("admin/", admin.site.urls),
+]
