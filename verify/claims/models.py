@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
-from verify.core.models import TimeStampedModel, VersionedModel
+from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
 
 
 class Actor(TimeStampedModel):
@@ -112,12 +114,14 @@ class Claim(TimeStampedModel, VersionedModel):
     )
     munition = models.CharField(max_length=200, blank=True)
     event_date = models.DateField(null=True, blank=True)
-    event_date_precision = models.CharField(
-        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    event_date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.ForeignKey("gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+    )
     location_precision = models.CharField(
         max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
     )
@@ -177,6 +181,33 @@ class Claim(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.source} – {self.get_stance_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.killed_min is not None and self.killed_max is not None and self.killed_min > self.killed_max:
+            errors["killed_max"] = "The maximum killed cannot be lower than the minimum."
+        if self.injured_min is not None and self.injured_max is not None and self.injured_min > self.injured_max:
+            errors["injured_max"] = "The maximum injured cannot be lower than the minimum."
+        today = timezone.localdate()
+        if self.event_date and self.event_date > today:
+            errors["event_date"] = "The date cannot be in the future."
+        if self.published_on and self.published_on > today:
+            errors["published_on"] = "The publication date cannot be in the future."
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Give both latitude and longitude, or neither."
+            )
+        if self.derived_from_id:
+            if self.pk and self.derived_from_id == self.pk:
+                errors["derived_from"] = "A claim cannot be derived from itself."
+            elif self.incident_id and self.derived_from.incident_id != self.incident_id:
+                errors["derived_from"] = "A claim can only be derived from another claim about the same incident."
+        if self.military_objective_distance_m is not None and self.military_objective_present is False:
+            errors["military_objective_distance_m"] = (
+                "A distance only makes sense if an objective is said to be present."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_independent(self) -> bool:

@@ -1,5 +1,15 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
+
+LATITUDE_VALIDATORS = [
+    MinValueValidator(-90, "Latitude must be between -90 and 90."),
+    MaxValueValidator(90, "Latitude must be between -90 and 90."),
+]
+LONGITUDE_VALIDATORS = [
+    MinValueValidator(-180, "Longitude must be between -180 and 180."),
+    MaxValueValidator(180, "Longitude must be between -180 and 180."),
+]
 
 
 class TimeStampedModel(models.Model):
@@ -42,8 +52,10 @@ class VersionedModel(models.Model):
         if self.pk is None:
             raise ValueError("save_versioned() is for existing rows; use save() to create.")
         with transaction.atomic():
-            bumped = type(self)._default_manager.filter(pk=self.pk, version=expected_version).update(
-                version=F("version") + 1
+            bumped = (
+                type(self)
+                ._default_manager.filter(pk=self.pk, version=expected_version)
+                .update(version=F("version") + 1)
             )
             if not bumped:
                 raise ConflictError(self, expected_version)

@@ -1,2 +1,8 @@
-app_name = "core"
-urlpatterns: list = []
+from django.urls import path
+
+from verify.core import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+]

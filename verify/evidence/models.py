@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from verify.core.models import TimeStampedModel
+from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
 
 
 class EvidenceKind(models.TextChoices):
@@ -49,9 +49,7 @@ class EvidenceQuerySet(models.QuerySet):
 
         if not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
             return self.none()
-        hidden = Incident.objects.exclude(pk__in=Incident.objects.visible_to(user).values("pk")).filter(
-            restricted=True
-        )
+        hidden = Incident.objects.exclude(pk__in=Incident.objects.visible_to(user).values("pk")).filter(restricted=True)
         return self.exclude(incident_links__incident__in=hidden)
 
     def fixity_due(self) -> "EvidenceQuerySet":
@@ -82,8 +80,12 @@ class EvidenceItem(TimeStampedModel):
     )
     processing_error = models.TextField(blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
-    gps_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    gps_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    gps_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+    )
+    gps_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+    )
     device = models.CharField(max_length=200, blank=True)
     perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
     thumbnail_name = models.CharField(max_length=200, blank=True)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from verify.core.models import TimeStampedModel
+from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
 from verify.lib.gazetteer import normalize_name
 
 
@@ -11,7 +11,8 @@ class PlaceQuerySet(models.QuerySet):
         needle = normalize_name(text)
         if not needle:
             return self.none()
-        return self.filter(search_names__contains=needle)
+        compact = needle.replace(" ", "")
+        return self.filter(Q(search_names__contains=needle) | Q(search_names__contains=compact))
 
     def governorates(self) -> "PlaceQuerySet":
         return self.filter(kind=Place.Kind.GOVERNORATE)
@@ -37,8 +38,8 @@ class Place(TimeStampedModel):
         limit_choices_to={"kind": "governorate"},
     )
     country_code = models.CharField(max_length=2, default="SY")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS)
     geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
     population = models.PositiveIntegerField(null=True, blank=True)
     # Every spelling, normalised and joined by "|", so one indexed-friendly contains() finds them all.
@@ -51,9 +52,7 @@ class Place(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="place_latitude_range"),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"
-            ),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="place_longitude_range"),
         ]
 
     def __str__(self) -> str:
@@ -62,8 +61,10 @@ class Place(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        names = [self.name, self.name_ar, *self.alternative_names]
-        self.search_names = "|" + "|".join(sorted({normalize_name(n) for n in names if n})) + "|"
+        names = {normalize_name(n) for n in [self.name, self.name_ar, *self.alternative_names] if n}
+        # Spaced and unspaced forms, so "Deir Ezzor" finds "Deir ez-Zor".
+        names |= {n.replace(" ", "") for n in names}
+        self.search_names = "|" + "|".join(sorted(names)) + "|"
         super().save(*args, **kwargs)
 
     @property

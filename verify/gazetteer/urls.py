@@ -1,2 +1,10 @@
+from django.urls import path
+
+from verify.gazetteer import views
+
 app_name = "gazetteer"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.place_list, name="list"),
+    path("search.json", views.place_search, name="search"),
+]

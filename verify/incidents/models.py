@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
-from verify.core.models import TimeStampedModel, VersionedModel
+from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
 from verify.lib.gazetteer import normalize_name
 
 
@@ -109,8 +111,12 @@ class Incident(TimeStampedModel, VersionedModel):
     location_name = models.CharField(
         max_length=200, blank=True, help_text="The place as reported, e.g. 'main market street, Ariha'."
     )
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+    )
     location_precision = models.CharField(
         max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
     )
@@ -125,9 +131,7 @@ class Incident(TimeStampedModel, VersionedModel):
     restricted = models.BooleanField(default=False, help_text="Only members of the allowed groups can see it.")
     allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created")
     # The last person to change the record's substance: the two-person rule keeps them from reviewing it.
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -137,9 +141,7 @@ class Incident(TimeStampedModel, VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents_assigned"
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
-    merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
-    )
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = IncidentQuerySet.as_manager()
@@ -196,6 +198,21 @@ class Incident(TimeStampedModel, VersionedModel):
             return f"{self.date_start:%d %b %Y} – {self.date_end:%d %b %Y}"
         return f"{self.date_start:%d %b %Y}"
 
+    def clean(self) -> None:
+        errors = {}
+        today = timezone.localdate()
+        if self.date_start and self.date_start > today:
+            errors["date_start"] = "The date cannot be in the future."
+        if self.date_end and self.date_end > today:
+            errors["date_end"] = "The date cannot be in the future."
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            errors["date_end"] = "The window must end on or after its start."
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = (
+                "Give both latitude and longitude, or neither."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     def is_visible_to(self, user) -> bool:
         return Incident.objects.visible_to(user).filter(pk=self.pk).exists()
-

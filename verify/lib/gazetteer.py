@@ -60,8 +60,12 @@ GOVERNORATES: tuple[Governorate, ...] = (
     Governorate("04", "Raqqa", "الرقة", ("Ar-Raqqah", "Al-Raqqa", "Rakka"), 35.95, 38.95),
     Governorate("05", "As-Suwayda", "السويداء", ("Suwayda", "Sweida", "Soueida"), 32.70, 36.60),
     Governorate("06", "Daraa", "درعا", ("Dar'a", "Deraa", "Dera"), 32.75, 36.20),
-    Governorate("07", "Deir ez-Zor", "دير الزور", ("Deir Ezzor", "Dayr az-Zawr", "Deir al-Zour", "Deir Ezzour"), 35.20, 40.10),
-    Governorate("08", "Rif Dimashq", "ريف دمشق", ("Damascus Countryside", "Rif Dimashk", "Reef Damascus"), 33.50, 36.60),
+    Governorate(
+        "07", "Deir ez-Zor", "دير الزور", ("Deir Ezzor", "Dayr az-Zawr", "Deir al-Zour", "Deir Ezzour"), 35.20, 40.10
+    ),
+    Governorate(
+        "08", "Rif Dimashq", "ريف دمشق", ("Damascus Countryside", "Rif Dimashk", "Reef Damascus"), 33.50, 36.60
+    ),
     Governorate("09", "Aleppo", "حلب", ("Halab", "Alep"), 36.20, 37.60),
     Governorate("10", "Hama", "حماة", ("Hamah", "Hamat"), 35.20, 36.95),
     Governorate("11", "Homs", "حمص", ("Hims", "Homes"), 34.55, 37.90),

@@ -1,0 +1,47 @@
+# verify: `make run` serves the demo on 127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-12)
+
+# Test settings: production defaults, except plain HTTP on the test server.
+TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-secret-key-0123456789abcdefghijklmnop} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,testserver} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 DEBUG=0
+
+.PHONY: install run test lint format bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_gazetteer
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_demo
+	@echo "Serving on http://127.0.0.1:8000/ (sign in with one of the demo accounts above)"
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(TEST_ENV) $(BIN)/python bench/run.py
+
+clean:
+	rm -rf var/evidence/tmp

@@ -1,0 +1,107 @@
+import os
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
+
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}
+CHROMIUM = "/usr/bin/chromium"
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip a test whose outside service is missing, or fail it when CI says services are required."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_available() -> bool:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def pytest_sessionstart(session) -> None:
+    """With REQUIRE_SERVICES=1 the run fails at once, before any test, if a required part is missing."""
+    if not REQUIRE_SERVICES:
+        return
+    problems = []
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL does not point to PostgreSQL")
+    if not redis_available():
+        problems.append(f"Redis is not reachable at CELERY_BROKER_URL={os.environ.get('CELERY_BROKER_URL')!r}")
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) or shutil.which("chromium") is None:
+        problems.append(f"Chromium is not installed at {CHROMIUM}")
+    if problems:
+        pytest.exit("REQUIRE_SERVICES=1: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def researcher(db) -> User:
+    return factories.user("rita", role="Researcher")
+
+
+@pytest.fixture
+def researcher2(db) -> User:
+    return factories.user("rami", role="Researcher")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return factories.user("ravi", role="Reviewer")
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return factories.user("vera", role="Viewer")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Signed in, but in no role at all."""
+    return factories.user("otto", role=None)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return factories.user("ada", role="Admin")
+
+
+@pytest.fixture
+def desk(db) -> Group:
+    """A group allowed to see restricted incidents."""
+    return Group.objects.create(name="Sensitive desk")
+
+
+@pytest.fixture
+def incident(researcher):
+    return factories.incident(created_by=researcher)
+
+
+@pytest.fixture
+def restricted_incident(researcher, desk):
+    researcher.groups.add(desk)
+    return factories.incident(created_by=researcher, title="Restricted strike", restricted=True, groups=[desk])
+
+
+def broker_url_host() -> str:
+    return urlparse(os.environ.get("CELERY_BROKER_URL", "")).hostname or ""

@@ -1,0 +1,25 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from verify.claims.models import Claim, Source
+
+
+def get_claim_for_user(user, pk: int, *, perm: str | None = None) -> Claim:
+    """A claim is visible exactly when its incident is."""
+    claim = Claim.objects.visible_to(user).select_related("incident", "source", "perpetrator").filter(pk=pk).first()
+    if claim is None:
+        raise Http404("No such claim.")
+    if perm and not user.has_perm(perm):
+        raise PermissionDenied
+    return claim
+
+
+def get_source_for_user(user, pk: int, *, perm: str | None = None) -> Source:
+    if not user.has_perm("claims.view_source"):
+        raise Http404("No such source.")
+    source = Source.objects.select_related("affiliation").filter(pk=pk).first()
+    if source is None:
+        raise Http404("No such source.")
+    if perm and not user.has_perm(perm):
+        raise PermissionDenied
+    return source

@@ -1,0 +1,32 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from verify.evidence.models import EvidenceItem
+from verify.incidents.models import Grade, Incident, Status
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    visible = Incident.objects.visible_to(request.user)
+    by_status = visible.counts_by("status")
+    by_grade = visible.counts_by("grade")
+    context = {
+        "total": sum(by_status.values()),
+        "status_counts": [(value, label, by_status.get(value, 0)) for value, label in Status.choices],
+        "grade_counts": [(value, label, by_grade.get(value, 0)) for value, label in Grade.choices],
+        "queue_size": by_status.get(Status.SUBMITTED, 0),
+        "recent": visible.select_related("place").order_by("-updated_at")[:8],
+        "fixity_alerts": EvidenceItem.objects.visible_to(request.user).fixity_alerts()[:10],
+    }
+    return render(request, "core/dashboard.html", context)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and compose: the process is up and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth.models import Group
+
+from verify.core.forms import DateInput, VersionedFormMixin
+from verify.gazetteer.models import Place
+from verify.incidents.models import Incident
+
+
+class IncidentForm(forms.ModelForm):
+    allowed_groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only members of these groups can see a restricted incident.",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "summary",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "place",
+            "location_name",
+            "latitude",
+            "longitude",
+            "location_precision",
+            "attack_type",
+            "target_type",
+            "restricted",
+        ]
+        widgets = {
+            "date_start": DateInput(),
+            "date_end": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {"date_start": "Date (from)", "date_end": "Date (to)", "location_name": "Location as reported"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
+        self.fields["place"].help_text = "From the gazetteer. Coordinates are taken from it if you leave them blank."
+        if self.instance.pk:
+            self.fields["allowed_groups"].initial = self.instance.allowed_groups.all()
+
+    def clean(self):
+        data = super().clean()
+        place = data.get("place")
+        if place and data.get("latitude") is None and data.get("longitude") is None:
+            data["latitude"], data["longitude"] = place.latitude, place.longitude
+        if data.get("restricted") and not data.get("allowed_groups"):
+            self.add_error("allowed_groups", "A restricted incident needs at least one group allowed to see it.")
+        if data.get("date_start") and not data.get("date_end"):
+            data["date_end"] = data["date_start"]
+        return data
+
+
+class IncidentEditForm(VersionedFormMixin, IncidentForm):
+    pass

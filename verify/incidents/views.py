@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from verify.claims.models import Claim
+from verify.core.conflicts import conflict_rows
+from verify.core.models import ConflictError
+from verify.evidence.models import IncidentEvidence
+from verify.incidents import services
+from verify.incidents.access import get_incident_for_user
+from verify.incidents.filters import IncidentFilter
+from verify.incidents.forms import IncidentEditForm, IncidentForm
+from verify.incidents.history import incident_history
+from verify.incidents.models import Incident
+
+PAGE_SIZE = 25
+
+
+@permission_required("incidents.view_incident", raise_exception=True)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    queryset = Incident.objects.visible_to(request.user).select_related("place", "place__governorate").with_counts()
+    filterset = IncidentFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
+
+
+def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    if incident.reference != reference:
+        return redirect(incident)
+    claims = (
+        Claim.objects.filter(incident=incident)
+        .select_related("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
+        .order_by("published_on", "pk")
+    )
+    evidence_links = (
+        IncidentEvidence.objects.filter(incident=incident).select_related("evidence").order_by("-linked_at")
+    )
+    return render(
+        request,
+        "incidents/incident_detail.html",
+        {
+            "incident": incident,
+            "claims": claims,
+            "evidence_links": evidence_links,
+            "history": incident_history(incident),
+            "can_edit": request.user.has_perm("incidents.change_incident"),
+            "can_add_claim": request.user.has_perm("claims.add_claim"),
+        },
+    )
+
+
+@permission_required("incidents.add_incident", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def incident_create(request: HttpRequest) -> HttpResponse:
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        incident = services.incident_create(
+            user=request.user, data=data, allowed_groups=list(data["allowed_groups"]) if data["restricted"] else []
+        )
+        messages.success(request, f"Incident {incident.reference} created as a draft.")
+        return redirect(incident)
+    return render(request, "incidents/incident_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference, perm="incidents.change_incident")
+    form = IncidentEditForm(request.POST or None, instance=incident, initial={"version": incident.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.incident_update(
+                incident=Incident.objects.get(pk=incident.pk),
+                user=request.user,
+                data=data,
+                expected_version=data["version"],
+                allowed_groups=list(data["allowed_groups"]) if data["restricted"] else [],
+            )
+        except ConflictError as exc:
+            current = exc.current
+            conflict = {"error": exc, "current": current, "rows": conflict_rows(form, current)}
+            # The form keeps what the user typed; saving again now would overwrite the newer version knowingly.
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        else:
+            if changed:
+                messages.success(request, f"Saved {incident.reference}: " + ", ".join(changed).replace("_", " ") + ".")
+            else:
+                messages.info(request, "Nothing changed.")
+            return redirect(incident)
+    status = 409 if conflict else 200
+    return render(
+        request, "incidents/incident_form.html", {"form": form, "incident": incident, "conflict": conflict}, status=status
+    )

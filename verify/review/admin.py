@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from verify.review.models import Comment, ReviewDecision, StatusTransition
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(admin.ModelAdmin):
+    list_display = ["incident", "reviewer", "verdict", "grade", "created_at"]
+    list_filter = ["verdict", "grade"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(StatusTransition)
+class StatusTransitionAdmin(admin.ModelAdmin):
+    list_display = ["incident", "from_status", "to_status", "by", "at"]
+    raw_id_fields = ["incident"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["incident", "author", "created_at"]
+    raw_id_fields = ["incident"]
