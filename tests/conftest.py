@@ -1,6 +1,5 @@
 import os
 import shutil
-from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings as django_settings
@@ -52,7 +51,11 @@ def pytest_sessionstart(session) -> None:
 def _test_settings(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Production uses a hashed manifest built by collectstatic; tests serve the source files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -103,5 +106,12 @@ def restricted_incident(researcher, desk):
     return factories.incident(created_by=researcher, title="Restricted strike", restricted=True, groups=[desk])
 
 
-def broker_url_host() -> str:
-    return urlparse(os.environ.get("CELERY_BROKER_URL", "")).hostname or ""
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in ordinary tests; the worker tests turn this off and start a real worker."""
+    from verify.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_roles(sender, using="default", **kwargs) -> None:
+    """After every migrate or flush: the permissions of every app exist, and each role has exactly its own."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from verify.accounts.roles import ensure_roles
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_roles(Group, Permission)
 
 
 class AccountsConfig(AppConfig):
     name = "verify.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="verify.accounts.ensure_roles")

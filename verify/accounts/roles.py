@@ -1,8 +1,72 @@
-"""The four roles. Their permissions are granted by the data migration accounts/0001."""
+"""The four roles and their permissions.
+
+Groups are created by the data migration accounts/0001 and kept in step after every migrate or flush by a
+post_migrate hook (see apps.py), so a test database flush never leaves the roles empty.
+"""
 
 RESEARCHER = "Researcher"
 REVIEWER = "Reviewer"
 VIEWER = "Viewer"
 ADMIN = "Admin"
 
-ROLES = (RESEARCHER, REVIEWER, VIEWER, ADMIN)
+READ = [
+    "incidents.view_incident",
+    "claims.view_claim",
+    "claims.view_source",
+    "claims.view_actor",
+    "gazetteer.view_place",
+    "evidence.view_evidenceitem",
+    "evidence.view_verificationcheck",
+    "evidence.view_custodyevent",
+    "review.view_reviewdecision",
+    "review.view_statustransition",
+    "review.view_comment",
+]
+RESEARCH = [
+    "incidents.add_incident",
+    "incidents.change_incident",
+    "claims.add_claim",
+    "claims.change_claim",
+    "claims.add_source",
+    "claims.change_source",
+    "claims.add_actor",
+    "gazetteer.add_place",
+    "evidence.add_evidenceitem",
+    "evidence.change_evidenceitem",
+    "evidence.add_incidentevidence",
+    "evidence.add_claimevidence",
+    "evidence.add_verificationcheck",
+    "review.add_comment",
+]
+REVIEW = ["incidents.review_incident", "review.add_reviewdecision"]
+ADMIN_EXTRA = [
+    "incidents.view_all_restricted",
+    "incidents.delete_incident",
+    "claims.delete_claim",
+    "claims.change_actor",
+    "claims.delete_source",
+    "gazetteer.change_place",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_group",
+    "auth.change_group",
+]
+
+ROLES = {
+    VIEWER: READ,
+    RESEARCHER: READ + RESEARCH,
+    REVIEWER: READ + RESEARCH + REVIEW,
+    ADMIN: READ + RESEARCH + REVIEW + ADMIN_EXTRA,
+}
+
+
+def ensure_roles(group_model, permission_model) -> None:
+    """Create the role groups and give each exactly its permissions. Idempotent."""
+    for role, codes in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        perms = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            perms.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)

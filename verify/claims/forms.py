@@ -74,4 +74,7 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ["name", "kind", "affiliation", "reliability", "reliability_rationale", "url", "notes"]
-        widgets = {"reliability_rationale": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "reliability_rationale": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }

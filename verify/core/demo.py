@@ -189,7 +189,9 @@ def _review(result: DemoResult, incident: Incident, *, researcher: User, reviewe
     """Give a demo incident the transitions it would have had: submitted, taken, verified."""
     if incident.transitions.exists():
         return
-    StatusTransition.objects.create(incident=incident, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=researcher)
+    StatusTransition.objects.create(
+        incident=incident, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=researcher
+    )
     if incident.status == Status.SUBMITTED:
         result.add(True)
         return
@@ -243,7 +245,7 @@ def demo_load() -> DemoResult:
         status=Status.SUBMITTED,
         submitted_at=submitted,
     )
-    activists = _claim(
+    _claim(
         result,
         market,
         sources["idlib_activists"],
@@ -411,7 +413,9 @@ def demo_load() -> DemoResult:
         Stance.ALLEGES,
         user=researcher,
         published_on=date(2015, 12, 23),
-        excerpt="Five people, including one civilian, died of suffocation overnight; activists suspect a chemical agent.",
+        excerpt=(
+            "Five people, including one civilian, died of suffocation overnight; activists suspect a chemical agent."
+        ),
         killed_min=5,
         killed_max=5,
         perpetrator=actors["syria"],
@@ -465,7 +469,9 @@ def demo_load() -> DemoResult:
         Stance.ACKNOWLEDGES,
         user=researcher,
         published_on=date(2015, 12, 23),
-        excerpt="Announced that Su-34 aircraft destroyed two oil storage sites and multiple fuel pumps in the province.",
+        excerpt=(
+            "Announced that Su-34 aircraft destroyed two oil storage sites and multiple fuel pumps in the province."
+        ),
         perpetrator=actors["russia"],
         munition="Su-34 air strikes",
         place=deir,

@@ -44,7 +44,11 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
         model = record.instance_type
         who = record.history_user.get_username() if record.history_user else "system"
         entry = HistoryEntry(
-            when=record.history_date, who=who, what=label, kind=record.history_type, reason=record.history_change_reason or ""
+            when=record.history_date,
+            who=who,
+            what=label,
+            kind=record.history_type,
+            reason=record.history_change_reason or "",
         )
         previous = records[index + 1] if index + 1 < len(records) else None
         if previous is not None and record.history_type == "~":
@@ -53,7 +57,11 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
                 if change.field in ignore:
                     continue
                 entry.changes.append(
-                    (_label(model, change.field), _value(model, change.field, change.old), _value(model, change.field, change.new))
+                    (
+                        _label(model, change.field),
+                        _value(model, change.field, change.old),
+                        _value(model, change.field, change.new),
+                    )
                 )
             if not entry.changes:
                 continue

@@ -131,6 +131,9 @@ class IncidentEvidence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "evidence"], name="evidence_linked_once")]
 
+    def __str__(self) -> str:
+        return f"{self.evidence_id} → {self.incident_id}"
+
 
 class ClaimEvidence(models.Model):
     class Relation(models.TextChoices):
@@ -145,6 +148,9 @@ class ClaimEvidence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "evidence"], name="claim_evidence_linked_once")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.relation} claim {self.claim_id}"
 
 
 class VerificationCheck(TimeStampedModel):

@@ -9,7 +9,11 @@ from verify.incidents.models import AttackType, Grade, Incident, Status, TargetT
 class IncidentFilter(django_filters.FilterSet):
     """The one filter for incidents, shared by the list, the map, the exports and the API."""
 
-    q = django_filters.CharFilter(method="filter_search", label="Search")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference, title, place…"}),
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="Any grade")
     attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")

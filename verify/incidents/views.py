@@ -21,7 +21,12 @@ PAGE_SIZE = 25
 
 @permission_required("incidents.view_incident", raise_exception=True)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    queryset = Incident.objects.visible_to(request.user).select_related("place", "place__governorate").with_counts()
+    queryset = (
+        Incident.objects.visible_to(request.user)
+        .select_related("place", "place__governorate")
+        .with_counts()
+        .order_by("-date_start", "-pk")
+    )
     filterset = IncidentFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -102,5 +107,8 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
             return redirect(incident)
     status = 409 if conflict else 200
     return render(
-        request, "incidents/incident_form.html", {"form": form, "incident": incident, "conflict": conflict}, status=status
+        request,
+        "incidents/incident_form.html",
+        {"form": form, "incident": incident, "conflict": conflict},
+        status=status,
     )

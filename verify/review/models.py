@@ -47,6 +47,9 @@ class StatusTransition(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class Comment(TimeStampedModel):
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="comments")

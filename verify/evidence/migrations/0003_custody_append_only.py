@@ -1,4 +1,8 @@
-"""Make the custody log append-only in the database itself, not only in the model."""
+"""Make the custody log append-only in the database itself, not only in the model.
+
+Row-level triggers refuse every UPDATE and DELETE. TRUNCATE is left to privileges: the application's database
+role should not own the table in production (see README), and the test runner's flush needs it.
+"""
 
 from django.db import migrations
 
@@ -11,12 +15,9 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER evidence_custody_no_update BEFORE UPDATE OR DELETE ON evidence_custodyevent
     FOR EACH ROW EXECUTE FUNCTION evidence_custody_append_only();
-CREATE TRIGGER evidence_custody_no_truncate BEFORE TRUNCATE ON evidence_custodyevent
-    FOR EACH STATEMENT EXECUTE FUNCTION evidence_custody_append_only();
 """
 PG_REVERSE = """
 DROP TRIGGER IF EXISTS evidence_custody_no_update ON evidence_custodyevent;
-DROP TRIGGER IF EXISTS evidence_custody_no_truncate ON evidence_custodyevent;
 DROP FUNCTION IF EXISTS evidence_custody_append_only();
 """
 SQLITE_FORWARD = [

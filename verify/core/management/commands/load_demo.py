@@ -13,5 +13,5 @@ class Command(BaseCommand):
         result = demo_load()
         self.stdout.write(self.style.SUCCESS(f"Demo data: {result.created} records created."))
         self.stdout.write("\nDemo sign-ins (demo mode only):")
-        for username, full_name, role, password in DEMO_USERS:
+        for username, _full_name, role, password in DEMO_USERS:
             self.stdout.write(f"  {role:<11} {username:<11} password: {password}")
