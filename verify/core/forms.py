@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.renderers import TemplatesSetting
 
 
 class VersionedFormMixin(forms.Form):
@@ -12,3 +13,9 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FormRenderer(TemplatesSetting):
+    """Each field in a wrapper, so that label, input, help and errors stay together and can sit in a row."""
+
+    field_template_name = "includes/field.html"

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from verify.core.forms import DateInput, VersionedFormMixin
 from verify.gazetteer.models import Place
@@ -52,8 +53,10 @@ class IncidentForm(forms.ModelForm):
             data["latitude"], data["longitude"] = place.latitude, place.longitude
         if data.get("restricted") and not data.get("allowed_groups"):
             self.add_error("allowed_groups", "A restricted incident needs at least one group allowed to see it.")
-        if data.get("date_start") and not data.get("date_end"):
-            data["date_end"] = data["date_start"]
+        start = data.get("date_start")
+        if start and not data.get("date_end") and start <= timezone.localdate():
+            # A single reported day: the window is that day.
+            data["date_end"] = start
         return data
 
 
