@@ -7,4 +7,5 @@ app_name = "gazetteer"
 urlpatterns = [
     path("", views.place_list, name="list"),
     path("search.json", views.place_search, name="search"),
+    path("new/", views.place_create, name="create"),
 ]

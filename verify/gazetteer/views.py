@@ -1,7 +1,13 @@
+from urllib.parse import quote
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
+from verify.gazetteer.forms import PlaceForm
 from verify.gazetteer.models import Place
 
 MAX_RESULTS = 20
@@ -37,3 +43,18 @@ def place_list(request: HttpRequest) -> HttpResponse:
     places = Place.objects.search(query) if query else Place.objects.governorates()
     places = places.select_related("governorate").order_by("-population", "name")[:100]
     return render(request, "gazetteer/place_list.html", {"places": places, "q": query})
+
+
+@permission_required("gazetteer.add_place", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def place_create(request: HttpRequest) -> HttpResponse:
+    """Researchers add places the gazetteer lacks, such as a neighbourhood or a village."""
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        place = form.save(commit=False)
+        place.created_by = request.user
+        place.full_clean()
+        place.save()
+        messages.success(request, f"Place {place.name} added.")
+        return redirect(f"{reverse('gazetteer:list')}?q={quote(place.name)}")
+    return render(request, "gazetteer/place_form.html", {"form": form})

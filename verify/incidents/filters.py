@@ -19,7 +19,10 @@ class IncidentFilter(django_filters.FilterSet):
     attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
     target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label="Any target")
     governorate = django_filters.ModelChoiceFilter(
-        queryset=Place.objects.governorates(), method="filter_governorate", empty_label="Any governorate", label="Governorate"
+        queryset=Place.objects.governorates(),
+        method="filter_governorate",
+        empty_label="Any governorate",
+        label="Governorate",
     )
     date_from = django_filters.DateFilter(
         field_name="date_end", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})

@@ -6,119 +6,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0001_initial'),
-        ('gazetteer', '0001_initial'),
-        ('incidents', '0001_initial'),
+        ("claims", "0001_initial"),
+        ("gazetteer", "0001_initial"),
+        ("incidents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='incidents.incident'),
+            model_name="claim",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="claims", to="incidents.incident"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='last_edited_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="claim",
+            name="last_edited_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='perpetrator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims_as_perpetrator', to='claims.actor'),
+            model_name="claim",
+            name="perpetrator",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims_as_perpetrator",
+                to="claims.actor",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='place',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='gazetteer.place'),
+            model_name="claim",
+            name="place",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="gazetteer.place",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalclaim",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='derived_from',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The claim this one merely repeats. Derived claims do not count as independent.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim'),
+            model_name="historicalclaim",
+            name="derived_from",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The claim this one merely repeats. Derived claims do not count as independent.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="claims.claim",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalclaim",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='incident',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='incidents.incident'),
+            model_name="historicalclaim",
+            name="incident",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="incidents.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='last_edited_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalclaim",
+            name="last_edited_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='perpetrator',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.actor'),
+            model_name="historicalclaim",
+            name="perpetrator",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="claims.actor",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='place',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='gazetteer.place'),
+            model_name="historicalclaim",
+            name="place",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="gazetteer.place",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='affiliation',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The party this source speaks for, if any. A ministry speaks for its armed forces.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.actor'),
+            model_name="historicalsource",
+            name="affiliation",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="claims.actor",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalsource",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='affiliation',
-            field=models.ForeignKey(blank=True, help_text='The party this source speaks for, if any. A ministry speaks for its armed forces.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='affiliated_sources', to='claims.actor'),
+            model_name="source",
+            name="affiliation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="affiliated_sources",
+                to="claims.actor",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='source',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.source'),
+            model_name="historicalclaim",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="claims.source",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.source'),
+            model_name="claim",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="claims.source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('killed_min__isnull', True), ('killed_max__isnull', True), ('killed_min__lte', models.F('killed_max')), _connector='OR'), name='claim_killed_range_ordered'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("killed_min__isnull", True),
+                    ("killed_max__isnull", True),
+                    ("killed_min__lte", models.F("killed_max")),
+                    _connector="OR",
+                ),
+                name="claim_killed_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('injured_min__isnull', True), ('injured_max__isnull', True), ('injured_min__lte', models.F('injured_max')), _connector='OR'), name='claim_injured_range_ordered'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("injured_min__isnull", True),
+                    ("injured_max__isnull", True),
+                    ("injured_min__lte", models.F("injured_max")),
+                    _connector="OR",
+                ),
+                name="claim_injured_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='claim_latitude_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True), models.Q(("latitude__gte", -90), ("latitude__lte", 90)), _connector="OR"
+                ),
+                name="claim_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='claim_longitude_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="claim_longitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__isnull', False), ('longitude__isnull', False)), _connector='OR'), name='claim_coordinates_paired'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                    _connector="OR",
+                ),
+                name="claim_coordinates_paired",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('derived_from', models.F('pk')), _negated=True), name='claim_not_derived_from_itself'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("derived_from", models.F("pk")), _negated=True),
+                name="claim_not_derived_from_itself",
+            ),
         ),
     ]

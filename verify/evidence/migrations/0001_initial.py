@@ -8,135 +8,387 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0001_initial'),
+        ("claims", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VerificationCheck',
+            name="VerificationCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('geolocated', 'Geolocated'), ('chronolocated', 'Chronolocated'), ('metadata_consistent', 'Metadata consistent'), ('source_identified', 'Source identified')], max_length=24)),
-                ('result', models.CharField(choices=[('pass', 'Pass'), ('fail', 'Fail'), ('inconclusive', 'Inconclusive')], max_length=12)),
-                ('note', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("geolocated", "Geolocated"),
+                            ("chronolocated", "Chronolocated"),
+                            ("metadata_consistent", "Metadata consistent"),
+                            ("source_identified", "Source identified"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pass", "Pass"), ("fail", "Fail"), ("inconclusive", "Inconclusive")], max_length=12
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceItem',
+            name="EvidenceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('size_bytes', models.PositiveBigIntegerField(editable=False)),
-                ('mime_type', models.CharField(editable=False, max_length=120)),
-                ('original_filename', models.CharField(max_length=255)),
-                ('extension_mismatch', models.BooleanField(default=False, editable=False)),
-                ('storage_name', models.CharField(editable=False, max_length=200)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('photo', 'Photo'), ('video', 'Video'), ('audio', 'Audio'), ('document', 'Document or report'), ('satellite', 'Satellite image'), ('testimony', 'Testimony transcript'), ('web_capture', 'Web capture')], max_length=16)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('acquisition_notes', models.TextField(blank=True)),
-                ('sensitivity', models.CharField(choices=[('none', 'Not sensitive'), ('graphic', 'Graphic'), ('identifies_person', 'Identifies a person'), ('graphic_identifies', 'Graphic and identifies a person')], default='none', max_length=20)),
-                ('processing_status', models.CharField(choices=[('pending', 'Pending'), ('processing', 'Processing'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='pending', max_length=12)),
-                ('processing_error', models.TextField(blank=True)),
-                ('captured_at', models.DateTimeField(blank=True, null=True)),
-                ('gps_latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90, 'Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(90, 'Latitude must be between -90 and 90.')])),
-                ('gps_longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180, 'Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(180, 'Longitude must be between -180 and 180.')])),
-                ('device', models.CharField(blank=True, max_length=200)),
-                ('perceptual_hash', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('thumbnail_name', models.CharField(blank=True, max_length=200)),
-                ('fixity_status', models.CharField(choices=[('unchecked', 'Not yet checked'), ('ok', 'Intact'), ('changed', 'Changed on disk'), ('missing', 'Missing')], db_index=True, default='unchecked', max_length=12)),
-                ('fixity_checked_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                ("size_bytes", models.PositiveBigIntegerField(editable=False)),
+                ("mime_type", models.CharField(editable=False, max_length=120)),
+                ("original_filename", models.CharField(max_length=255)),
+                ("extension_mismatch", models.BooleanField(default=False, editable=False)),
+                ("storage_name", models.CharField(editable=False, max_length=200)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("photo", "Photo"),
+                            ("video", "Video"),
+                            ("audio", "Audio"),
+                            ("document", "Document or report"),
+                            ("satellite", "Satellite image"),
+                            ("testimony", "Testimony transcript"),
+                            ("web_capture", "Web capture"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("acquisition_notes", models.TextField(blank=True)),
+                (
+                    "sensitivity",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not sensitive"),
+                            ("graphic", "Graphic"),
+                            ("identifies_person", "Identifies a person"),
+                            ("graphic_identifies", "Graphic and identifies a person"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "processing_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("processing", "Processing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("processing_error", models.TextField(blank=True)),
+                ("captured_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "gps_latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90, "Latitude must be between -90 and 90."),
+                            django.core.validators.MaxValueValidator(90, "Latitude must be between -90 and 90."),
+                        ],
+                    ),
+                ),
+                (
+                    "gps_longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180, "Longitude must be between -180 and 180."),
+                            django.core.validators.MaxValueValidator(180, "Longitude must be between -180 and 180."),
+                        ],
+                    ),
+                ),
+                ("device", models.CharField(blank=True, max_length=200)),
+                ("perceptual_hash", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("thumbnail_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "fixity_status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not yet checked"),
+                            ("ok", "Intact"),
+                            ("changed", "Changed on disk"),
+                            ("missing", "Missing"),
+                        ],
+                        db_index=True,
+                        default="unchecked",
+                        max_length=12,
+                    ),
+                ),
+                ("fixity_checked_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyEvent',
+            name="CustodyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('uploaded', 'Uploaded'), ('processed', 'Processed'), ('viewed', 'Viewed'), ('downloaded', 'Downloaded'), ('exported', 'Exported'), ('linked', 'Linked'), ('unlinked', 'Unlinked'), ('fixity_passed', 'Fixity check passed'), ('fixity_failed', 'Fixity check failed')], max_length=16)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('sha256', models.CharField(blank=True, help_text="The file's hash at this moment.", max_length=64)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='custody_events', to='evidence.evidenceitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded"),
+                            ("processed", "Processed"),
+                            ("viewed", "Viewed"),
+                            ("downloaded", "Downloaded"),
+                            ("exported", "Exported"),
+                            ("linked", "Linked"),
+                            ("unlinked", "Unlinked"),
+                            ("fixity_passed", "Fixity check passed"),
+                            ("fixity_failed", "Fixity check failed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("sha256", models.CharField(blank=True, help_text="The file's hash at this moment.", max_length=64)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="custody_events",
+                        to="evidence.evidenceitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimEvidence',
+            name="ClaimEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('supports', 'Supports'), ('contradicts', 'Contradicts')], max_length=12)),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_links', to='claims.claim')),
-                ('linked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claim_links', to='evidence.evidenceitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "relation",
+                    models.CharField(choices=[("supports", "Supports"), ("contradicts", "Contradicts")], max_length=12),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence_links", to="claims.claim"
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_links",
+                        to="evidence.evidenceitem",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalEvidenceItem',
+            name="HistoricalEvidenceItem",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('size_bytes', models.PositiveBigIntegerField(editable=False)),
-                ('mime_type', models.CharField(editable=False, max_length=120)),
-                ('original_filename', models.CharField(max_length=255)),
-                ('extension_mismatch', models.BooleanField(default=False, editable=False)),
-                ('storage_name', models.CharField(editable=False, max_length=200)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('photo', 'Photo'), ('video', 'Video'), ('audio', 'Audio'), ('document', 'Document or report'), ('satellite', 'Satellite image'), ('testimony', 'Testimony transcript'), ('web_capture', 'Web capture')], max_length=16)),
-                ('source_url', models.URLField(blank=True, max_length=1000)),
-                ('acquisition_notes', models.TextField(blank=True)),
-                ('sensitivity', models.CharField(choices=[('none', 'Not sensitive'), ('graphic', 'Graphic'), ('identifies_person', 'Identifies a person'), ('graphic_identifies', 'Graphic and identifies a person')], default='none', max_length=20)),
-                ('processing_status', models.CharField(choices=[('pending', 'Pending'), ('processing', 'Processing'), ('done', 'Done'), ('failed', 'Failed')], db_index=True, default='pending', max_length=12)),
-                ('processing_error', models.TextField(blank=True)),
-                ('captured_at', models.DateTimeField(blank=True, null=True)),
-                ('gps_latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90, 'Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(90, 'Latitude must be between -90 and 90.')])),
-                ('gps_longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180, 'Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(180, 'Longitude must be between -180 and 180.')])),
-                ('device', models.CharField(blank=True, max_length=200)),
-                ('perceptual_hash', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('thumbnail_name', models.CharField(blank=True, max_length=200)),
-                ('fixity_status', models.CharField(choices=[('unchecked', 'Not yet checked'), ('ok', 'Intact'), ('changed', 'Changed on disk'), ('missing', 'Missing')], db_index=True, default='unchecked', max_length=12)),
-                ('fixity_checked_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("created_at", models.DateTimeField(blank=True, db_index=True, editable=False)),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                ("size_bytes", models.PositiveBigIntegerField(editable=False)),
+                ("mime_type", models.CharField(editable=False, max_length=120)),
+                ("original_filename", models.CharField(max_length=255)),
+                ("extension_mismatch", models.BooleanField(default=False, editable=False)),
+                ("storage_name", models.CharField(editable=False, max_length=200)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("photo", "Photo"),
+                            ("video", "Video"),
+                            ("audio", "Audio"),
+                            ("document", "Document or report"),
+                            ("satellite", "Satellite image"),
+                            ("testimony", "Testimony transcript"),
+                            ("web_capture", "Web capture"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=1000)),
+                ("acquisition_notes", models.TextField(blank=True)),
+                (
+                    "sensitivity",
+                    models.CharField(
+                        choices=[
+                            ("none", "Not sensitive"),
+                            ("graphic", "Graphic"),
+                            ("identifies_person", "Identifies a person"),
+                            ("graphic_identifies", "Graphic and identifies a person"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "processing_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("processing", "Processing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("processing_error", models.TextField(blank=True)),
+                ("captured_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "gps_latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90, "Latitude must be between -90 and 90."),
+                            django.core.validators.MaxValueValidator(90, "Latitude must be between -90 and 90."),
+                        ],
+                    ),
+                ),
+                (
+                    "gps_longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180, "Longitude must be between -180 and 180."),
+                            django.core.validators.MaxValueValidator(180, "Longitude must be between -180 and 180."),
+                        ],
+                    ),
+                ),
+                ("device", models.CharField(blank=True, max_length=200)),
+                ("perceptual_hash", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("thumbnail_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "fixity_status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not yet checked"),
+                            ("ok", "Intact"),
+                            ("changed", "Changed on disk"),
+                            ("missing", "Missing"),
+                        ],
+                        db_index=True,
+                        default="unchecked",
+                        max_length=12,
+                    ),
+                ),
+                ("fixity_checked_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical evidence item',
-                'verbose_name_plural': 'historical evidence items',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical evidence item",
+                "verbose_name_plural": "historical evidence items",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='IncidentEvidence',
+            name="IncidentEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incident_links', to='evidence.evidenceitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incident_links",
+                        to="evidence.evidenceitem",
+                    ),
+                ),
             ],
         ),
     ]

@@ -6,58 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('evidence', '0001_initial'),
-        ('incidents', '0001_initial'),
+        ("evidence", "0001_initial"),
+        ("incidents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incidentevidence',
-            name='incident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence_links', to='incidents.incident'),
+            model_name="incidentevidence",
+            name="incident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="evidence_links", to="incidents.incident"
+            ),
         ),
         migrations.AddField(
-            model_name='incidentevidence',
-            name='linked_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="incidentevidence",
+            name="linked_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='verificationcheck',
-            name='evidence',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='evidence.evidenceitem'),
+            model_name="verificationcheck",
+            name="evidence",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="checks", to="evidence.evidenceitem"
+            ),
         ),
         migrations.AddField(
-            model_name='verificationcheck',
-            name='performed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="verificationcheck",
+            name="performed_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.UniqueConstraint(fields=('sha256',), name='evidence_one_file_per_sha256'),
+            model_name="evidenceitem",
+            constraint=models.UniqueConstraint(fields=("sha256",), name="evidence_one_file_per_sha256"),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('size_bytes__gt', 0)), name='evidence_not_empty'),
+            model_name="evidenceitem",
+            constraint=models.CheckConstraint(condition=models.Q(("size_bytes__gt", 0)), name="evidence_not_empty"),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('gps_latitude__isnull', True), models.Q(('gps_latitude__gte', -90), ('gps_latitude__lte', 90)), _connector='OR'), name='evidence_gps_latitude_range'),
+            model_name="evidenceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("gps_latitude__isnull", True),
+                    models.Q(("gps_latitude__gte", -90), ("gps_latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="evidence_gps_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.CheckConstraint(condition=models.Q(('gps_longitude__isnull', True), models.Q(('gps_longitude__gte', -180), ('gps_longitude__lte', 180)), _connector='OR'), name='evidence_gps_longitude_range'),
+            model_name="evidenceitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("gps_longitude__isnull", True),
+                    models.Q(("gps_longitude__gte", -180), ("gps_longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="evidence_gps_longitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimevidence',
-            constraint=models.UniqueConstraint(fields=('claim', 'evidence'), name='claim_evidence_linked_once'),
+            model_name="claimevidence",
+            constraint=models.UniqueConstraint(fields=("claim", "evidence"), name="claim_evidence_linked_once"),
         ),
         migrations.AddConstraint(
-            model_name='incidentevidence',
-            constraint=models.UniqueConstraint(fields=('incident', 'evidence'), name='evidence_linked_once'),
+            model_name="incidentevidence",
+            constraint=models.UniqueConstraint(fields=("incident", "evidence"), name="evidence_linked_once"),
         ),
     ]

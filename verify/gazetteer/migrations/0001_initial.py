@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,27 +15,89 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('name_ar', models.CharField(blank=True, max_length=200, verbose_name='Arabic name')),
-                ('alternative_names', models.JSONField(blank=True, default=list, help_text='Other spellings and transliterations.')),
-                ('kind', models.CharField(choices=[('governorate', 'Governorate'), ('city', 'City or town'), ('locality', 'Locality'), ('site', 'Site')], default='city', max_length=20)),
-                ('country_code', models.CharField(default='SY', max_length=2)),
-                ('latitude', models.DecimalField(decimal_places=6, max_digits=9, validators=[django.core.validators.MinValueValidator(-90, 'Latitude must be between -90 and 90.'), django.core.validators.MaxValueValidator(90, 'Latitude must be between -90 and 90.')])),
-                ('longitude', models.DecimalField(decimal_places=6, max_digits=9, validators=[django.core.validators.MinValueValidator(-180, 'Longitude must be between -180 and 180.'), django.core.validators.MaxValueValidator(180, 'Longitude must be between -180 and 180.')])),
-                ('geonames_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('search_names', models.TextField(default='', editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('governorate', models.ForeignKey(blank=True, limit_choices_to={'kind': 'governorate'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='places', to='gazetteer.place')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                ("name_ar", models.CharField(blank=True, max_length=200, verbose_name="Arabic name")),
+                (
+                    "alternative_names",
+                    models.JSONField(blank=True, default=list, help_text="Other spellings and transliterations."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("governorate", "Governorate"),
+                            ("city", "City or town"),
+                            ("locality", "Locality"),
+                            ("site", "Site"),
+                        ],
+                        default="city",
+                        max_length=20,
+                    ),
+                ),
+                ("country_code", models.CharField(default="SY", max_length=2)),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=9,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90, "Latitude must be between -90 and 90."),
+                            django.core.validators.MaxValueValidator(90, "Latitude must be between -90 and 90."),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        decimal_places=6,
+                        max_digits=9,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180, "Longitude must be between -180 and 180."),
+                            django.core.validators.MaxValueValidator(180, "Longitude must be between -180 and 180."),
+                        ],
+                    ),
+                ),
+                ("geonames_id", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("search_names", models.TextField(default="", editable=False)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "governorate",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "governorate"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="places",
+                        to="gazetteer.place",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('latitude__gte', -90), ('latitude__lte', 90)), name='place_latitude_range'), models.CheckConstraint(condition=models.Q(('longitude__gte', -180), ('longitude__lte', 180)), name='place_longitude_range')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("latitude__gte", -90), ("latitude__lte", 90)), name="place_latitude_range"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                        name="place_longitude_range",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,62 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('incidents', '0001_initial'),
+        ("incidents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatusTransition',
+            name="StatusTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('verified', 'Verified'), ('changes_requested', 'Changes requested')], max_length=20)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('in_review', 'In review'), ('verified', 'Verified'), ('changes_requested', 'Changes requested')], max_length=20)),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('note', models.TextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='incidents.incident')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("in_review", "In review"),
+                            ("verified", "Verified"),
+                            ("changes_requested", "Changes requested"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("in_review", "In review"),
+                            ("verified", "Verified"),
+                            ("changes_requested", "Changes requested"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="incidents.incident"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('body', models.TextField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='incidents.incident')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("body", models.TextField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="incidents.incident"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='comment_not_empty')],
+                "ordering": ["created_at", "pk"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("body", ""), _negated=True), name="comment_not_empty")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('verdict', models.CharField(choices=[('verify', 'Verify'), ('request_changes', 'Request changes')], max_length=16)),
-                ('grade', models.CharField(blank=True, choices=[('unassessed', 'Unassessed'), ('confirmed', 'Confirmed'), ('fair', 'Fair'), ('weak', 'Weak'), ('contested', 'Contested'), ('discounted', 'Discounted')], max_length=12)),
-                ('suggested_grade', models.CharField(blank=True, choices=[('unassessed', 'Unassessed'), ('confirmed', 'Confirmed'), ('fair', 'Fair'), ('weak', 'Weak'), ('contested', 'Contested'), ('discounted', 'Discounted')], max_length=12)),
-                ('override_rationale', models.TextField(blank=True)),
-                ('note', models.TextField()),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_decisions', to='incidents.incident')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("verify", "Verify"), ("request_changes", "Request changes")], max_length=16
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unassessed", "Unassessed"),
+                            ("confirmed", "Confirmed"),
+                            ("fair", "Fair"),
+                            ("weak", "Weak"),
+                            ("contested", "Contested"),
+                            ("discounted", "Discounted"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "suggested_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unassessed", "Unassessed"),
+                            ("confirmed", "Confirmed"),
+                            ("fair", "Fair"),
+                            ("weak", "Weak"),
+                            ("contested", "Contested"),
+                            ("discounted", "Discounted"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("override_rationale", models.TextField(blank=True)),
+                ("note", models.TextField()),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_decisions",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='review_note_required'), models.CheckConstraint(condition=models.Q(('verdict', 'request_changes'), models.Q(('grade', ''), _negated=True), _connector='OR'), name='review_verify_sets_grade')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("note", ""), _negated=True), name="review_note_required"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("verdict", "request_changes"), models.Q(("grade", ""), _negated=True), _connector="OR"
+                        ),
+                        name="review_verify_sets_grade",
+                    ),
+                ],
             },
         ),
     ]
