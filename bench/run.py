@@ -22,21 +22,21 @@ if os.environ.get("BENCH_DATABASE_URL"):
 else:
     os.environ.pop("DATABASE_URL", None)
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from datetime import date, timedelta  # noqa: E402
-from decimal import Decimal  # noqa: E402
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import setup_test_environment
 
-from verify.claims.models import Claim, Source, Stance  # noqa: E402
-from verify.incidents.models import Incident  # noqa: E402
+from verify.claims.models import Claim, Source, Stance
+from verify.incidents.models import Incident
 
 N = int(os.environ.get("BENCH_INCIDENTS", "5000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
