@@ -35,6 +35,7 @@ CLAIM_FIELDS = (
 @transaction.atomic
 def claim_create(*, user, incident: Incident, data: dict[str, Any]) -> Claim:
     claim = Claim(incident=incident, created_by=user, last_edited_by=user)
+    claim._history_user = user
     for name in CLAIM_FIELDS:
         if name in data:
             setattr(claim, name, data[name])
@@ -52,6 +53,7 @@ def claim_update(*, claim: Claim, user, data: dict[str, Any], expected_version: 
     if changed:
         claim.last_edited_by = user
     claim.full_clean()
+    claim._history_user = user
     claim._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
     claim.save_versioned(expected_version=expected_version)
     return changed

@@ -17,7 +17,11 @@ def get_incident_for_user(user, reference: str, *, perm: str | None = None) -> I
         .select_related("place", "place__governorate", "created_by", "last_edited_by", "merged_into")
         .first()
     )
+    seen = set()
     while incident is not None and incident.merged_into_id:
+        if incident.pk in seen:
+            raise Http404("No such incident.")  # a cycle of merges leads nowhere
+        seen.add(incident.pk)
         incident = incident.merged_into
     if incident is None or not Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
         raise Http404("No such incident.")

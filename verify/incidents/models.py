@@ -77,6 +77,7 @@ class IncidentQuerySet(models.QuerySet):
             | Q(summary__icontains=text)
             | Q(location_name__icontains=text)
             | Q(place__search_names__contains=normalize_name(text))
+            | Q(place__search_names__contains=normalize_name(text).replace(" ", ""))
         )
 
     def with_counts(self) -> "IncidentQuerySet":
@@ -211,6 +212,14 @@ class Incident(TimeStampedModel, VersionedModel):
             errors["longitude" if self.longitude is None else "latitude"] = (
                 "Give both latitude and longitude, or neither."
             )
+        if self.merged_into_id:
+            target, seen = self.merged_into, {self.pk}
+            while target is not None:
+                if target.pk in seen:
+                    errors["merged_into"] = "Merging into this incident would make a cycle of merges."
+                    break
+                seen.add(target.pk)
+                target = target.merged_into
         if errors:
             raise ValidationError(errors)
 

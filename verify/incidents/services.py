@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from verify.incidents.models import Incident, Status
@@ -31,7 +32,9 @@ def next_reference(*, year: int, prefix: str | None = None) -> str:
     prefix = prefix or settings.VERIFY_REFERENCE_PREFIX
     stem = f"{prefix}-{year}-"
     last = (
-        Incident.objects.filter(reference__startswith=stem).order_by("-reference").values_list("reference", flat=True)
+        Incident.objects.filter(reference__startswith=stem)
+        .order_by(Length("reference").desc(), "-reference")
+        .values_list("reference", flat=True)
     ).first()
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{stem}{number:04d}"
@@ -44,6 +47,7 @@ def incident_create(*, user, data: dict[str, Any], allowed_groups: list[Group] |
         try:
             with transaction.atomic():
                 incident = Incident(**fields, created_by=user, last_edited_by=user, status=Status.DRAFT)
+                incident._history_user = user
                 year = (incident.date_start or timezone.localdate()).year
                 incident.reference = next_reference(year=year)
                 incident.full_clean()
@@ -85,6 +89,7 @@ def incident_update(
                 note="Substantive edit to a verified record (" + ", ".join(substantive) + "): back to review.",
             )
         incident.full_clean()
+        incident._history_user = user
         incident._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
         incident.save_versioned(expected_version=expected_version)
         if allowed_groups is not None:
