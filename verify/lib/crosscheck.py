@@ -1,0 +1,305 @@
+"""Cross-checking of claims about one alleged attack: where do the sources disagree, and what do they say together?
+
+No Django here: callers turn Claim rows into ClaimFacts and render the Disagreements and the summary line.
+
+Choices made here, on which the tests rely:
+
+* A casualty figure is a Range. "At least 34" is Range(34, None), "49" is Range(49, 49), "up to 10" is
+  Range(None, 10) and Range(None, None) means no figure was stated. Open ends are unbounded.
+* A date or place of unknown precision (no tolerance, no radius) never disagrees with anything: we cannot
+  say it is wrong.
+* "denies" and "alternative" are the denial stances: they contradict any claim that alleges, corroborates or
+  acknowledges the attack. "denies_responsibility" accepts that the attack happened and is compared through
+  the named perpetrator instead.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import combinations
+
+from verify.lib.gazetteer import distance_m
+
+STANCES = frozenset({"alleges", "corroborates", "denies", "denies_responsibility", "alternative", "acknowledges"})
+DENIAL_STANCES = frozenset({"denies", "alternative"})
+AFFIRMING_STANCES = frozenset({"alleges", "corroborates", "acknowledges"})
+KINDS = ("casualties", "perpetrator", "denial", "munition", "date", "place", "military_objective")
+EN_DASH = "\u2013"
+
+
+@dataclass(frozen=True)
+class Range:
+    """A casualty figure from low to high; None at either end means that end is open (or not stated)."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"Range low {self.low} is above high {self.high}")
+
+    @property
+    def stated(self) -> bool:
+        return self.low is not None or self.high is not None
+
+    def __str__(self) -> str:
+        if self.low is None and self.high is None:
+            return "not stated"
+        if self.high is None:
+            return f"at least {self.low}"
+        if self.low is None:
+            return f"up to {self.high}"
+        if self.low == self.high:
+            return str(self.low)
+        return f"{self.low}{EN_DASH}{self.high}"
+
+
+def ranges_overlap(a: Range, b: Range) -> bool:
+    """True when some figure lies in both ranges. Open ends are unbounded, so a not-stated range overlaps all."""
+    if a.low is not None and b.high is not None and a.low > b.high:
+        return False
+    return not (b.low is not None and a.high is not None and b.low > a.high)
+
+
+def combined_range(ranges: Iterable[Range]) -> Range | None:
+    """The span of all stated figures: the lowest best figure to the highest, or None if nothing was stated.
+
+    A range with an open end contributes its stated end as its best figure to both sides: "at least 34"
+    counts as 34 and "up to 10" as 10. So [at least 34, 49] combine to Range(34, 49), and the result
+    always has both ends.
+    """
+    lows: list[int] = []
+    highs: list[int] = []
+    for r in ranges:
+        if not r.stated:
+            continue
+        lows.append(r.low if r.low is not None else r.high)  # type: ignore[arg-type]
+        highs.append(r.high if r.high is not None else r.low)  # type: ignore[arg-type]
+    if not lows:
+        return None
+    return Range(min(lows), max(highs))
+
+
+def dates_disagree(
+    date_a: datetime.date | None,
+    tolerance_a_days: int | None,
+    date_b: datetime.date | None,
+    tolerance_b_days: int | None,
+) -> bool:
+    """True when the dates are further apart than both tolerances together allow.
+
+    A missing date or a missing tolerance (unknown precision) never disagrees.
+    """
+    if date_a is None or date_b is None or tolerance_a_days is None or tolerance_b_days is None:
+        return False
+    return abs((date_a - date_b).days) > tolerance_a_days + tolerance_b_days
+
+
+def places_disagree(
+    lat_a: float | None,
+    lon_a: float | None,
+    radius_a_m: int | None,
+    lat_b: float | None,
+    lon_b: float | None,
+    radius_b_m: int | None,
+    margin_m: float = 0,
+) -> bool:
+    """True when the points are further apart than both radii plus the margin.
+
+    Missing coordinates never disagree, and neither does a missing radius (unknown precision).
+    """
+    if None in (lat_a, lon_a, lat_b, lon_b) or radius_a_m is None or radius_b_m is None:
+        return False
+    return distance_m(lat_a, lon_a, lat_b, lon_b) > radius_a_m + radius_b_m + margin_m  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What one claim says about the attack, in the terms cross-checking needs."""
+
+    id: int
+    source_name: str
+    source_is_belligerent: bool = False
+    stance: str = "alleges"
+    independent: bool = True
+    killed: Range = Range()
+    injured: Range = Range()
+    perpetrator: str | None = None
+    munition: str | None = None
+    event_date: datetime.date | None = None
+    date_tolerance_days: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: int | None = None
+    military_objective_present: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.stance not in STANCES:
+            raise ValueError(f"Unknown stance {self.stance!r}")
+
+    @property
+    def label(self) -> str:
+        """The source's name, marked when the source is a party to the conflict."""
+        return f"{self.source_name} (party to the conflict)" if self.source_is_belligerent else self.source_name
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: str
+    claim_ids: tuple[int, ...]
+    message: str
+
+
+def _norm(text: str | None) -> str | None:
+    """Fold free text for comparison; blank counts as not stated."""
+    if text is None:
+        return None
+    folded = " ".join(text.split()).casefold()
+    return folded or None
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+# Every check takes the place margin, which only _place uses, so that all share one signature.
+def _casualties(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    found = []
+    for what in ("killed", "injured"):
+        ra, rb = getattr(a, what), getattr(b, what)
+        if not ranges_overlap(ra, rb):
+            found.append(
+                Disagreement(
+                    "casualties",
+                    (a.id, b.id),
+                    f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what}",
+                )
+            )
+    return found
+
+
+def _perpetrator_text(claim: ClaimFacts) -> str:
+    return (claim.perpetrator or "").strip()
+
+
+def _perpetrator(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    pa, pb = _norm(a.perpetrator), _norm(b.perpetrator)
+    if pa is None or pb is None or pa == pb:
+        return []
+    message = (
+        f"{a.source_name} names {_perpetrator_text(a)} as the perpetrator; {b.source_name} names {_perpetrator_text(b)}"
+    )
+    return [Disagreement("perpetrator", (a.id, b.id), message)]
+
+
+def _denial(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    if a.stance in DENIAL_STANCES and b.stance in AFFIRMING_STANCES:
+        denier, other = a, b
+    elif b.stance in DENIAL_STANCES and a.stance in AFFIRMING_STANCES:
+        denier, other = b, a
+    else:
+        return []
+    verb = "denies the attack" if denier.stance == "denies" else "gives an alternative account of the event"
+    message = f"{denier.label} {verb}; {other.source_name} {other.stance} it"
+    return [Disagreement("denial", (a.id, b.id), message)]
+
+
+def _munition(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    ma, mb = _norm(a.munition), _norm(b.munition)
+    if ma is None or mb is None or ma == mb:
+        return []
+    message = (
+        f"{a.source_name} says {(a.munition or '').strip()} was used; {b.source_name} says {(b.munition or '').strip()}"
+    )
+    return [Disagreement("munition", (a.id, b.id), message)]
+
+
+def _date(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    if not dates_disagree(a.event_date, a.date_tolerance_days, b.event_date, b.date_tolerance_days):
+        return []
+    message = (
+        f"{a.source_name} dates it {a.event_date.isoformat()} (± {_days(a.date_tolerance_days)}); "  # type: ignore[union-attr,arg-type]
+        f"{b.source_name} dates it {b.event_date.isoformat()} (± {_days(b.date_tolerance_days)})"  # type: ignore[union-attr,arg-type]
+    )
+    return [Disagreement("date", (a.id, b.id), message)]
+
+
+def _place(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    if not places_disagree(a.lat, a.lon, a.radius_m, b.lat, b.lon, b.radius_m, margin_m):
+        return []
+    km = distance_m(a.lat, a.lon, b.lat, b.lon) / 1000  # type: ignore[arg-type]
+    message = (
+        f"{a.source_name} and {b.source_name} place it {km:.1f} km apart, "
+        f"more than their stated precision (± {a.radius_m} m and ± {b.radius_m} m) allows"
+    )
+    return [Disagreement("place", (a.id, b.id), message)]
+
+
+def _military_objective(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    if a.military_objective_present is None or b.military_objective_present is None:
+        return []
+    if a.military_objective_present == b.military_objective_present:
+        return []
+    present, absent = (a, b) if a.military_objective_present else (b, a)
+    message = f"{present.source_name} says a military objective was present; {absent.source_name} says none was"
+    return [Disagreement("military_objective", (a.id, b.id), message)]
+
+
+def find_disagreements(claims: Iterable[ClaimFacts], *, place_margin_m: float = 0) -> list[Disagreement]:
+    """Every pairwise disagreement between the claims.
+
+    Derived claims are compared too: a report that misquotes its source is worth seeing. The order is
+    deterministic: by kind (in the order of KINDS), then by the pair of claim ids, lower id first; claim_ids
+    always lists the lower id first.
+    """
+    pairs = list(combinations(sorted(claims, key=lambda c: c.id), 2))
+    checks = (_casualties, _perpetrator, _denial, _munition, _date, _place, _military_objective)
+    found: list[Disagreement] = []
+    for check in checks:
+        for a, b in pairs:
+            found.extend(check(a, b, place_margin_m))
+    return found
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def summary_line(claims: Iterable[ClaimFacts]) -> str:
+    """One line for the attack: the casualty figures, how many sources give them, and who denies it.
+
+    The figures combine (see combined_range) the killed and injured ranges of independent claims that do
+    not deny the attack; derived claims repeat another claim and so add nothing. The number of sources is
+    the number of distinct source names among those claims that state a figure. Deniers ("denies" or
+    "alternative", independent or not) are listed in claim id order, once each, marked "(party to the
+    conflict)" when belligerent. For example:
+
+        "34–49 killed according to 2 sources; denied by Russian Ministry of Defence (party to the conflict)"
+        "34–49 killed and 12 injured according to 1 source"
+        "No casualty figures reported"
+    """
+    ordered = sorted(claims, key=lambda c: c.id)
+    counted = [
+        c for c in ordered if c.independent and c.stance not in DENIAL_STANCES and (c.killed.stated or c.injured.stated)
+    ]
+    killed = combined_range(c.killed for c in counted)
+    injured = combined_range(c.injured for c in counted)
+    parts = []
+    if killed is not None:
+        parts.append(f"{killed} killed")
+    if injured is not None:
+        parts.append(f"{injured} injured")
+    if parts:
+        n = len({_norm(c.source_name) for c in counted})
+        line = f"{' and '.join(parts)} according to {n} {'source' if n == 1 else 'sources'}"
+    else:
+        line = "No casualty figures reported"
+    deniers: list[str] = []
+    for c in ordered:
+        if c.stance in DENIAL_STANCES and c.label not in deniers:
+            deniers.append(c.label)
+    if deniers:
+        line += f"; denied by {_join(deniers)}"
+    return line
