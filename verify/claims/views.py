@@ -8,7 +8,7 @@ from verify.claims import services
 from verify.claims.access import get_claim_for_user, get_source_for_user
 from verify.claims.forms import ClaimEditForm, ClaimForm, SourceForm
 from verify.claims.models import Claim, Source
-from verify.core.conflicts import conflict_rows
+from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
 from verify.incidents.access import get_incident_for_user
 
@@ -39,9 +39,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except ConflictError as exc:
-            conflict = {"error": exc, "current": exc.current, "rows": conflict_rows(form, exc.current)}
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+            conflict = conflict_context(form, exc)
         else:
             messages.success(request, "Claim saved.")
             return redirect(incident)

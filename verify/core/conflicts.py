@@ -27,6 +27,17 @@ def _display(field: forms.Field, value) -> str:
     return str(value)
 
 
+def conflict_context(form: forms.ModelForm, error) -> dict:
+    """What the conflict page shows, and the form re-armed at the current version.
+
+    The form keeps what the user typed; saving it again now overwrites the newer version knowingly.
+    """
+    current = error.current
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return {"error": error, "current": current, "rows": conflict_rows(form, current)}
+
+
 def conflict_rows(form: forms.ModelForm, current: models.Model) -> list[ConflictRow]:
     """Every field where what the user typed differs from what is saved now."""
     rows = []

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from verify.claims.models import Claim
-from verify.core.conflicts import conflict_rows
+from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
 from verify.evidence.models import IncidentEvidence
 from verify.incidents import services
@@ -94,11 +94,7 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 allowed_groups=list(data["allowed_groups"]) if data["restricted"] else [],
             )
         except ConflictError as exc:
-            current = exc.current
-            conflict = {"error": exc, "current": current, "rows": conflict_rows(form, current)}
-            # The form keeps what the user typed; saving again now would overwrite the newer version knowingly.
-            form.data = form.data.copy()
-            form.data["version"] = current.version
+            conflict = conflict_context(form, exc)
         else:
             if changed:
                 messages.success(request, f"Saved {incident.reference}: " + ", ".join(changed).replace("_", " ") + ".")
