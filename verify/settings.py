@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "verify.claims",
     "verify.evidence",
     "verify.review",
+    "verify.maps",
+    "verify.imports",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How many evidence files one fixity sweep re-hashes, least recently checked first.
 FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
+
+# --- Evidence processing (issue 3) ----------------------------------------------------------
+
+# --- Cross-checking (issue 4) ---------------------------------------------------------------
+
+# --- Review (issue 5) -----------------------------------------------------------------------
+
+# --- Map and exports (issue 6) --------------------------------------------------------------
+
+# --- Imports (issue 7) ----------------------------------------------------------------------
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -8,5 +8,8 @@ urlpatterns = [
     path("claims/", include("verify.claims.urls")),
     path("evidence/", include("verify.evidence.urls")),
     path("places/", include("verify.gazetteer.urls")),
+    path("review/", include("verify.review.urls")),
+    path("map/", include("verify.maps.urls")),
+    path("import/", include("verify.imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,13 @@ class IncidentFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         field_name="date_start", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
     )
+    has_disagreements = django_filters.BooleanFilter(
+        label="Has disagreements", widget=forms.NullBooleanSelect(attrs={"aria-label": "Has disagreements"})
+    )
+    denied_by_party = django_filters.BooleanFilter(
+        label="Denied by a party to the conflict",
+        widget=forms.NullBooleanSelect(attrs={"aria-label": "Denied by a party to the conflict"}),
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
         empty_label="Newest first",
@@ -37,7 +44,18 @@ class IncidentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["q", "status", "grade", "attack_type", "target_type", "governorate", "date_from", "date_to"]
+        fields = [
+            "q",
+            "status",
+            "grade",
+            "attack_type",
+            "target_type",
+            "governorate",
+            "date_from",
+            "date_to",
+            "has_disagreements",
+            "denied_by_party",
+        ]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

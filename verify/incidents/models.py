@@ -128,6 +128,11 @@ class Incident(TimeStampedModel, VersionedModel):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     grade = models.CharField(max_length=12, choices=Grade.choices, default=Grade.UNASSESSED, db_index=True)
     grade_rationale = models.TextField(blank=True)
+    # Kept up to date from the claims by the cross-checking service, so lists and maps can filter on them cheaply.
+    suggested_grade = models.CharField(max_length=12, choices=Grade.choices, default=Grade.UNASSESSED)
+    suggestion_reasons = models.JSONField(default=list, blank=True)
+    has_disagreements = models.BooleanField(default=False, db_index=True)
+    denied_by_party = models.BooleanField(default=False, db_index=True)
 
     restricted = models.BooleanField(default=False, help_text="Only members of the allowed groups can see it.")
     allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
