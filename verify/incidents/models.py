@@ -99,6 +99,8 @@ class IncidentQuerySet(models.QuerySet):
 
 class Incident(TimeStampedModel, VersionedModel):
     reference = models.CharField(max_length=32, unique=True, editable=False)
+    # The incident's identifier in the dataset it was imported from; re-importing the same file updates it.
+    external_id = models.CharField(max_length=100, blank=True, db_index=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
 
@@ -177,6 +179,9 @@ class Incident(TimeStampedModel, VersionedModel):
                 name="incident_coordinates_paired",
             ),
             models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="incident_not_merged_into_itself"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="incident_external_id_unique"
+            ),
         ]
         indexes = [models.Index(fields=["date_start", "date_end"])]
 

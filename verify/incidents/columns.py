@@ -1,0 +1,48 @@
+"""The columns of the verify CSV: what the list exports (issue 6) and what the importer reads back (issue 7).
+
+The format is long: one row per claim, with its incident's columns repeated, so that an export imports back to
+the same incidents and claims. An incident without claims is one row with the claim columns empty. Rows belong to
+the same incident when they share `reference` (an incident of this database) or, failing that, `external_id`
+(the incident's identifier in the dataset it came from).
+
+Values: dates are ISO 8601 (YYYY-MM-DD); choice fields use their stored values (for example `airstrike`,
+`neighbourhood`, `denies`); `place` is a gazetteer name in any spelling and `governorate` helps to tell places of
+the same name apart; numbers are plain integers; an empty cell means unknown.
+"""
+
+INCIDENT_COLUMNS: tuple[str, ...] = (
+    "reference",
+    "external_id",
+    "title",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "governorate",
+    "place",
+    "location_name",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "attack_type",
+    "target_type",
+    "status",
+    "grade",
+)
+
+CLAIM_COLUMNS: tuple[str, ...] = (
+    "source",
+    "source_url",
+    "stance",
+    "published_on",
+    "killed_min",
+    "killed_max",
+    "injured_min",
+    "injured_max",
+    "perpetrator",
+    "munition",
+    "credibility",
+    "excerpt",
+)
+
+VERIFY_CSV_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS + CLAIM_COLUMNS
