@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
+from verify.review.activity import activity_feed
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -19,6 +20,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "queue_size": by_status.get(Status.SUBMITTED, 0),
         "recent": visible.select_related("place").order_by("-updated_at")[:8],
         "fixity_alerts": EvidenceItem.objects.visible_to(request.user).fixity_alerts()[:10],
+        "activity": activity_feed(request.user),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -15,6 +15,7 @@ from verify.incidents.filters import IncidentFilter
 from verify.incidents.forms import IncidentEditForm, IncidentForm
 from verify.incidents.history import incident_history
 from verify.incidents.models import Incident
+from verify.review.views import incident_review_context
 
 PAGE_SIZE = 25
 
@@ -38,7 +39,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
     if incident.reference != reference:
         return redirect(incident)
@@ -60,7 +61,9 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "history": incident_history(incident),
             "can_edit": request.user.has_perm("incidents.change_incident"),
             "can_add_claim": request.user.has_perm("claims.add_claim"),
+            **incident_review_context(request, incident),
         },
+        status=status,
     )
 
 

@@ -62,3 +62,43 @@ class Comment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Comment by {self.author} on {self.incident_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> "NotificationQuerySet":
+        """The user's notifications about incidents they can still see (group membership may have changed)."""
+        from verify.incidents.models import Incident
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user, incident__in=Incident.objects.visible_to(user))
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one user about one incident."""
+
+    class Kind(models.TextChoices):
+        MENTION = "mention", "Mentioned you"
+        VERDICT = "verdict", "Verdict on your incident"
+        ASSIGNED = "assigned", "Assigned to you"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}: {self.message}"

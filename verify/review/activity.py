@@ -1,0 +1,82 @@
+"""The site-wide activity feed: who did what to which incident, newest first, only for incidents one may see."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from verify.incidents.models import Incident, Status
+from verify.review.models import Comment, StatusTransition
+
+STATUS_VERBS = {
+    Status.DRAFT: "withdrew to draft",
+    Status.SUBMITTED: "submitted for review",
+    Status.IN_REVIEW: "took for review",
+    Status.VERIFIED: "verified",
+    Status.CHANGES_REQUESTED: "requested changes to",
+}
+
+
+@dataclass
+class Activity:
+    when: datetime
+    who: str
+    verb: str
+    reference: str
+    title: str
+    detail: str = ""
+
+
+def _name(user) -> str:
+    return user.get_username() if user else "system"
+
+
+def activity_feed(user, *, limit: int = 15) -> list[Activity]:
+    """Status changes, comments, and edits of incidents and claims. Four queries, each at most `limit` rows."""
+    from verify.claims.models import Claim
+
+    visible = Incident.objects.visible_to(user).values("pk")
+    items: list[Activity] = []
+    transitions = (
+        StatusTransition.objects.filter(incident__in=visible).select_related("incident", "by").order_by("-at", "-pk")
+    )
+    for t in transitions[:limit]:
+        verb = STATUS_VERBS.get(t.to_status, f"moved to {t.get_to_status_display()}")
+        if t.from_status == Status.IN_REVIEW and t.to_status == Status.SUBMITTED:
+            verb = "released back to the queue"
+        elif t.from_status == Status.VERIFIED and t.to_status == Status.SUBMITTED:
+            verb = "sent back to review by an edit of"
+        items.append(Activity(t.at, _name(t.by), verb, t.incident.reference, t.incident.title, t.note))
+    comments = Comment.objects.filter(incident__in=visible).select_related("incident", "author")
+    for c in comments.order_by("-created_at", "-pk")[:limit]:
+        items.append(
+            Activity(c.created_at, _name(c.author), "commented on", c.incident.reference, c.incident.title, c.body)
+        )
+    edits = (
+        Incident.history.filter(id__in=visible)
+        .exclude(history_change_reason__startswith="Status:")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    for h in edits[:limit]:
+        verb = {"+": "logged", "-": "deleted"}.get(h.history_type, "edited")
+        items.append(
+            Activity(h.history_date, _name(h.history_user), verb, h.reference, h.title, h.history_change_reason or "")
+        )
+    claim_edits = (
+        Claim.history.filter(incident_id__in=visible)
+        .select_related("history_user", "incident", "source")
+        .order_by("-history_date", "-history_id")
+    )
+    for h in claim_edits[:limit]:
+        verb = {"+": "added a claim from", "-": "deleted a claim from"}.get(h.history_type, "edited a claim from")
+        items.append(
+            Activity(
+                h.history_date,
+                _name(h.history_user),
+                f"{verb} {h.source} on" if h.source_id else f"{verb} a source on",
+                h.incident.reference,
+                h.incident.title,
+                h.history_change_reason or "",
+            )
+        )
+    items.sort(key=lambda a: a.when, reverse=True)
+    return items[:limit]
