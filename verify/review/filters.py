@@ -4,19 +4,17 @@ import django_filters
 from django.utils import timezone
 
 from verify.incidents.models import AttackType
-from verify.review.queries import AGE_BUCKETS, QueueFacets, governorate_id
+from verify.review.queries import QueueFacets, governorate_id
 
 
 class QueueFilter(django_filters.FilterSet):
     """Filters of the review queue. The options carry their counts from the facets of the whole queue."""
 
-    governorate = django_filters.TypedChoiceFilter(
-        method="filter_governorate", coerce=int, empty_label="Any governorate", label="Governorate"
+    governorate = django_filters.ChoiceFilter(
+        method="filter_governorate", empty_label="Any governorate", label="Governorate"
     )
     attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
-    age = django_filters.TypedChoiceFilter(
-        method="filter_age", coerce=int, choices=[(d, label) for d, label in AGE_BUCKETS], empty_label="Any age"
-    )
+    age = django_filters.ChoiceFilter(method="filter_age", empty_label="Any age", label="Waiting")
 
     def __init__(self, *args, facets: QueueFacets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,7 +23,7 @@ class QueueFilter(django_filters.FilterSet):
         self.filters["age"].extra["choices"] = [(d, f"{label} ({n})") for d, label, n in facets.ages]
 
     def filter_governorate(self, queryset, name, value):
-        return queryset.annotate(gov=governorate_id()).filter(gov=value)
+        return queryset.annotate(gov=governorate_id()).filter(gov=int(value))
 
     def filter_age(self, queryset, name, value):
-        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=value))
+        return queryset.filter(submitted_at__lte=timezone.now() - timedelta(days=int(value)))

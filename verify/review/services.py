@@ -58,6 +58,10 @@ def reviewable_by(queryset: QuerySet, user) -> QuerySet:
     return queryset.exclude(created_by=user).exclude(last_edited_by=user).exclude(pk__in=own_claims)
 
 
+def is_author(incident: Incident, user) -> bool:
+    return user.pk in (incident.created_by_id, incident.last_edited_by_id)
+
+
 def _locked(incident: Incident) -> Incident:
     """The incident's row, locked until the end of the transaction, as it is now in the database."""
     return Incident.objects.select_for_update(of=("self",)).get(pk=incident.pk)
@@ -108,6 +112,8 @@ def incident_withdraw(*, incident: Incident, user, note: str = "") -> Incident:
     _require(user, EDIT_PERM, "Only researchers can withdraw incidents.")
     with transaction.atomic():
         incident = _locked(incident)
+        if not is_author(incident, user) and not user.is_superuser:
+            raise PermissionDenied("Only the researchers who wrote this incident can withdraw it.")
         _expect(incident, [Status.SUBMITTED, Status.CHANGES_REQUESTED], "withdraw")
         incident.submitted_at = None
         _move(incident, to=Status.DRAFT, by=user, note=note.strip())

@@ -71,8 +71,9 @@ def take_next(request: HttpRequest) -> HttpResponse:
 # --- actions on one incident ------------------------------------------------------------------------
 
 
-def _act(request: HttpRequest, reference: str, action, success: str) -> HttpResponse:
-    incident = get_incident_for_user(request.user, reference)
+def _act(request: HttpRequest, reference: str, perm: str, action, success: str) -> HttpResponse:
+    """Run a workflow action. No role: 403 (404 if the incident is hidden); a broken rule: a message."""
+    incident = get_incident_for_user(request.user, reference, perm=perm)
     try:
         action(incident)
     except (services.TransitionError, PermissionDenied, ValidationError) as error:
@@ -88,6 +89,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
+        services.EDIT_PERM,
         lambda i: services.incident_submit(incident=i, user=request.user, note=note),
         "{ref} is in the review queue.",
     )
@@ -99,6 +101,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
+        services.EDIT_PERM,
         lambda i: services.incident_withdraw(incident=i, user=request.user, note=note),
         "{ref} is a draft again.",
     )
@@ -109,6 +112,7 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
+        services.REVIEW_PERM,
         lambda i: services.review_take(incident=i, user=request.user),
         "{ref} is yours to review.",
     )
@@ -120,6 +124,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
+        services.REVIEW_PERM,
         lambda i: services.review_release(incident=i, user=request.user, note=note),
         "{ref} is back in the queue.",
     )
@@ -127,7 +132,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = get_incident_for_user(request.user, reference)
+    incident = get_incident_for_user(request.user, reference, perm=services.REVIEW_PERM)
     form = AssignForm(request.POST, reviewers=eligible_reviewers(incident))
     if not form.is_valid():
         messages.error(request, "Choose a reviewer who may review this incident.")
@@ -136,6 +141,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
+        services.REVIEW_PERM,
         lambda i: services.review_assign(incident=i, reviewer=reviewer, by=request.user),
         f"{{ref}} is assigned to {reviewer.get_username()}.",
     )
@@ -147,7 +153,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 
     if request.method != "POST":
         return redirect("incidents:detail", reference=reference)
-    incident = get_incident_for_user(request.user, reference)
+    incident = get_incident_for_user(request.user, reference, perm=services.REVIEW_PERM)
     form = VerdictForm(request.POST, incident=incident)
     if form.is_valid():
         data = form.cleaned_data
@@ -192,9 +198,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 def comment(request: HttpRequest, reference: str) -> HttpResponse:
     from verify.incidents.views import incident_detail
 
-    incident = get_incident_for_user(request.user, reference)
-    if not request.user.has_perm(services.COMMENT_PERM):
-        raise PermissionDenied
+    incident = get_incident_for_user(request.user, reference, perm=services.COMMENT_PERM)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -287,7 +291,9 @@ def incident_review_context(request: HttpRequest, incident: Incident) -> dict:
         "decisions": incident.review_decisions.select_related("reviewer"),
         "comments": incident.comments.select_related("author"),
         "can_submit": can_edit and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
-        "can_withdraw": can_edit and status in (Status.SUBMITTED, Status.CHANGES_REQUESTED),
+        "can_withdraw": can_edit
+        and status in (Status.SUBMITTED, Status.CHANGES_REQUESTED)
+        and (services.is_author(incident, user) or user.is_superuser),
         "can_take": is_reviewer and status == Status.SUBMITTED and refusal is None,
         "can_release": assigned_to_me or (status == Status.IN_REVIEW and user.is_superuser),
         "review_refusal": refusal,
