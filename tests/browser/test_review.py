@@ -1,0 +1,44 @@
+import re
+
+import pytest
+
+from tests.browser.test_signin import sign_in
+from verify.core.demo import DEMO_USERS, demo_load
+from verify.incidents.models import Grade, Incident, Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_demo_reviewer_takes_the_next_item_verifies_it_and_it_leaves_the_queue(browser_page):
+    demo_load()
+    oldest = Incident.objects.filter(status=Status.SUBMITTED).order_by("submitted_at").first()
+    reviewer = next(u for u in DEMO_USERS if u[0] == "reviewer")
+    assert oldest.created_by.username != "reviewer"
+    page = browser_page
+    sign_in(page, "reviewer", reviewer[3])
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.get_by_role("link", name=oldest.reference).is_visible()
+    page.get_by_role("button", name="Take next").click()
+
+    page.get_by_role("heading", name=oldest.title).wait_for()
+    assert page.get_by_role("status").filter(has_text=f"{oldest.reference} is yours to review").is_visible()
+    page.get_by_label("Verify", exact=True).check()
+    page.get_by_label("Final grade").select_option(label="Fair")
+    page.get_by_label(re.compile(r"^Note:?$")).fill("HRW's documentation holds up; the ministry's denial is noted.")
+    page.get_by_role("button", name="Give verdict").click()
+
+    assert page.get_by_role("status").filter(has_text=f"{oldest.reference} is verified as Fair").is_visible()
+    review = page.get_by_role("region", name="Review")
+    assert review.get_by_text("Verified", exact=True).first.is_visible()
+    assert review.get_by_text("HRW's documentation holds up").first.is_visible()
+    assert page.get_by_role("button", name="Give verdict").count() == 0
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
+    page.get_by_role("heading", name="Review queue").wait_for()
+    assert page.get_by_role("link", name=oldest.reference).count() == 0
+    assert page.get_by_text(re.compile(r"^1 incident waiting")).is_visible()
+
+    incident = Incident.objects.get(pk=oldest.pk)
+    assert (incident.status, incident.grade, incident.assigned_to) == (Status.VERIFIED, Grade.FAIR, None)
