@@ -104,18 +104,27 @@ def test_two_reviewers_taking_the_same_item_one_wins_one_is_told(researcher2, re
     assert StatusTransition.objects.filter(incident=item, to_status=Status.IN_REVIEW).count() == 1
 
 
+def edit(pk: int, user, title: str, version: int) -> Callable[[], object]:
+    """An edit based on `version`, loaded fresh in the thread that runs it."""
+    return lambda: incident_services.incident_update(
+        incident=Incident.objects.get(pk=pk), user=user, data={"title": title}, expected_version=version
+    )
+
+
+def verdict(item: Incident, reviewer, version: int) -> Callable[[], object]:
+    return lambda: services.review_decide(
+        incident=item, user=reviewer, verdict="verify", grade=Grade.FAIR, note="OK.", expected_version=version
+    )
+
+
 def test_two_stale_saves_give_one_success_and_one_conflict(researcher, researcher2):
     item = factories.incident(created_by=researcher)
     for _round in range(3):
         version = fresh(item).version
-        calls = [
-            lambda u=u, t=t: incident_services.incident_update(
-                incident=Incident.objects.get(pk=item.pk), user=u, data={"title": t}, expected_version=version
-            )
-            for u, t in ((researcher, "Rita's title"), (researcher2, "Rami's title"))
-        ]
 
-        results, errors = race(calls)
+        results, errors = race(
+            [edit(item.pk, researcher, "Rita's title", version), edit(item.pk, researcher2, "Rami's title", version)]
+        )
 
         assert len(results) == 1, errors
         assert len(errors) == 1 and isinstance(errors[0], ConflictError)
@@ -128,17 +137,8 @@ def test_an_edit_racing_a_verdict_never_both_succeed(researcher2, researcher, re
         item = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
         services.review_take(incident=item, user=reviewer)
         version = fresh(item).version
-        verdict = lambda: services.review_decide(  # noqa: E731
-            incident=item, user=reviewer, verdict="verify", grade=Grade.FAIR, note="OK.", expected_version=version
-        )
-        edit = lambda: incident_services.incident_update(  # noqa: E731
-            incident=Incident.objects.get(pk=item.pk),
-            user=researcher,
-            data={"title": "Edited"},
-            expected_version=version,
-        )
 
-        results, errors = race([verdict, edit])
+        results, errors = race([verdict(item, reviewer, version), edit(item.pk, researcher, "Edited", version)])
 
         assert len(results) == 1 and len(errors) == 1, errors
         assert isinstance(errors[0], ConflictError)
