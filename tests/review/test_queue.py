@@ -248,3 +248,26 @@ def test_claim_history_of_a_restricted_incident_is_404_to_outsiders(restricted_i
     claim = factories.claim(incident=restricted_incident)
     for user in (reviewer, outsider):
         assert signed_in(user).get(reverse("review:claim_history", args=[claim.pk])).status_code == 404
+
+
+def test_take_next_within_a_governorate_filter(reviewer, researcher2, governorates):
+    idlib, aleppo, ariha = governorates
+    submit_aged(researcher2, days=5, place=aleppo)
+    in_ariha = submit_aged(researcher2, days=1, place=ariha)
+
+    signed_in(reviewer).post(reverse("review:take_next"), {"governorate": idlib.pk})
+
+    assert fresh(in_ariha).assigned_to == reviewer
+    assert Incident.objects.filter(status=Status.IN_REVIEW).count() == 1
+
+
+def test_demo_data_has_submitted_items_the_demo_reviewer_may_review(db):
+    from django.contrib.auth.models import User
+
+    from verify.core.demo import demo_load
+
+    demo_load()
+    reviewer = User.objects.get(username="reviewer")
+    reviewable = services.reviewable_by(Incident.objects.filter(status=Status.SUBMITTED), reviewer)
+    assert reviewable.count() >= 2
+    assert services.review_take_next(user=reviewer) is not None
