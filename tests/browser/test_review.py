@@ -42,3 +42,31 @@ def test_demo_reviewer_takes_the_next_item_verifies_it_and_it_leaves_the_queue(b
 
     incident = Incident.objects.get(pk=oldest.pk)
     assert (incident.status, incident.grade, incident.assigned_to) == (Status.VERIFIED, Grade.FAIR, None)
+
+
+def test_verdict_form_asks_for_a_rationale_only_when_overriding_the_suggestion(browser_page):
+    demo_load()
+    item = Incident.objects.filter(status=Status.SUBMITTED).order_by("submitted_at").first()
+    Incident.objects.filter(pk=item.pk).update(suggested_grade=Grade.WEAK, suggestion_reasons=["One source only."])
+    reviewer = next(u for u in DEMO_USERS if u[0] == "reviewer")
+    page = browser_page
+    sign_in(page, "reviewer", reviewer[3])
+    page.goto(item.get_absolute_url())
+    page.get_by_role("button", name="Take for review").click()
+
+    grade = page.get_by_label("Final grade")
+    rationale = page.get_by_label(re.compile("Why a different grade"))
+    assert grade.input_value() == "weak"
+    assert not rationale.is_visible()
+
+    grade.select_option(label="Fair")
+    assert rationale.is_visible()
+    page.get_by_label("Request changes").check()
+    assert not grade.is_visible()
+
+    # Submitting the override without a rationale is refused by the server, with the reason beside the field.
+    page.get_by_label("Verify", exact=True).check()
+    page.get_by_label(re.compile(r"^Note:?$")).fill("Fair, not weak.")
+    page.get_by_role("button", name="Give verdict").click()
+    assert page.get_by_text("explain why you set a different one").is_visible()
+    assert Incident.objects.get(pk=item.pk).status == Status.IN_REVIEW
