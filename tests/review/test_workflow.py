@@ -238,6 +238,7 @@ def test_editing_a_verified_incident_through_the_page_shows_it_went_back(submitt
     assert response.status_code == 200
     assert fresh(submitted).status == Status.SUBMITTED
     page = response.content.decode()
+    assert f"{submitted.reference} was verified; this change sends it back to review." in page
     assert "back to review" in page
     assert submitted.reference in signed_in(reviewer).get("/review/").content.decode()
 

@@ -14,7 +14,7 @@ from verify.incidents.access import get_incident_for_user
 from verify.incidents.filters import IncidentFilter
 from verify.incidents.forms import IncidentEditForm, IncidentForm
 from verify.incidents.history import incident_history
-from verify.incidents.models import Incident
+from verify.incidents.models import Incident, Status
 from verify.review.views import incident_review_context
 
 PAGE_SIZE = 25
@@ -101,6 +101,11 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             if changed:
                 messages.success(request, f"Saved {incident.reference}: " + ", ".join(changed).replace("_", " ") + ".")
+            if (
+                incident.status == Status.VERIFIED
+                and Incident.objects.filter(pk=incident.pk, status=Status.SUBMITTED).exists()
+            ):
+                messages.warning(request, f"{incident.reference} was verified; this change sends it back to review.")
             else:
                 messages.info(request, "Nothing changed.")
             return redirect(incident)
