@@ -215,6 +215,8 @@ def test_activity_feed_shows_transitions_comments_and_edits(draft, researcher2, 
     assert "logged" in verbs
     assert any(v.startswith("added a claim from") for v in verbs)
     assert "Looks solid." in page
+    claim_entry = next(a for a in feed if a.claim_id)
+    assert reverse("review:claim_history", args=[claim_entry.claim_id]) in page
     assert f'href="/incidents/{draft.reference}/"' in page
 
 

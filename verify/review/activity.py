@@ -23,6 +23,7 @@ class Activity:
     reference: str
     title: str
     detail: str = ""
+    claim_id: int | None = None  # for claim edits: links to the claim's history
 
 
 def _name(user) -> str:
@@ -76,6 +77,7 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
                 h.incident.reference,
                 h.incident.title,
                 h.history_change_reason or "",
+                claim_id=h.id,
             )
         )
     items.sort(key=lambda a: a.when, reverse=True)
