@@ -145,9 +145,11 @@ def test_take_next_respects_the_queue_filters(reviewer, researcher2):
     assert fresh(missile).assigned_to == reviewer
 
 
-def test_take_next_on_an_empty_queue_says_so(reviewer):
-    response = signed_in(reviewer).post(reverse("review:take_next"), follow=True)
-    assert "Nothing left in the queue that you may review." in response.content.decode()
+def test_take_next_on_an_empty_queue_says_so_and_keeps_the_filters(reviewer):
+    response = signed_in(reviewer).post(reverse("review:take_next"), {"attack_type": "chemical"})
+    assert response.url == reverse("review:queue") + "?attack_type=chemical"
+    page = signed_in(reviewer).post(reverse("review:take_next"), follow=True).content.decode()
+    assert "Nothing left in the queue that you may review." in page
 
 
 def test_the_reviewer_sees_the_verdict_form_after_taking_and_can_release(reviewer, researcher2):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from verify.review.models import Comment, ReviewDecision, StatusTransition
+from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
 
 
 @admin.register(ReviewDecision)
@@ -20,3 +20,10 @@ class StatusTransitionAdmin(admin.ModelAdmin):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["incident", "author", "created_at"]
     raw_id_fields = ["incident"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "incident", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["incident", "comment"]

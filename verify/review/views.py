@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
@@ -63,7 +65,8 @@ def take_next(request: HttpRequest) -> HttpResponse:
     incident = services.review_take_next(user=request.user, queryset=filterset.qs)
     if incident is None:
         messages.info(request, "Nothing left in the queue that you may review.")
-        return redirect(reverse("review:queue") + ("?" + request.POST.urlencode() if filterset.is_bound else ""))
+        filters = {name: value for name in filterset.filters if (value := request.POST.get(name))}
+        return redirect(reverse("review:queue") + ("?" + urlencode(filters) if filters else ""))
     messages.success(request, f"{incident.reference} is yours to review.")
     return _back(request, incident)
 
