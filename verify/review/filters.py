@@ -3,8 +3,9 @@ from datetime import timedelta
 import django_filters
 from django.utils import timezone
 
+from verify.gazetteer.models import Place
 from verify.incidents.models import AttackType
-from verify.review.queries import QueueFacets, governorate_id
+from verify.review.queries import AGE_BUCKETS, QueueFacets, governorate_id
 
 
 class QueueFilter(django_filters.FilterSet):
@@ -16,8 +17,14 @@ class QueueFilter(django_filters.FilterSet):
     attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
     age = django_filters.ChoiceFilter(method="filter_age", empty_label="Any age", label="Waiting")
 
-    def __init__(self, *args, facets: QueueFacets, **kwargs):
+    def __init__(self, *args, facets: QueueFacets | None = None, **kwargs):
+        """With facets, the options are those present in the queue, with counts; without (take-next), all."""
         super().__init__(*args, **kwargs)
+        if facets is None:
+            governorates = Place.objects.governorates().values_list("pk", "name")
+            self.filters["governorate"].extra["choices"] = lambda: list(governorates)
+            self.filters["age"].extra["choices"] = AGE_BUCKETS
+            return
         self.filters["governorate"].extra["choices"] = [(pk, f"{name} ({n})") for pk, name, n in facets.governorates]
         self.filters["attack_type"].extra["choices"] = [(v, f"{label} ({n})") for v, label, n in facets.attack_types]
         self.filters["age"].extra["choices"] = [(d, f"{label} ({n})") for d, label, n in facets.ages]

@@ -60,8 +60,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @permission_required(services.REVIEW_PERM, raise_exception=True)
 @require_POST
 def take_next(request: HttpRequest) -> HttpResponse:
-    facets = queue_facets(request.user)
-    filterset = QueueFilter(request.POST, queryset=Incident.objects.all(), facets=facets)
+    filterset = QueueFilter(request.POST, queryset=Incident.objects.all())
     incident = services.review_take_next(user=request.user, queryset=filterset.qs)
     if incident is None:
         messages.info(request, "Nothing left in the queue that you may review.")
