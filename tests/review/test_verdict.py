@@ -151,6 +151,8 @@ def test_a_verdict_on_a_version_the_reviewer_did_not_read_is_refused_and_kept(in
     assert f"you read version {read_version}, it is now version {read_version + 1}" in page
     assert "Your verdict has not been saved" in page
     assert "My careful note." in page
+    assert ("title", "Market strike logged by Rami", "Changed meanwhile") in response.context["verdict_conflict"]
+    assert "Changed since you read it" in page
     assert response.context["verdict_form"].data["version"] == read_version + 1
     assert fresh(in_review).status == Status.IN_REVIEW
     assert not ReviewDecision.objects.exists()

@@ -179,6 +179,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
                 "saved: check the change history below, then give it again.",
             )
             request.verdict_form = form
+            request.verdict_conflict = changes_since(incident, error.expected_version)
             return incident_detail(request, reference, status=409)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -229,6 +230,16 @@ def eligible_reviewers(incident: Incident):
         .distinct()
         .order_by("username")
     )
+
+
+def changes_since(incident: Incident, version: int) -> list[tuple[str, str, str]]:
+    """Field, value in the version the reviewer read, value now: what they have not seen."""
+    newest = incident.history.select_related("history_user").order_by("-history_id").first()
+    read = incident.history.filter(version=version).order_by("-history_id").first()
+    if newest is None or read is None or newest.pk == read.pk:
+        return []
+    entries = entries_for([newest, read], incident.reference, IGNORED)
+    return entries[0].changes if entries and entries[0].when == newest.history_date else []
 
 
 # --- my work, notifications, history ----------------------------------------------------------------
@@ -302,6 +313,7 @@ def incident_review_context(request: HttpRequest, incident: Incident) -> dict:
         "can_comment": user.has_perm(services.COMMENT_PERM),
         "comment_form": getattr(request, "comment_form", None) or CommentForm(),
         "has_suggestion": services.has_suggestion(incident.suggested_grade),
+        "verdict_conflict": getattr(request, "verdict_conflict", None),
     }
     if assigned_to_me and refusal is None:
         context["verdict_form"] = getattr(request, "verdict_form", None) or VerdictForm(incident=incident)
