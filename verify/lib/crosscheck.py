@@ -15,7 +15,7 @@ Choices made here, on which the tests rely:
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from verify.lib.gazetteer import distance_m
@@ -132,6 +132,10 @@ class ClaimFacts:
     lon: float | None = None
     radius_m: int | None = None
     military_objective_present: bool | None = None
+    # Used by grading (verify.lib.grading), not by the disagreement checks.
+    credibility: int | None = None  # Admiralty 1-6
+    source_reliability: str | None = None  # Admiralty A-F
+    source_side: str | None = None  # the party the source speaks for, if any
 
     def __post_init__(self) -> None:
         if self.stance not in STANCES:
@@ -148,14 +152,23 @@ class Disagreement:
     kind: str
     claim_ids: tuple[int, ...]
     message: str
+    # The matrix column to highlight: the kind, except "killed"/"injured" for casualties and "stance" for denials.
+    fact: str = field(default="", compare=False)
+
+    @property
+    def column(self) -> str:
+        return self.fact or self.kind
 
 
-def _norm(text: str | None) -> str | None:
+def norm(text: str | None) -> str | None:
     """Fold free text for comparison; blank counts as not stated."""
     if text is None:
         return None
     folded = " ".join(text.split()).casefold()
     return folded or None
+
+
+_norm = norm
 
 
 def _days(n: int) -> str:
@@ -173,6 +186,7 @@ def _casualties(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreem
                     "casualties",
                     (a.id, b.id),
                     f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what}",
+                    fact=what,
                 )
             )
     return found
@@ -201,7 +215,7 @@ def _denial(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]
         return []
     verb = "denies the attack" if denier.stance == "denies" else "gives an alternative account of the event"
     message = f"{denier.label} {verb}; {other.source_name} {other.stance} it"
-    return [Disagreement("denial", (a.id, b.id), message)]
+    return [Disagreement("denial", (a.id, b.id), message, fact="stance")]
 
 
 def _munition(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
