@@ -12,10 +12,10 @@ from verify.lib.crosscheck import (
     Range,
     best_figure,
     combined_range,
-    figures_differ,
-    munitions_agree,
     dates_disagree,
+    figures_differ,
     find_disagreements,
+    munitions_agree,
     places_disagree,
     ranges_overlap,
     summary_line,
@@ -248,8 +248,6 @@ def test_munitions_agree_is_symmetric_and_reflexive(a, b):
 def test_figures_differ(a, b, differ):
     assert figures_differ(a, b) is differ
     assert figures_differ(b, a) is differ
-
-
 
 
 def test_dates_beyond_their_precision():

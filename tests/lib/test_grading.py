@@ -94,7 +94,9 @@ def test_competing_perpetrators_are_contested_and_named():
 
 
 def test_same_perpetrator_spelled_differently_is_not_contested():
-    suggestion = suggest_grade([claim(1, "A", perpetrator=RUSSIA), claim(2, "B", perpetrator=" russian AEROSPACE forces")])
+    suggestion = suggest_grade(
+        [claim(1, "A", perpetrator=RUSSIA), claim(2, "B", perpetrator=" russian AEROSPACE forces")]
+    )
     assert suggestion.grade == FAIR
 
 

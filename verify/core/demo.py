@@ -530,4 +530,8 @@ def demo_load() -> DemoResult:
         credibility=Credibility.DOUBTFUL,
     )
     _review(result, cluster, researcher=researcher, reviewer=reviewer, grade="", note="")
+
+    from verify.claims.crosscheck import crosscheck_recompute_all
+
+    crosscheck_recompute_all()  # the flags and suggested grades; changes nothing on a second run
     return result
