@@ -119,5 +119,19 @@
     initSubmit(form);
   }
 
+  // The page's "Add a claim" button opens the form here instead of going to the full-page form.
+  var headerLink = document.querySelector('.head-actions a[href$="/claims/new/"]');
+  if (headerLink) {
+    headerLink.addEventListener("click", function (event) {
+      var entry = document.getElementById("claim-entry");
+      if (!entry) return;
+      event.preventDefault();
+      entry.open = true;
+      entry.scrollIntoView({ block: "start" });
+      var first = entry.querySelector("#claim-source-search, select[name=source]");
+      if (first) first.focus();
+    });
+  }
+
   init();
 })();
