@@ -106,6 +106,7 @@ def claims_panel_context(request: HttpRequest, incident: Incident) -> dict:
     if can_add_claim:
         form = ClaimForm(incident=incident, can_add_source=request.user.has_perm("claims.add_source"))
     return {
+        "incident": incident,
         "crosscheck": check,
         "claims": check.claims,
         "matrix_columns": COLUMNS,
