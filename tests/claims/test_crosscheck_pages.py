@@ -1,5 +1,7 @@
 """The claims matrix, its summary and the suggested grade on the incident page, and the flags behind the filters."""
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -197,10 +199,12 @@ def test_recompute_command_repairs_stale_flags(researcher, incident):
     add(incident, researcher, killed_min=9, killed_max=9)
     Incident.objects.filter(pk=incident.pk).update(has_disagreements=False, suggested_grade=Grade.UNASSESSED)
 
-    call_command("recompute_crosscheck", stdout=open("/dev/null", "w"))
+    out = StringIO()
+    call_command("recompute_crosscheck", stdout=out)
 
     incident = fresh(incident)
     assert incident.has_disagreements and incident.suggested_grade == Grade.FAIR
+    assert "1 changed" in out.getvalue()
 
 
 def test_deleting_a_claim_makes_its_derivatives_independent(researcher, admin_user, incident):
