@@ -57,7 +57,9 @@ def test_demo_ariha_page_shows_34_against_49_and_the_ministrys_denial(demo):
     assert killed["Local activists, Idlib"].flagged and killed["Local activists, Idlib"].value == "at least 34"
     assert killed["Amnesty International"].flagged and killed["Amnesty International"].value == "49"
     assert not killed["Russian Ministry of Defence"].flagged
-    assert html.count("(disagrees: Local activists, Idlib: at least 34 killed vs Amnesty International: 49") == 2
+    index = check.disagreements.index(figures[0]) + 1
+    assert f'<li id="disagreement-{index}">Local activists, Idlib: at least 34 killed vs Amnesty' in html
+    assert html.count(f'aria-describedby="disagreement-{index}" data-disagrees="killed"') == 2
 
 
 def test_demo_ariha_suggested_grade_is_fair_with_reasons(demo):

@@ -57,8 +57,8 @@ class CrossCheck:
     disagreements: list[Disagreement]
     summary: str
     suggestion: Suggestion
-    # claim id -> matrix columns to highlight, each with the messages that explain why
-    flagged: dict[int, dict[str, list[str]]] = field(default_factory=dict)
+    # claim id -> matrix columns to highlight, each with the indexes (in disagreements) of the reasons why
+    flagged: dict[int, dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def denied_by_party(self) -> bool:
@@ -69,10 +69,10 @@ def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
     claims = list(claims)
     facts = [claim_facts(c) for c in claims]
     found = find_disagreements(facts, place_margin_m=settings.CROSSCHECK_PLACE_MARGIN_M)
-    flagged: dict[int, dict[str, list[str]]] = {}
-    for d in found:
+    flagged: dict[int, dict[str, list[int]]] = {}
+    for index, d in enumerate(found):
         for claim_id in d.claim_ids:
-            flagged.setdefault(claim_id, {}).setdefault(d.column, []).append(d.message)
+            flagged.setdefault(claim_id, {}).setdefault(d.column, []).append(index)
     return CrossCheck(
         claims=claims,
         disagreements=found,

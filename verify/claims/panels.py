@@ -31,6 +31,8 @@ class Cell:
     value: str
     messages: list[str]
     numeric: bool = False
+    # ids of the disagreement list items that explain the highlight (aria-describedby)
+    described_by: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -90,10 +92,19 @@ def matrix_rows(check: CrossCheck) -> list[Row]:
     for claim in check.claims:
         flagged = check.flagged.get(claim.pk, {})
         values = _values(claim)
-        cells = [
-            Cell(key, heading, values[key], flagged.get(key, []), numeric=key in {"killed", "injured"})
-            for key, heading in COLUMNS
-        ]
+        cells = []
+        for key, heading in COLUMNS:
+            indexes = flagged.get(key, [])
+            cells.append(
+                Cell(
+                    key,
+                    heading,
+                    values[key],
+                    [check.disagreements[i].message for i in indexes],
+                    numeric=key in {"killed", "injured"},
+                    described_by=" ".join(f"disagreement-{i + 1}" for i in indexes),
+                )
+            )
         rows.append(Row(claim, cells))
     return rows
 
