@@ -48,7 +48,8 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
     from verify.review.models import StatusTransition
 
     with transaction.atomic():
-        locked = {i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk])}
+        both = Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+        locked = {i.pk: i for i in both}  # locked in key order, so two opposite merges cannot deadlock
         source, target = locked[source.pk], locked[target.pk]
         problems = merge_problems(source=source, target=target)
         if problems:
