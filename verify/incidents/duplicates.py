@@ -119,9 +119,10 @@ def duplicate_pairs(*, user) -> list[Pair]:
     """Every pair of possible duplicates among the incidents visible to `user`, most recent first.
 
     One query for the incidents and one for the dismissals, then a sweep over the widened date windows in
-    order of their start, so only incidents whose windows overlap are compared by distance.
+    order of their start, so only incidents whose windows overlap are compared by distance. Each incident's
+    window, coordinates and radius are worked out once, not once per comparison.
     """
-    incidents = list(
+    incidents = (
         Incident.objects.visible_to(user)
         .filter(date_start__isnull=False, latitude__isnull=False, longitude__isnull=False)
         .exclude(date_precision=DatePrecision.UNKNOWN)
@@ -129,17 +130,22 @@ def duplicate_pairs(*, user) -> list[Pair]:
     )
     dismissed = set(DuplicateDismissal.objects.values_list("incident_a_id", "incident_b_id"))
     margin = settings.DUPLICATE_MARGIN_M
-    keyed = sorted(((_window(i), i) for i in incidents), key=lambda wi: (wi[0].start, wi[1].pk))  # type: ignore[union-attr]
+    prepared = sorted(
+        ((_window(i), *_coords(i), _radius(i), i) for i in incidents),  # type: ignore[misc]
+        key=lambda row: (row[0].start, row[4].pk),
+    )
     pairs: list[Pair] = []
-    active: list[tuple[Window, Incident]] = []
-    for window, incident in keyed:
-        active = [(w, other) for w, other in active if w.end >= window.start]  # type: ignore[union-attr]
-        for _, other in active:
-            a, b = sorted((other, incident), key=lambda i: i.pk)
-            if (a.pk, b.pk) in dismissed or not are_possible_duplicates(a, b, margin_m=margin):
+    active: list[tuple] = []
+    for window, lat, lon, radius, incident in prepared:
+        active = [row for row in active if row[0].end >= window.start]
+        for _, other_lat, other_lon, other_radius, other in active:
+            a, b = (other, incident) if other.pk < incident.pk else (incident, other)
+            if (a.pk, b.pk) in dismissed:
                 continue
-            pairs.append(Pair(a, b, distance_m(*_coords(a), *_coords(b))))  # type: ignore[misc]
-        active.append((window, incident))  # type: ignore[arg-type]
+            distance = distance_m(lat, lon, other_lat, other_lon)
+            if distance <= max(radius, other_radius) + margin:
+                pairs.append(Pair(a, b, distance))
+        active.append((window, lat, lon, radius, incident))
     return sorted(pairs, key=lambda p: (p.second.date_start, p.first.pk, p.second.pk), reverse=True)
 
 
