@@ -112,11 +112,40 @@
     });
   }
 
-  function init() {
+  function initForm() {
     var form = document.getElementById("claim-entry-form");
-    if (!form) return;
+    if (!form || form.dataset.ready) return;
+    form.dataset.ready = "1";
     initSourceSearch(form);
     initSubmit(form);
+  }
+
+  // The form itself is fetched the first time the section is opened.
+  function loadForm(slot) {
+    if (slot.dataset.loading) return;
+    slot.dataset.loading = "1";
+    fetch(slot.dataset.src, { credentials: "same-origin", headers: { "X-Requested-With": "claim-entry" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();  // our own server-rendered, auto-escaped template
+        slot.replaceWith(template.content);
+        initForm();
+        var first = document.querySelector("#claim-source-search");
+        if (first) first.focus();
+      })
+      .catch(function () { delete slot.dataset.loading; });  // the link to the full-page form remains
+  }
+
+  function init() {
+    var entry = document.getElementById("claim-entry");
+    if (!entry) return;
+    var slot = document.getElementById("claim-entry-slot");
+    if (slot) {
+      if (entry.open) loadForm(slot);
+      entry.addEventListener("toggle", function () { if (entry.open) loadForm(slot); });
+    }
+    initForm();
   }
 
   // The page's "Add a claim" button opens the form here instead of going to the full-page form.
@@ -128,7 +157,7 @@
       event.preventDefault();
       entry.open = true;
       entry.scrollIntoView({ block: "start" });
-      var first = entry.querySelector("#claim-source-search, select[name=source]");
+      var first = entry.querySelector("#claim-source-search");
       if (first) first.focus();
     });
   }

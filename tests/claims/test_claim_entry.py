@@ -28,10 +28,16 @@ def post_inline(client, incident, data):
 
 
 def test_the_incident_page_offers_the_inline_form_to_researchers_only(researcher, viewer, incident):
-    assert 'id="claim-entry-form"' in client_for(researcher).get(incident.get_absolute_url()).content.decode()
+    url = reverse("incidents:claim_create", args=[incident.reference])
+    page = client_for(researcher).get(incident.get_absolute_url()).content.decode()
+    assert f'id="claim-entry-slot" data-src="{url}"' in page  # fetched when opened
+    fragment = client_for(researcher).get(url, **INLINE)
+    assert fragment.status_code == 200
+    assert 'id="claim-entry-form"' in fragment.content.decode() and "<html" not in fragment.content.decode()
+
     html = client_for(viewer).get(incident.get_absolute_url()).content.decode()
-    assert 'id="claim-entry-form"' not in html
-    assert "claim-entry.js" not in html
+    assert "claim-entry" not in html
+    assert client_for(viewer).get(url, **INLINE).status_code == 403
 
 
 def test_inline_entry_returns_the_updated_panel_with_the_new_claim_highlighted(researcher, incident):

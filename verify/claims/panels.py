@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from verify.claims.crosscheck import CrossCheck, incident_crosscheck
-from verify.claims.forms import ClaimForm
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
 from verify.incidents.models import Incident
@@ -113,9 +112,6 @@ def claims_panel_context(request: HttpRequest, incident: Incident) -> dict:
     """The context of templates/claims/_incident_claims.html."""
     check = incident_crosscheck(incident)
     can_add_claim = request.user.has_perm("claims.add_claim")
-    form = None
-    if can_add_claim:
-        form = ClaimForm(incident=incident, can_add_source=request.user.has_perm("claims.add_source"))
     return {
         "incident": incident,
         "crosscheck": check,
@@ -123,7 +119,7 @@ def claims_panel_context(request: HttpRequest, incident: Incident) -> dict:
         "matrix_columns": COLUMNS,
         "matrix_rows": matrix_rows(check),
         "can_add_claim": can_add_claim,
-        "claim_form": form,
+        "claim_form": None,  # the inline form is fetched when opened; set to a bound form to show its errors
     }
 
 

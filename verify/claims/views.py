@@ -41,9 +41,11 @@ def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
             )
         messages.success(request, notice)
         return redirect(incident)
-    if _inline(request):
+    if _inline(request) and request.method == "POST":
         context = {**claims_panel_context(request, incident), "claim_form": form, "entry_open": True}
         return HttpResponse(render_to_string("claims/_incident_claims.html", context, request), status=422)
+    if _inline(request):
+        return render(request, "claims/_claim_entry_form.html", {"form": form, "incident": incident})
     return render(request, "claims/claim_form.html", {"form": form, "incident": incident})
 
 
