@@ -259,6 +259,10 @@ def test_viewer_cannot_merge_or_dismiss(viewer, researcher):
     assert client.post(reverse("incidents:dismiss_duplicate", args=[a.reference, b.reference])).status_code == 403
     a.refresh_from_db()
     assert a.merged_into is None and Claim.objects.get().incident == a
+    for url in (a.get_absolute_url(), reverse("incidents:duplicates")):
+        page = client.get(url).content.decode()
+        assert b.reference in page  # the viewer sees the possible duplicate
+        assert "Merge" not in page and "Not a duplicate" not in page  # but is offered no action
 
 
 def test_a_restricted_incident_cannot_be_merged_into_a_public_one(researcher, desk):
