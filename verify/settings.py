@@ -205,6 +205,11 @@ FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
 # --- Evidence processing (issue 3) ----------------------------------------------------------
 
 # --- Cross-checking (issue 4) ---------------------------------------------------------------
+# Two claims' places disagree when they are further apart than both precision radii plus this margin.
+CROSSCHECK_PLACE_MARGIN_M = env_int("CROSSCHECK_PLACE_MARGIN_M", 0)
+# Two incidents are possible duplicates when their date windows, widened by their date precision, overlap
+# and they lie within the larger of their precision radii plus this margin.
+DUPLICATE_MARGIN_M = env_int("DUPLICATE_MARGIN_M", 2_000)
 
 # --- Review (issue 5) -----------------------------------------------------------------------
 

@@ -10,9 +10,12 @@ from verify.lib.crosscheck import (
     ClaimFacts,
     Disagreement,
     Range,
+    best_figure,
     combined_range,
     dates_disagree,
+    figures_differ,
     find_disagreements,
+    munitions_agree,
     places_disagree,
     ranges_overlap,
     summary_line,
@@ -131,7 +134,13 @@ def test_places_disagree_examples():
 
 def test_ariha_example():
     found = find_disagreements(ariha_claims())
-    assert [d.kind for d in found] == ["denial", "denial"]
+    assert [d.kind for d in found] == ["figures", "denial", "denial"]
+    assert found[0] == Disagreement(
+        "figures", (1, 2), "Local activists: at least 34 killed vs Amnesty International: 49 killed (different counts)"
+    )
+    assert found[0].column == "killed"
+    found = found[1:]
+    assert found[0].column == "stance"
     assert found[0] == Disagreement(
         "denial",
         (1, 3),
@@ -200,6 +209,45 @@ def test_munitions_compared_only_when_both_stated():
     assert found == [Disagreement("munition", (1, 2), "A says Cluster bomb was used; B says Unguided rocket")]
     assert find_disagreements([claim(1, munition="RBK-500"), claim(2, munition=" rbk-500")]) == []
     assert find_disagreements([claim(1, munition="RBK-500"), claim(2)]) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("Missiles", "Three missiles", True),
+        ("Barrel bomb", "Barrel bombs dropped from helicopters", True),
+        ("RBK-500 cluster bomb", "rbk 500", True),
+        ("Cluster munitions", "Unguided rocket", False),
+        ("Missile", "Barrel bomb", False),
+        ("", "Anything", True),
+        (None, "Anything", True),
+    ],
+)
+def test_munitions_agree_when_one_description_contains_the_other(a, b, agree):
+    assert munitions_agree(a, b) is agree
+    assert munitions_agree(b, a) is agree
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_munitions_agree_is_symmetric_and_reflexive(a, b):
+    assert munitions_agree(a, b) == munitions_agree(b, a)
+    assert munitions_agree(a, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differ"),
+    [
+        (Range(34, None), Range(49, 49), True),  # a floor and a different count
+        (Range(34, None), Range(34, 49), False),  # same best figure
+        (Range(30, 40), Range(35, 35), False),  # closed ranges that overlap agree
+        (Range(34, 34), Range(49, 49), False),  # no overlap: that is a "casualties" disagreement instead
+        (Range(None, 10), Range(5, 5), True),
+        (Range(), Range(5, 5), False),
+    ],
+)
+def test_figures_differ(a, b, differ):
+    assert figures_differ(a, b) is differ
+    assert figures_differ(b, a) is differ
 
 
 def test_dates_beyond_their_precision():
@@ -373,4 +421,12 @@ def test_find_disagreements_ignores_input_order(claims, random):
     random.shuffle(shuffled)
     found = find_disagreements(claims)
     assert found == find_disagreements(shuffled)
-    assert all(d.kind == "casualties" and d.claim_ids[0] < d.claim_ids[1] for d in found)
+    assert all(d.kind in {"casualties", "figures"} and d.claim_ids[0] < d.claim_ids[1] for d in found)
+
+
+@given(ranges(), ranges())
+def test_different_counts_always_overlap_and_have_different_best_figures(a, b):
+    if figures_differ(a, b):
+        assert ranges_overlap(a, b)
+        assert best_figure(a) != best_figure(b)
+    assert figures_differ(a, b) == figures_differ(b, a)

@@ -1,6 +1,7 @@
 from django import forms
 
 from verify.claims.models import Actor, Claim, Source
+from verify.core.choices import Reliability
 from verify.core.forms import DateInput, VersionedFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
@@ -9,6 +10,21 @@ OBJECTIVE_CHOICES = [("", "Not stated"), ("true", "Present"), ("false", "Absent"
 
 
 class ClaimForm(forms.ModelForm):
+    """A claim, with its source chosen from the register or, for researchers who may add sources, created here."""
+
+    new_source_name = forms.CharField(
+        required=False, max_length=200, label="Or a new source", help_text="Name a source not yet in the register."
+    )
+    new_source_kind = forms.ChoiceField(choices=Source.Kind.choices, required=False, label="Kind of new source")
+    new_source_reliability = forms.ChoiceField(
+        choices=Reliability.choices, required=False, initial=Reliability.F, label="Reliability of new source"
+    )
+    new_source_affiliation = forms.ModelChoiceField(
+        queryset=Actor.objects.order_by("name"),
+        required=False,
+        label="New source speaks for",
+        help_text="A party it is affiliated with, e.g. a ministry for its armed forces.",
+    )
     military_objective_present = forms.NullBooleanField(
         required=False,
         label="Military objective",
@@ -52,9 +68,14 @@ class ClaimForm(forms.ModelForm):
             "military_objective_distance_m": "Distance to the objective (m)",
         }
 
-    def __init__(self, *args, incident: Incident, **kwargs):
+    def __init__(self, *args, incident: Incident, can_add_source: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.incident = incident
+        self.can_add_source = can_add_source
+        self.fields["source"].required = False
+        if not can_add_source:
+            for name in NEW_SOURCE_FIELDS:
+                del self.fields[name]
         self.instance.incident = incident
         self.fields["source"].queryset = Source.objects.order_by("name")
         self.fields["perpetrator"].queryset = Actor.objects.order_by("name")
@@ -65,9 +86,46 @@ class ClaimForm(forms.ModelForm):
         self.fields["derived_from"].queryset = others
         self.fields["derived_from"].label_from_instance = lambda c: f"#{c.pk} {c.source} ({c.get_stance_display()})"
 
+    def clean(self) -> dict:
+        data = super().clean()
+        new_name = " ".join((data.get("new_source_name") or "").split())
+        if new_name:
+            if data.get("source"):
+                self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
+            elif existing := Source.objects.filter(name__iexact=new_name).first():
+                self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
+            elif not data.get("new_source_kind"):
+                self.add_error("new_source_kind", "Say what kind of source the new source is.")
+        elif not data.get("source") and "source" not in self.errors:
+            message = "Choose a source."
+            if self.can_add_source:
+                message = "Choose a source from the register, or name a new one."
+            self.add_error("source", message)
+        data["new_source_name"] = new_name
+        return data
+
+    def new_source(self) -> dict | None:
+        """The new source to create with the claim, if one was named."""
+        data = self.cleaned_data
+        if not data.get("new_source_name"):
+            return None
+        return {
+            "name": data["new_source_name"],
+            "kind": data["new_source_kind"],
+            "reliability": data.get("new_source_reliability") or Reliability.F,
+            "affiliation": data.get("new_source_affiliation"),
+            "reliability_rationale": "Added while entering a claim; the rationale is still to be written.",
+        }
+
+
+NEW_SOURCE_FIELDS = ("new_source_name", "new_source_kind", "new_source_reliability", "new_source_affiliation")
+
 
 class ClaimEditForm(VersionedFormMixin, ClaimForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        kwargs["can_add_source"] = False
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = True
 
 
 class SourceForm(forms.ModelForm):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
+from verify.claims.crosscheck import incident_recompute
 from verify.claims.models import Claim, Source
 from verify.incidents.models import Incident
 
@@ -33,14 +34,18 @@ CLAIM_FIELDS = (
 
 
 @transaction.atomic
-def claim_create(*, user, incident: Incident, data: dict[str, Any]) -> Claim:
+def claim_create(*, user, incident: Incident, data: dict[str, Any], new_source: dict[str, Any] | None = None) -> Claim:
+    """Add a claim, creating its source too when `new_source` is given, and update the incident's cross-check."""
     claim = Claim(incident=incident, created_by=user, last_edited_by=user)
     claim._history_user = user
     for name in CLAIM_FIELDS:
         if name in data:
             setattr(claim, name, data[name])
+    if new_source is not None:
+        claim.source = source_create(data=new_source, user=user)
     claim.full_clean()
     claim.save()
+    incident_recompute(incident, user=user)
     return claim
 
 
@@ -56,12 +61,28 @@ def claim_update(*, claim: Claim, user, data: dict[str, Any], expected_version: 
     claim._history_user = user
     claim._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
     claim.save_versioned(expected_version=expected_version)
+    incident_recompute(claim.incident, user=user)
     return changed
 
 
 @transaction.atomic
-def source_create(*, data: dict[str, Any]) -> Source:
+def claim_delete(*, claim: Claim, user) -> None:
+    """Delete a claim (kept in the history). Claims derived from it become independent, so say so in theirs."""
+    incident = claim.incident
+    for derived in Claim.objects.filter(derived_from=claim):
+        derived.derived_from = None
+        derived._history_user = user
+        derived._change_reason = f"The claim it was derived from (#{claim.pk}) was deleted"
+        derived.save()
+    claim._history_user = user
+    claim.delete()
+    incident_recompute(incident, user=user)
+
+
+@transaction.atomic
+def source_create(*, data: dict[str, Any], user=None) -> Source:
     source = Source(**data)
+    source._history_user = user
     source.full_clean()
     source.save()
     return source

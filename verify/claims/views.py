@@ -1,26 +1,51 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods
 
 from verify.claims import services
 from verify.claims.access import get_claim_for_user, get_source_for_user
 from verify.claims.forms import ClaimEditForm, ClaimForm, SourceForm
 from verify.claims.models import Claim, Source
+from verify.claims.panels import claims_panel_context
+from verify.claims.track_record import track_records
 from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
 from verify.incidents.access import get_incident_for_user
+
+LOOKUP_LIMIT = 15
+
+
+def _inline(request: HttpRequest) -> bool:
+    """Sent by the claim-entry script on the incident page, which swaps in the panel it gets back."""
+    return request.headers.get("X-Requested-With") == "claim-entry"
 
 
 @require_http_methods(["GET", "POST"])
 def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm="claims.add_claim")
-    form = ClaimForm(request.POST or None, incident=incident)
+    can_add_source = request.user.has_perm("claims.add_source")
+    form = ClaimForm(request.POST or None, incident=incident, can_add_source=can_add_source)
     if request.method == "POST" and form.is_valid():
-        claim = services.claim_create(user=request.user, incident=incident, data=form.cleaned_data)
-        messages.success(request, f"Claim from {claim.source} added.")
+        claim = services.claim_create(
+            user=request.user, incident=incident, data=form.cleaned_data, new_source=form.new_source()
+        )
+        notice = f"Claim from {claim.source} added."
+        if _inline(request):
+            context = claims_panel_context(request, incident)
+            return HttpResponse(
+                render_to_string("claims/_incident_claims.html", {**context, "notice": notice}, request)
+            )
+        messages.success(request, notice)
         return redirect(incident)
+    if _inline(request) and request.method == "POST":
+        context = {**claims_panel_context(request, incident), "claim_form": form, "entry_open": True}
+        return HttpResponse(render_to_string("claims/_incident_claims.html", context, request), status=422)
+    if _inline(request):
+        return render(request, "claims/_claim_entry_form.html", {"form": form, "incident": incident})
     return render(request, "claims/claim_form.html", {"form": form, "incident": incident})
 
 
@@ -51,16 +76,61 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_claim_for_user(request.user, pk, perm="claims.delete_claim")
+    incident = claim.incident
+    if request.method == "POST":
+        services.claim_delete(claim=claim, user=request.user)
+        messages.success(request, f"Claim from {claim.source} deleted. It remains in the history.")
+        return redirect(incident)
+    return render(request, "claims/claim_confirm_delete.html", {"claim": claim, "incident": incident})
+
+
 @permission_required("claims.view_source", raise_exception=True)
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.select_related("affiliation").order_by("name")
-    return render(request, "claims/source_list.html", {"sources": sources})
+    visible = Claim.objects.visible_to(request.user).values("pk")
+    sources = (
+        Source.objects.select_related("affiliation")
+        .annotate(claim_count=Count("claims", filter=Q(claims__in=visible)))
+        .order_by("name")
+    )
+    records = track_records(request.user)
+    rows = [(source, records.get(source.pk)) for source in sources]
+    return render(request, "claims/source_list.html", {"rows": rows})
 
 
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_source_for_user(request.user, pk)
-    claims = Claim.objects.visible_to(request.user).filter(source=source).select_related("incident")
-    return render(request, "claims/source_detail.html", {"source": source, "claims": claims})
+    claims = (
+        Claim.objects.visible_to(request.user)
+        .filter(source=source)
+        .select_related("incident", "perpetrator", "derived_from__source")
+        .order_by("-published_on", "-pk")
+    )
+    record = track_records(request.user, source_ids=[source.pk]).get(source.pk)
+    return render(request, "claims/source_detail.html", {"source": source, "claims": claims, "record": record})
+
+
+@permission_required("claims.view_source", raise_exception=True)
+@require_GET
+def source_lookup(request: HttpRequest) -> JsonResponse:
+    """Sources whose name contains `q`, for the claim form's autocomplete. Names only: no claims, no incidents."""
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    sources = Source.objects.select_related("affiliation").order_by("name")
+    if q:
+        sources = sources.filter(name__icontains=q)
+    results = [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "kind": s.get_kind_display(),
+            "reliability": s.reliability,
+            "party_to_conflict": s.is_belligerent,
+        }
+        for s in sources[:LOOKUP_LIMIT]
+    ]
+    return JsonResponse({"results": results})
 
 
 @permission_required("claims.add_source", raise_exception=True)
@@ -68,7 +138,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def source_create(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        source = services.source_create(data=form.cleaned_data)
+        source = services.source_create(data=form.cleaned_data, user=request.user)
         messages.success(request, f"Source {source.name} added.")
         return redirect("claims:source_detail", pk=source.pk)
     return render(request, "claims/source_form.html", {"form": form})

@@ -530,4 +530,9 @@ def demo_load() -> DemoResult:
         credibility=Credibility.DOUBTFUL,
     )
     _review(result, cluster, researcher=researcher, reviewer=reviewer, grade="", note="")
+
+    from verify.claims.crosscheck import crosscheck_recompute_all
+
+    # The flags and suggested grades of the demo incidents; a second run changes nothing.
+    crosscheck_recompute_all([market, idlib_market, barrels, chemical, oil, cluster])
     return result

@@ -1,7 +1,7 @@
 from verify.core.history import HistoryEntry, entries_for
 from verify.incidents.models import Incident
 
-IGNORED = {"version", "updated_at"}
+IGNORED = {"version", "updated_at", "suggestion_reasons"}  # the reasons are shown with the suggestion
 
 
 def incident_history(incident: Incident) -> list[HistoryEntry]:

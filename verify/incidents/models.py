@@ -235,3 +235,22 @@ class Incident(TimeStampedModel, VersionedModel):
 
     def is_visible_to(self, user) -> bool:
         return Incident.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class DuplicateDismissal(TimeStampedModel):
+    """A researcher's judgement that two incidents, though near in space and time, are different attacks."""
+
+    # Stored with the lower primary key first, so that each pair is recorded once.
+    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident_a", "incident_b"], name="duplicate_dismissed_once"),
+            models.CheckConstraint(condition=Q(incident_a__lt=F("incident_b")), name="duplicate_dismissal_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_a_id} is not a duplicate of {self.incident_b_id}"

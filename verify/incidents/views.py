@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from verify.claims.models import Claim
+from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
 from verify.evidence.models import IncidentEvidence
@@ -62,6 +63,7 @@ def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> 
             "can_edit": request.user.has_perm("incidents.change_incident"),
             "can_add_claim": request.user.has_perm("claims.add_claim"),
             **incident_review_context(request, incident),
+            **incident_crosscheck_context(request, incident),
         },
         status=status,
     )

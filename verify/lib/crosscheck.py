@@ -11,11 +11,16 @@ Choices made here, on which the tests rely:
 * "denies" and "alternative" are the denial stances: they contradict any claim that alleges, corroborates or
   acknowledges the attack. "denies_responsibility" accepts that the attack happened and is compared through
   the named perpetrator instead.
+* Figures whose ranges overlap can still be different counts. When at least one of two overlapping figures is
+  open-ended ("at least 34") and their best figures differ (34 vs 49), that is a "figures" disagreement: the
+  counts differ even though neither excludes the other. Two closed ranges that overlap ("30-40" and "35") agree.
+* Munitions agree when the words of one are contained in the other's, ignoring case and plural endings:
+  "Missiles" and "Three missiles" agree, "Cluster munitions" and "Unguided rocket" do not.
 """
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from verify.lib.gazetteer import distance_m
@@ -23,7 +28,7 @@ from verify.lib.gazetteer import distance_m
 STANCES = frozenset({"alleges", "corroborates", "denies", "denies_responsibility", "alternative", "acknowledges"})
 DENIAL_STANCES = frozenset({"denies", "alternative"})
 AFFIRMING_STANCES = frozenset({"alleges", "corroborates", "acknowledges"})
-KINDS = ("casualties", "perpetrator", "denial", "munition", "date", "place", "military_objective")
+KINDS = ("casualties", "figures", "perpetrator", "denial", "munition", "date", "place", "military_objective")
 EN_DASH = "\u2013"
 
 
@@ -59,6 +64,31 @@ def ranges_overlap(a: Range, b: Range) -> bool:
     if a.low is not None and b.high is not None and a.low > b.high:
         return False
     return not (b.low is not None and a.high is not None and b.low > a.high)
+
+
+def best_figure(r: Range) -> int | None:
+    """The figure a range stands for in a summary: its low end, or its high end when only that is stated."""
+    return r.low if r.low is not None else r.high
+
+
+def figures_differ(a: Range, b: Range) -> bool:
+    """True when two overlapping figures are different counts: one is open-ended and their best figures differ."""
+    if not (a.stated and b.stated) or not ranges_overlap(a, b):
+        return False
+    open_ended = None in (a.low, a.high) or None in (b.low, b.high)
+    return open_ended and best_figure(a) != best_figure(b)
+
+
+def munitions_agree(a: str | None, b: str | None) -> bool:
+    """True unless both are stated and neither's words are contained in the other's (case and plurals ignored)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return True
+    return wa <= wb or wb <= wa
+
+
+def _words(text: str | None) -> frozenset[str]:
+    return frozenset(w.removesuffix("s") or w for w in (norm(text) or "").replace("-", " ").split())
 
 
 def combined_range(ranges: Iterable[Range]) -> Range | None:
@@ -132,6 +162,10 @@ class ClaimFacts:
     lon: float | None = None
     radius_m: int | None = None
     military_objective_present: bool | None = None
+    # Used by grading (verify.lib.grading), not by the disagreement checks.
+    credibility: int | None = None  # Admiralty 1-6
+    source_reliability: str | None = None  # Admiralty A-F
+    source_side: str | None = None  # the party the source speaks for, if any
 
     def __post_init__(self) -> None:
         if self.stance not in STANCES:
@@ -148,14 +182,23 @@ class Disagreement:
     kind: str
     claim_ids: tuple[int, ...]
     message: str
+    # The matrix column to highlight: the kind, except "killed"/"injured" for casualties and "stance" for denials.
+    fact: str = field(default="", compare=False)
+
+    @property
+    def column(self) -> str:
+        return self.fact or self.kind
 
 
-def _norm(text: str | None) -> str | None:
+def norm(text: str | None) -> str | None:
     """Fold free text for comparison; blank counts as not stated."""
     if text is None:
         return None
     folded = " ".join(text.split()).casefold()
     return folded or None
+
+
+_norm = norm
 
 
 def _days(n: int) -> str:
@@ -173,6 +216,23 @@ def _casualties(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreem
                     "casualties",
                     (a.id, b.id),
                     f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what}",
+                    fact=what,
+                )
+            )
+    return found
+
+
+def _figures(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
+    found = []
+    for what in ("killed", "injured"):
+        ra, rb = getattr(a, what), getattr(b, what)
+        if figures_differ(ra, rb):
+            found.append(
+                Disagreement(
+                    "figures",
+                    (a.id, b.id),
+                    f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what} (different counts)",
+                    fact=what,
                 )
             )
     return found
@@ -201,12 +261,11 @@ def _denial(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]
         return []
     verb = "denies the attack" if denier.stance == "denies" else "gives an alternative account of the event"
     message = f"{denier.label} {verb}; {other.source_name} {other.stance} it"
-    return [Disagreement("denial", (a.id, b.id), message)]
+    return [Disagreement("denial", (a.id, b.id), message, fact="stance")]
 
 
 def _munition(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
-    ma, mb = _norm(a.munition), _norm(b.munition)
-    if ma is None or mb is None or ma == mb:
+    if munitions_agree(a.munition, b.munition):
         return []
     message = (
         f"{a.source_name} says {(a.munition or '').strip()} was used; {b.source_name} says {(b.munition or '').strip()}"
@@ -253,7 +312,7 @@ def find_disagreements(claims: Iterable[ClaimFacts], *, place_margin_m: float = 
     always lists the lower id first.
     """
     pairs = list(combinations(sorted(claims, key=lambda c: c.id), 2))
-    checks = (_casualties, _perpetrator, _denial, _munition, _date, _place, _military_objective)
+    checks = (_casualties, _figures, _perpetrator, _denial, _munition, _date, _place, _military_objective)
     found: list[Disagreement] = []
     for check in checks:
         for a, b in pairs:

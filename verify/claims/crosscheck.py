@@ -1,0 +1,125 @@
+"""Cross-checking an incident's claims: the matrix, its summary, the flags and the suggested grade.
+
+The logic lives in verify.lib.crosscheck and verify.lib.grading; this module turns Claim rows into their
+terms and keeps the incident's stored flags (has_disagreements, denied_by_party, suggested_grade and
+suggestion_reasons) in step with its claims.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from verify.claims.models import Claim, Stance
+from verify.core.choices import DatePrecision, LocationPrecision
+from verify.incidents.models import Incident
+from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, summary_line
+from verify.lib.grading import Suggestion, suggest_grade
+
+# Stances by which a party to the conflict denies what it is accused of.
+PARTY_DENIAL_STANCES = frozenset({Stance.DENIES, Stance.DENIES_RESPONSIBILITY, Stance.ALTERNATIVE})
+MATRIX_RELATED = ("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
+
+
+def claim_facts(claim: Claim) -> ClaimFacts:
+    """What one claim says, in the plain terms of verify.lib.crosscheck. Expects MATRIX_RELATED loaded."""
+    lat, lon = claim.latitude, claim.longitude
+    if lat is None and claim.place_id:
+        lat, lon = claim.place.latitude, claim.place.longitude
+    tolerance = DatePrecision(claim.event_date_precision).tolerance
+    source = claim.source
+    return ClaimFacts(
+        id=claim.pk,
+        source_name=source.name,
+        source_is_belligerent=source.is_belligerent,
+        stance=claim.stance,
+        independent=claim.derived_from_id is None,
+        killed=Range(claim.killed_min, claim.killed_max),
+        injured=Range(claim.injured_min, claim.injured_max),
+        perpetrator=claim.perpetrator.name if claim.perpetrator_id else None,
+        munition=claim.munition or None,
+        event_date=claim.event_date,
+        date_tolerance_days=tolerance.days if tolerance is not None and claim.event_date else None,
+        lat=float(lat) if lat is not None else None,
+        lon=float(lon) if lon is not None else None,
+        radius_m=LocationPrecision(claim.location_precision).radius_m if lat is not None else None,
+        military_objective_present=claim.military_objective_present,
+        credibility=int(claim.credibility),
+        source_reliability=source.reliability,
+        source_side=source.affiliation.name if source.affiliation_id else None,
+    )
+
+
+@dataclass
+class CrossCheck:
+    claims: list[Claim]
+    disagreements: list[Disagreement]
+    summary: str
+    suggestion: Suggestion
+    # claim id -> matrix columns to highlight, each with the indexes (in disagreements) of the reasons why
+    flagged: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+
+    @property
+    def denied_by_party(self) -> bool:
+        return any(c.stance in PARTY_DENIAL_STANCES and c.source.is_belligerent for c in self.claims)
+
+
+def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
+    claims = list(claims)
+    facts = [claim_facts(c) for c in claims]
+    found = find_disagreements(facts, place_margin_m=settings.CROSSCHECK_PLACE_MARGIN_M)
+    flagged: dict[int, dict[str, list[int]]] = {}
+    for index, d in enumerate(found):
+        for claim_id in d.claim_ids:
+            flagged.setdefault(claim_id, {}).setdefault(d.column, []).append(index)
+    return CrossCheck(
+        claims=claims,
+        disagreements=found,
+        summary=summary_line(facts),
+        suggestion=suggest_grade(facts),
+        flagged=flagged,
+    )
+
+
+def incident_claims(incident: Incident):
+    return Claim.objects.filter(incident=incident).select_related(*MATRIX_RELATED).order_by("published_on", "pk")
+
+
+def incident_crosscheck(incident: Incident) -> CrossCheck:
+    return crosscheck(incident_claims(incident))
+
+
+@transaction.atomic
+def incident_recompute(incident: Incident, *, user=None) -> bool:
+    """Bring the incident's stored flags and suggested grade up to date with its claims.
+
+    Call it inside the transaction that changed the claims. The row is locked and re-read, so a concurrent
+    edit of the incident is neither overwritten nor made to conflict (the version is not bumped: these are
+    derived values). Returns whether anything changed; a change is recorded in the incident's history.
+    """
+    fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+    check = incident_crosscheck(fresh)
+    values = {
+        "has_disagreements": bool(check.disagreements),
+        "denied_by_party": check.denied_by_party,
+        "suggested_grade": check.suggestion.grade,
+        "suggestion_reasons": list(check.suggestion.reasons),
+    }
+    changed = [name for name, value in values.items() if getattr(fresh, name) != value]
+    for name, value in values.items():
+        setattr(incident, name, value)
+    if not changed:
+        return False
+    for name in changed:
+        setattr(fresh, name, values[name])
+    fresh._history_user = user
+    fresh._change_reason = "Cross-check updated from the claims"
+    fresh.save(update_fields=[*changed, "updated_at"])
+    return True
+
+
+def crosscheck_recompute_all(incidents: Iterable[Incident] | None = None) -> int:
+    """Recompute every incident (merged-away ones included). Returns how many changed."""
+    queryset = incidents if incidents is not None else Incident.objects.order_by("pk")
+    return sum(incident_recompute(incident) for incident in queryset)

@@ -1,0 +1,112 @@
+"""Possible duplicates: the site-wide list, merging, and "not a duplicate"."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from verify.incidents.access import get_incident_for_user
+from verify.incidents.duplicates import duplicate_dismiss, duplicate_pairs
+from verify.incidents.merging import incident_merge, merge_problems
+from verify.incidents.models import Incident
+from verify.lib.gazetteer import distance_m
+
+PAGE_SIZE = 50
+
+
+class MergeForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why these are the same attack",
+        help_text="Recorded in both histories.",
+    )
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, label="Why they differ")
+
+
+@permission_required("incidents.view_incident", raise_exception=True)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    pairs = duplicate_pairs(user=request.user)
+    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/duplicate_list.html",
+        {"page": page, "total": len(pairs), "can_merge": request.user.has_perm("incidents.change_incident")},
+    )
+
+
+def _pair(request: HttpRequest, reference: str, other: str) -> tuple[Incident, Incident] | None:
+    """Both incidents, if both are visible and neither has been merged away (else None, with a message)."""
+    first = get_incident_for_user(request.user, reference, perm="incidents.change_incident")
+    second = get_incident_for_user(request.user, other, perm="incidents.change_incident")
+    if first.reference != reference or second.reference != other:
+        messages.error(request, "One of these incidents has already been merged into another.")
+        return None
+    return first, second
+
+
+@require_http_methods(["GET", "POST"])
+def incident_merge_view(request: HttpRequest, reference: str, target: str) -> HttpResponse:
+    """Merge the incident `reference` into `target`, after a confirmation page."""
+    pair = _pair(request, reference, target)
+    if pair is None:
+        return redirect("incidents:detail", reference=target)
+    source, kept = pair
+    form = MergeForm(request.POST or None)
+    problems = merge_problems(source=source, target=kept)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            result = incident_merge(source=source, target=kept, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(
+                request,
+                f"{source.reference} merged into {kept.reference}: {result.claims_moved} claims and "
+                f"{result.evidence_moved + result.evidence_already_linked} evidence links moved. "
+                f"{source.reference} now leads here.",
+            )
+            return redirect(result.target)
+    distance = None
+    if source.has_coordinates and kept.has_coordinates:
+        distance = distance_m(
+            float(source.latitude), float(source.longitude), float(kept.latitude), float(kept.longitude)
+        )
+    context = {
+        "source": source,
+        "target": kept,
+        "form": form,
+        "problems": problems,
+        "distance_km": None if distance is None else distance / 1000,
+        "source_claims": source.claims.count(),
+        "source_evidence": source.evidence_links.count(),
+        "target_claims": kept.claims.count(),
+        "target_evidence": kept.evidence_links.count(),
+    }
+    return render(
+        request, "incidents/merge_confirm.html", context, status=400 if problems and request.method == "POST" else 200
+    )
+
+
+@require_POST
+def duplicate_dismiss_view(request: HttpRequest, reference: str, other: str) -> HttpResponse:
+    pair = _pair(request, reference, other)
+    if pair is None:
+        return redirect("incidents:detail", reference=reference)
+    form = DismissForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    duplicate_dismiss(incident=pair[0], other=pair[1], user=request.user, note=note)
+    messages.success(request, f"Noted: {pair[0].reference} and {pair[1].reference} are different incidents.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(pair[0])

@@ -1,0 +1,119 @@
+"""Merging a duplicate incident into the one that is kept."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from verify.incidents.models import Incident, Status
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    target: Incident
+    claims_moved: int
+    evidence_moved: int
+    evidence_already_linked: int
+
+
+def merge_problems(*, source: Incident, target: Incident) -> list[str]:
+    """Why these two cannot be merged, in words; empty when they can."""
+    problems = []
+    if source.pk == target.pk:
+        problems.append("An incident cannot be merged into itself.")
+    if source.merged_into_id or target.merged_into_id:
+        problems.append("One of these incidents has already been merged into another.")
+    if source.restricted:
+        source_groups = set(source.allowed_groups.values_list("pk", flat=True))
+        target_groups = set(target.allowed_groups.values_list("pk", flat=True))
+        if not target.restricted or not target_groups <= source_groups:
+            problems.append(
+                f"{source.reference} is restricted: merge it only into an incident restricted to the same groups "
+                "(or fewer), or its claims and evidence would be shown to people who may not see them."
+            )
+    return problems
+
+
+def incident_merge(*, source: Incident, target: Incident, user, note: str = "") -> MergeResult:
+    """Move every claim and evidence link of `source` to `target`, and leave `source` pointing to `target`.
+
+    Both rows are locked for the duration; both histories record the merge, as do the moved claims' histories
+    and the evidence items' custody logs. The old reference then leads to `target` (see get_incident_for_user).
+    """
+    from verify.claims.crosscheck import incident_recompute
+    from verify.claims.models import Claim
+    from verify.evidence.models import CustodyAction, IncidentEvidence
+    from verify.evidence.services import custody_record
+    from verify.review.models import StatusTransition
+
+    with transaction.atomic():
+        both = Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+        locked = {i.pk: i for i in both}  # locked in key order, so two opposite merges cannot deadlock
+        source, target = locked[source.pk], locked[target.pk]
+        problems = merge_problems(source=source, target=target)
+        if problems:
+            raise ValidationError(problems)
+        note = note.strip()
+        suffix = f": {note}" if note else ""
+
+        claims = list(Claim.objects.select_for_update().filter(incident=source).order_by("pk"))
+        for claim in claims:
+            claim.incident = target
+            claim._history_user = user
+            claim._change_reason = f"Moved from {source.reference} when it was merged into {target.reference}"
+            claim.save_versioned(expected_version=claim.version)
+
+        moved = already = 0
+        for link in IncidentEvidence.objects.select_for_update().filter(incident=source).select_related("evidence"):
+            evidence = link.evidence
+            if IncidentEvidence.objects.filter(incident=target, evidence=evidence).exists():
+                link.delete()
+                already += 1
+            else:
+                link.incident = target
+                link.save(update_fields=["incident"])
+                moved += 1
+                custody_record(
+                    evidence=evidence,
+                    action=CustodyAction.LINKED,
+                    actor=user,
+                    incident=target.reference,
+                    merged_from=source.reference,
+                )
+            custody_record(
+                evidence=evidence,
+                action=CustodyAction.UNLINKED,
+                actor=user,
+                incident=source.reference,
+                merged_into=target.reference,
+            )
+
+        source.merged_into = target
+        source._history_user = user
+        source._change_reason = f"Merged into {target.reference}{suffix}"
+        source.full_clean()
+        source.save_versioned(expected_version=source.version)
+
+        target.last_edited_by = user
+        if target.status == Status.VERIFIED and (claims or moved):
+            # New claims or evidence change what a verified record rests on: it goes back to review.
+            target.status = Status.SUBMITTED
+            target.submitted_at = timezone.now()
+            StatusTransition.objects.create(
+                incident=target,
+                from_status=Status.VERIFIED,
+                to_status=Status.SUBMITTED,
+                by=user,
+                note=f"{source.reference} was merged into this verified record: back to review.",
+            )
+        target._history_user = user
+        target._change_reason = (
+            f"Merged {source.reference} into this incident: {len(claims)} claims and {moved + already} "
+            f"evidence links{suffix}"
+        )
+        target.save_versioned(expected_version=target.version)
+
+        incident_recompute(target, user=user)
+        incident_recompute(source, user=user)
+    return MergeResult(target=target, claims_moved=len(claims), evidence_moved=moved, evidence_already_linked=already)
