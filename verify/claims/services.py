@@ -7,6 +7,7 @@ from django.db import transaction
 from verify.claims.crosscheck import incident_recompute
 from verify.claims.models import Claim, Source
 from verify.incidents.models import Incident
+from verify.review.services import incident_claims_changed
 
 CLAIM_FIELDS = (
     "source",
@@ -46,6 +47,7 @@ def claim_create(*, user, incident: Incident, data: dict[str, Any], new_source: 
     claim.full_clean()
     claim.save()
     incident_recompute(incident, user=user)
+    incident_claims_changed(incident=incident, user=user, what=f"Claim from {claim.source} added")
     return claim
 
 
@@ -62,6 +64,9 @@ def claim_update(*, claim: Claim, user, data: dict[str, Any], expected_version: 
     claim._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
     claim.save_versioned(expected_version=expected_version)
     incident_recompute(claim.incident, user=user)
+    if changed:
+        what = f"Claim from {claim.source} edited ({', '.join(changed)})"
+        incident_claims_changed(incident=claim.incident, user=user, what=what)
     return changed
 
 
@@ -77,6 +82,7 @@ def claim_delete(*, claim: Claim, user) -> None:
     claim._history_user = user
     claim.delete()
     incident_recompute(incident, user=user)
+    incident_claims_changed(incident=incident, user=user, what=f"Claim from {claim.source} deleted")
 
 
 @transaction.atomic

@@ -120,6 +120,26 @@ def incident_withdraw(*, incident: Incident, user, note: str = "") -> Incident:
     return incident
 
 
+def incident_claims_changed(*, incident: Incident, user, what: str) -> None:
+    """Claims are the substance of a record: changing one sends a verified incident back to the queue.
+
+    During a review, the version is bumped so that a verdict given on what the reviewer saw before is refused
+    as stale.
+    """
+    with transaction.atomic():
+        locked = _locked(incident)
+        if locked.status == Status.VERIFIED:
+            locked.submitted_at = timezone.now()
+            _move(locked, to=Status.SUBMITTED, by=user, note=f"{what} on a verified record: back to review.")
+        elif locked.status == Status.IN_REVIEW:
+            locked._history_user = user
+            locked._change_reason = f"{what} during review"
+            locked.save_versioned(expected_version=locked.version)
+        else:
+            return
+        incident.status, incident.version = locked.status, locked.version
+
+
 # --- reviewer's side --------------------------------------------------------------------------------
 
 
