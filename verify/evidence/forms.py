@@ -68,10 +68,14 @@ class ClaimLinkForm(forms.ModelForm):
     def __init__(self, *args, claims, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["claim"].queryset = claims
-        self.fields["claim"].label_from_instance = lambda c: f"{c.incident.reference}: {c.source} ({c.get_stance_display()})"
+        self.fields["claim"].label_from_instance = claim_label
 
     def validate_unique(self) -> None:
         """Linking again changes the relation; the service handles it."""
+
+
+def claim_label(claim: Claim) -> str:
+    return f"{claim.incident.reference}: {claim.source} ({claim.get_stance_display()})"
 
 
 def linkable_claims(item: EvidenceItem):

@@ -56,7 +56,12 @@ def evidence_store(
 ) -> tuple[EvidenceItem, bool]:
     """Store a file once by its content. Returns the item and whether it was new."""
     result = evidence_store_file(
-        user=user, original_filename=original_filename, metadata=metadata, incident=incident, staged=staged, chunks=chunks
+        user=user,
+        original_filename=original_filename,
+        metadata=metadata,
+        incident=incident,
+        staged=staged,
+        chunks=chunks,
     )
     return result.item, result.created
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0003_custody_append_only'),
+        ("evidence", "0003_custody_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidenceitem',
-            name='processing_queued_at',
+            model_name="evidenceitem",
+            name="processing_queued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalevidenceitem',
-            name='processing_queued_at',
+            model_name="historicalevidenceitem",
+            name="processing_queued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]
