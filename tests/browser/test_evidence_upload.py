@@ -88,7 +88,10 @@ def test_researcher_uploads_two_files_and_sees_progress_and_results(browser_page
     }
 
     # The same photo again is recognised by its hash and not stored twice.
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     panel.get_by_label("Files to preserve").set_input_files([str(photo)])
     panel.get_by_role("button", name="Upload").click()
     again = results.get_by_role("listitem").filter(has_text="market-north.jpg")

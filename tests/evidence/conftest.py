@@ -80,7 +80,7 @@ def upload(client, files: list[tuple[str, bytes]], *, as_json: bool = True, **fi
 
 def tmp_files() -> list[Path]:
     tmp = Path(settings.EVIDENCE_ROOT) / "tmp"
-    return [p for p in tmp.iterdir()] if tmp.is_dir() else []
+    return list(tmp.iterdir()) if tmp.is_dir() else []
 
 
 def wait_for(predicate, timeout: float = 60.0) -> bool:

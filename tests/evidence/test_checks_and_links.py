@@ -27,7 +27,8 @@ def test_researcher_records_a_verification_check(client, researcher, incident):
     item = store(researcher, jpeg(seed=1), "p.jpg", incident=incident)
     client.force_login(researcher)
     response = client.post(
-        f"/evidence/{item.pk}/checks/", {"kind": "geolocated", "result": "pass", "note": "Minaret matches <b>imagery</b>"}
+        f"/evidence/{item.pk}/checks/",
+        {"kind": "geolocated", "result": "pass", "note": "Minaret matches <b>imagery</b>"},
     )
     assert response.status_code == 302
     check = VerificationCheck.objects.get()
@@ -103,9 +104,7 @@ def test_incident_page_shows_upload_form_to_researchers_only(client, researcher,
     assert "upload-evidence" not in page
 
 
-def test_incident_page_evidence_panel_query_count_is_flat(
-    client, researcher, incident, django_assert_max_num_queries
-):
+def test_incident_page_evidence_panel_query_count_is_flat(client, researcher, incident, django_assert_max_num_queries):
     for seed in range(6):
         evidence_process(evidence_id=store(researcher, jpeg(seed=10 + seed), f"{seed}.jpg", incident=incident).pk)
     client.force_login(researcher)

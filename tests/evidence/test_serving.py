@@ -47,7 +47,9 @@ def test_download_is_an_attachment_with_nosniff_and_is_logged(client, researcher
     assert event.actor == researcher and event.sha256 == item.sha256
 
 
-@pytest.mark.parametrize(("name", "content", "sniffed"), [("capture.html", HTML, "text/html"), ("map.svg", SVG, "image/svg+xml")])
+@pytest.mark.parametrize(
+    ("name", "content", "sniffed"), [("capture.html", HTML, "text/html"), ("map.svg", SVG, "image/svg+xml")]
+)
 def test_html_and_svg_are_served_as_attachments_never_inline(client, researcher, name, content, sniffed):
     item = store(researcher, content, name, kind="web_capture")
     assert item.mime_type == sniffed
@@ -124,7 +126,9 @@ def test_missing_file_download_raises_an_integrity_alert(client, researcher):
 
 
 def test_custody_log_is_shown_and_exported_as_csv_and_json(client, researcher, incident):
-    item = store(researcher, b"=HYPERLINK(\"http://evil\")\n", "=cmd|' /C calc'!A0.txt", incident=incident, kind="document")
+    item = store(
+        researcher, b'=HYPERLINK("http://evil")\n', "=cmd|' /C calc'!A0.txt", incident=incident, kind="document"
+    )
     client.force_login(researcher)
     page = client.get(f"/evidence/{item.pk}/").content.decode()
     assert "Chain of custody" in page and "Uploaded" in page and "Linked" in page
@@ -194,7 +198,9 @@ def test_evidence_list_filters(client, researcher, incident):
     assert "interview.txt" in page and "market.jpg" not in page
 
 
-def test_evidence_list_query_count_does_not_grow_with_items(client, researcher, incident, django_assert_max_num_queries):
+def test_evidence_list_query_count_does_not_grow_with_items(
+    client, researcher, incident, django_assert_max_num_queries
+):
     for seed in range(5):
         store(researcher, jpeg(seed=seed + 20), f"p{seed}.jpg", incident=incident)
     client.force_login(researcher)

@@ -168,8 +168,8 @@ def test_interrupted_upload_leaves_no_row_and_no_file(client, researcher):
     client.force_login(researcher)
     boundary = "BoUnDaRy"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.jpg\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="cut.jpg"\r\n'
         "Content-Type: image/jpeg\r\n\r\n"
     ).encode() + jpeg(seed=7)[:5000]  # the connection drops here: no closing boundary
     response = client.post(

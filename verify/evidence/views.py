@@ -78,7 +78,10 @@ def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> Ht
         for uploaded in files:
             results.append(store_one(request, form, uploaded, incident))
     else:
-        reason = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        reason = " ".join(
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        )
         results += [rejected(f.name, reason) for f in files]
 
     ok = any(r["status"] != "rejected" for r in results)
