@@ -216,6 +216,10 @@ def evidence_process(*, evidence_id: int) -> str:
             return "gone"
         if item.processing_status == ProcessingStatus.DONE:
             return item.processing_status
+        running_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        started = item.processing_queued_at
+        if item.processing_status == ProcessingStatus.PROCESSING and started and started > running_since:
+            return "already running"  # a duplicate message; the sweep takes over if that run died
         EvidenceItem.objects.filter(pk=item.pk).update(
             processing_status=ProcessingStatus.PROCESSING, processing_queued_at=timezone.now()
         )
