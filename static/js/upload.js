@@ -78,11 +78,11 @@
     function send(file, row) {
       return new Promise(function (resolve) {
         if (file.size > maxBytes) {
-          finish(row, "rejected", "Rejected: the file is larger than the limit of " + formatBytes(maxBytes) + ".");
+          finish(row, "rejected", "The file is larger than the limit of " + formatBytes(maxBytes) + ".");
           return resolve();
         }
         if (file.size === 0) {
-          finish(row, "rejected", "Rejected: the file is empty.");
+          finish(row, "rejected", "The file is empty.");
           return resolve();
         }
         var data = new FormData(form);
@@ -106,11 +106,11 @@
           try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
           var r = body && body.results && body.results[0];
           if (r) finish(row, r.status, r.message, r.url);
-          else finish(row, "rejected", "Rejected: the server answered " + xhr.status + ".");
+          else finish(row, "rejected", "The server answered " + xhr.status + ".");
           resolve();
         });
         xhr.addEventListener("error", function () {
-          finish(row, "rejected", "Rejected: the upload was interrupted. Nothing was stored; please try again.");
+          finish(row, "rejected", "The upload was interrupted. Nothing was stored; please try again.");
           resolve();
         });
         xhr.send(data);
@@ -166,4 +166,16 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form.upload-form"), enhance);
+
+  // The incident page keeps its upload form folded away; its "Upload evidence" link opens it.
+  function openTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      var first = target.querySelector("input[type=file]");
+      if (first) first.focus();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
 })();

@@ -72,7 +72,7 @@ def test_researcher_uploads_two_files_and_sees_progress_and_results(browser_page
     assert notes_row.get_by_role("progressbar", name="Upload progress of witness.txt").is_visible()
     photo_row.get_by_text("Stored.").wait_for()
     notes_row.get_by_text("Stored.").wait_for()
-    assert re.search(r"Stored as evidence #\d+ \(image/jpeg", photo_row.inner_text())
+    assert re.search(r"Evidence #\d+: image/jpeg, SHA-256 [0-9a-f]{12}", photo_row.inner_text())
     assert "text/plain" in notes_row.inner_text()
 
     seen = page.evaluate("window.progressSeen")

@@ -92,7 +92,7 @@ def test_empty_file_is_refused_and_leaves_nothing(client, researcher):
     client.force_login(researcher)
     response = upload(client, [("nothing.jpg", b"")])
     assert response.status_code == 400
-    assert response.json()["results"][0]["message"] == "Rejected: The file is empty."
+    assert response.json()["results"][0]["message"] == "The file is empty."
     assert EvidenceItem.objects.count() == 0
     assert stored_files() == [] and tmp_files() == []
 

@@ -114,17 +114,17 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
         "extension_mismatch": item.extension_mismatch,
     }
     if outcome.created:
-        result["message"] = f"Stored as evidence #{item.pk} ({item.mime_type}, SHA-256 {item.sha256[:12]}…)."
+        result["message"] = f"Evidence #{item.pk}: {item.mime_type}, SHA-256 {item.sha256[:12]}…"
         if item.extension_mismatch:
             result["message"] += f" Its name says otherwise: the content is {item.mime_type}."
     else:
         where = f"; now linked to {incident.reference} too" if outcome.linked else ""
-        result["message"] = f"Already in the archive as evidence #{item.pk} “{item.title}”{where}. Not stored again."
+        result["message"] = f"Identical to evidence #{item.pk} “{item.title}”{where}. Not stored again."
     return result
 
 
 def rejected(filename: str, reason: str) -> dict:
-    return {"filename": filename, "status": "rejected", "message": f"Rejected: {reason}"}
+    return {"filename": filename, "status": "rejected", "message": reason}
 
 
 def wants_json(request: HttpRequest) -> bool:
