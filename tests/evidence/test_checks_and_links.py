@@ -177,3 +177,49 @@ def test_stale_temporary_files_are_swept(researcher, settings):
     os.utime(stale, (old, old))
     call_command("evidence_sweep")
     assert not stale.exists() and fresh.exists()
+
+
+def test_researcher_edits_the_description_and_history_keeps_the_old_one(client, researcher, viewer, incident):
+    item = store(researcher, jpeg(seed=30), "IMG_0042.jpg", incident=incident)
+    client.force_login(viewer)
+    assert client.get(f"/evidence/{item.pk}/edit/").status_code == 403
+    client.force_login(researcher)
+    data = {"title": "Market, looking north", "kind": "photo", "sensitivity": "graphic", "source_url": ""}
+    response = client.post(f"/evidence/{item.pk}/edit/", data | {"acquisition_notes": "From an activist."})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.sensitivity) == ("Market, looking north", "graphic")
+    assert list(item.history.values_list("title", flat=True)) == ["Market, looking north", "IMG_0042.jpg"]
+    response = client.post(f"/evidence/{item.pk}/edit/", data | {"source_url": "javascript:alert(1)"})
+    assert response.status_code == 200 and "Enter a valid URL" in response.content.decode()
+    item.refresh_from_db()
+    assert item.source_url == ""
+
+
+def test_item_is_linked_to_another_incident_and_unlinked(client, researcher, incident):
+    other = factories.incident(created_by=researcher)
+    item = store(researcher, jpeg(seed=31), "p.jpg", incident=incident)
+    client.force_login(researcher)
+    client.post(f"/evidence/{item.pk}/incidents/", {"incident": other.reference})
+    assert set(item.incident_links.values_list("incident_id", flat=True)) == {incident.pk, other.pk}
+    client.post(f"/evidence/{item.pk}/incidents/{incident.reference}/unlink/")
+    assert set(item.incident_links.values_list("incident_id", flat=True)) == {other.pk}
+    actions = list(item.custody_events.values_list("action", flat=True))
+    assert actions == ["uploaded", "linked", "linked", "unlinked"]
+    assert EvidenceItem.objects.filter(pk=item.pk).exists()  # the file and the record stay
+
+
+def test_cannot_link_to_an_incident_one_cannot_see(client, researcher2, restricted_incident, researcher):
+    item = store(researcher2, jpeg(seed=32), "p.jpg")
+    client.force_login(researcher2)
+    assert (
+        client.post(f"/evidence/{item.pk}/incidents/", {"incident": restricted_incident.reference}).status_code == 404
+    )
+    assert not item.incident_links.exists()
+
+
+def test_unlinking_from_a_restricted_incident_is_refused_to_researchers(client, researcher, restricted_incident):
+    item = store(researcher, jpeg(seed=33), "p.jpg", incident=restricted_incident)
+    client.force_login(researcher)
+    client.post(f"/evidence/{item.pk}/incidents/{restricted_incident.reference}/unlink/")
+    assert item.incident_links.filter(incident=restricted_incident).exists()

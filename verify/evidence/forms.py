@@ -52,6 +52,21 @@ class EvidenceUploadForm(forms.ModelForm):
         return data
 
 
+class EvidenceEditForm(forms.ModelForm):
+    """The description of an item; the file and everything extracted from it never change."""
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["title", "kind", "source_url", "acquisition_notes", "sensitivity"]
+        labels = EvidenceUploadForm.Meta.labels
+        help_texts = EvidenceUploadForm.Meta.help_texts | {"title": ""}
+        widgets = EvidenceUploadForm.Meta.widgets
+
+
+class IncidentLinkForm(forms.Form):
+    incident = forms.CharField(label="Incident reference", max_length=32, help_text="e.g. SYR-2015-0007")
+
+
 class VerificationCheckForm(forms.ModelForm):
     class Meta:
         model = VerificationCheck

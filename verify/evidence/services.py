@@ -180,6 +180,18 @@ def evidence_link_claim(*, evidence: EvidenceItem, claim, relation: str, user) -
     return link
 
 
+def evidence_update(*, evidence: EvidenceItem, user, data: dict[str, Any]) -> list[str]:
+    """Change the description of an item (the history keeps every version). Returns the changed fields."""
+    changed = [name for name, value in data.items() if getattr(evidence, name) != value]
+    if changed:
+        for name in changed:
+            setattr(evidence, name, data[name])
+        evidence._change_reason = f"edited by {user}"
+        evidence.full_clean()
+        evidence.save()
+    return changed
+
+
 def verification_check_add(*, evidence: EvidenceItem, kind: str, result: str, note: str, user) -> VerificationCheck:
     check = VerificationCheck(evidence=evidence, kind=kind, result=result, note=note, performed_by=user)
     check.full_clean()

@@ -13,7 +13,14 @@ from verify.evidence import services, storage
 from verify.evidence.access import get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
 from verify.evidence.filters import EvidenceFilter
-from verify.evidence.forms import ClaimLinkForm, EvidenceUploadForm, VerificationCheckForm, linkable_claims
+from verify.evidence.forms import (
+    ClaimLinkForm,
+    EvidenceEditForm,
+    EvidenceUploadForm,
+    IncidentLinkForm,
+    VerificationCheckForm,
+    linkable_claims,
+)
 from verify.evidence.models import CustodyAction, EvidenceItem, ProcessingStatus
 from verify.evidence.panels import near_duplicates
 from verify.evidence.uploads import EvidenceUploadHandler
@@ -154,6 +161,8 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "claim_form": ClaimLinkForm(claims=claims)
         if request.user.has_perm("evidence.add_claimevidence") and claims.exists()
         else None,
+        "link_form": IncidentLinkForm() if request.user.has_perm("evidence.add_incidentevidence") else None,
+        "can_edit": request.user.has_perm("evidence.change_evidenceitem"),
         "can_reprocess": request.user.has_perm("evidence.change_evidenceitem")
         and item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING),
     }
@@ -239,3 +248,46 @@ def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
         services.evidence_reprocess(evidence=item, user=request.user)
         messages.info(request, "Processing queued again.")
     return redirect(item)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
+    form = EvidenceEditForm(request.POST or None, instance=EvidenceItem.objects.get(pk=item.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = services.evidence_update(evidence=item, user=request.user, data=form.cleaned_data)
+        if changed:
+            messages.success(request, "Saved: " + ", ".join(f.replace("_", " ") for f in changed) + ".")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect(item)
+    return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_incidentevidence")
+    form = IncidentLinkForm(request.POST)
+    if form.is_valid():
+        incident = get_incident_for_user(request.user, form.cleaned_data["incident"].strip())
+        if incident.restricted:
+            # Linking to a restricted incident hides the item from everyone outside its groups.
+            messages.warning(request, f"{incident.reference} is restricted: this item is now hidden from outsiders.")
+        if services.evidence_link(evidence=item, incident=incident, user=request.user):
+            messages.success(request, f"Linked to {incident.reference}.")
+        else:
+            messages.info(request, f"Already linked to {incident.reference}.")
+    return redirect(item.get_absolute_url() + "#incidents")
+
+
+@require_POST
+def incident_unlink(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
+    incident = get_incident_for_user(request.user, reference)
+    if incident.restricted and not request.user.has_perm("incidents.view_all_restricted"):
+        # Unlinking would reveal the item to everyone outside the incident's groups: only an admin decides that.
+        messages.error(request, f"{incident.reference} is restricted: only an administrator can unlink its evidence.")
+        return redirect(item.get_absolute_url() + "#incidents")
+    if services.evidence_unlink(evidence=item, incident=incident, user=request.user):
+        messages.success(request, f"Unlinked from {incident.reference}. The file and its custody log are kept.")
+    return redirect(item.get_absolute_url() + "#incidents")
