@@ -39,9 +39,17 @@ class StoreResult:
     linked: bool
 
 
-def custody_record(*, evidence: EvidenceItem, action: str, actor=None, sha256: str = "", **detail) -> CustodyEvent:
+def custody_record(
+    *, evidence: EvidenceItem, action: str, actor=None, sha256: str | None = None, **detail
+) -> CustodyEvent:
+    """Append one event. `sha256` is the hash observed at this moment; by default the recorded one, and empty
+    when there is no file to hash (a fixity check that found it missing)."""
     return CustodyEvent.objects.create(
-        evidence=evidence, action=action, actor=actor, sha256=sha256 or evidence.sha256, detail=detail
+        evidence=evidence,
+        action=action,
+        actor=actor,
+        sha256=evidence.sha256 if sha256 is None else sha256,
+        detail=detail,
     )
 
 
