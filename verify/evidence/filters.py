@@ -12,6 +12,9 @@ from verify.evidence.models import (
 )
 
 
+ANY_YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
 class EvidenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
@@ -31,12 +34,12 @@ class EvidenceFilter(django_filters.FilterSet):
         lookup_expr="isnull",
         exclude=True,
         label="Has GPS position",
-        widget=forms.NullBooleanSelect(attrs={"aria-label": "Has GPS position"}),
+        widget=forms.Select(choices=ANY_YES_NO),
     )
     unlinked = django_filters.BooleanFilter(
         method="filter_unlinked",
         label="Not linked to an incident",
-        widget=forms.NullBooleanSelect(attrs={"aria-label": "Not linked to an incident"}),
+        widget=forms.Select(choices=ANY_YES_NO),
     )
 
     class Meta:

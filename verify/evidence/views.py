@@ -185,7 +185,6 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Length"] = str(item.size_bytes)
     return response
 
 
