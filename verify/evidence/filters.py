@@ -11,7 +11,6 @@ from verify.evidence.models import (
     Sensitivity,
 )
 
-
 ANY_YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
 
 
