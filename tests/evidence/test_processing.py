@@ -152,3 +152,20 @@ def test_failed_item_can_be_processed_again_after_the_file_is_restored(
         response = client.post(f"/evidence/{item_id}/reprocess/")
     assert response.status_code == 302
     assert EvidenceItem.objects.get(pk=item_id).processing_status == ProcessingStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_result_names_near_duplicates_when_processing_ran_in_process(postgres_only, researcher, client):
+    import io
+
+    from PIL import Image
+
+    client.force_login(researcher)
+    original = jpeg(seed=11, size=(640, 480))
+    resized = io.BytesIO()
+    Image.open(io.BytesIO(original)).resize((400, 300)).save(resized, format="JPEG", quality=70)
+    # Outside a transaction, as in a real request, so the in-process task runs before the response.
+    first = upload(client, [("first.jpg", original)]).json()["results"][0]
+    second = upload(client, [("second.jpg", resized.getvalue())]).json()["results"][0]
+    assert second["status"] == "stored"
+    assert f"Looks almost the same as #{first['id']} “first.jpg”" in second["message"]

@@ -122,6 +122,11 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
     }
     if outcome.created:
         result["message"] = f"Evidence #{item.pk}: {item.mime_type}, SHA-256 {item.sha256[:12]}…"
+        item.refresh_from_db()  # processing may already have run (in-process tasks)
+        near = near_duplicates(item, request.user)
+        if near:
+            names = ", ".join(f"#{n.item.pk} “{n.item.title}”" for n in near[:3])
+            result["message"] += f" Looks almost the same as {names}."
         if item.extension_mismatch:
             result["message"] += f" Its name says otherwise: the content is {item.mime_type}."
     else:
