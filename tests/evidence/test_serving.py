@@ -214,3 +214,12 @@ def test_evidence_list_query_count_does_not_grow_with_items(client, researcher, 
     page = response.content.decode()
     assert page.count("/download/") == 0  # the list links to pages, never to the files
     assert all(f"p{b}{s}.jpg" in page for b in range(2) for s in range(3))
+
+
+def test_processing_status_endpoint_reports_only_visible_items(client, researcher, researcher2, restricted_incident):
+    public = store(researcher, b"public statement\n", "public.txt", kind="document")
+    hidden = store(researcher, jpeg(seed=50), "hidden.jpg", incident=restricted_incident)
+    client.force_login(researcher2)
+    data = client.get(f"/evidence/status/?id={public.pk}&id={hidden.pk}&id=abc").json()
+    assert data == {str(public.pk): {"status": "pending", "label": "Pending"}}
+    assert not public.custody_events.filter(actor=researcher2).exists()

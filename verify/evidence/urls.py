@@ -7,6 +7,7 @@ app_name = "evidence"
 urlpatterns = [
     path("", views.evidence_list, name="list"),
     path("upload/", views.evidence_upload, name="upload"),
+    path("status/", views.processing_status, name="status"),
     path("<int:pk>/", views.evidence_detail, name="detail"),
     path("<int:pk>/download/", views.evidence_download, name="download"),
     path("<int:pk>/thumbnail/", views.evidence_thumbnail, name="thumbnail"),

@@ -295,3 +295,16 @@ def incident_unlink(request: HttpRequest, pk: int, reference: str) -> HttpRespon
     if services.evidence_unlink(evidence=item, incident=incident, user=request.user):
         messages.success(request, f"Unlinked from {incident.reference}. The file and its custody log are kept.")
     return redirect(item.get_absolute_url() + "#incidents")
+
+
+def processing_status(request: HttpRequest) -> JsonResponse:
+    """Processing status of the requested items (?id=1&id=2), for pages that wait for it. Not a view of the
+    evidence itself, so not a custody event; items the user may not see are simply absent."""
+    ids = [int(i) for i in request.GET.getlist("id")[:100] if i.isdigit()]
+    items = EvidenceItem.objects.visible_to(request.user).filter(pk__in=ids)
+    return JsonResponse(
+        {
+            str(item.pk): {"status": item.processing_status, "label": item.get_processing_status_display()}
+            for item in items.only("pk", "processing_status")
+        }
+    )
