@@ -244,6 +244,7 @@ def main() -> None:
             with sample.open("r+b") as fh:
                 fh.seek(-32, os.SEEK_END)
                 fh.write(os.urandom(32))
+            os.sync()  # start each round with no dirty pages from writing the sample waiting to be flushed
             sha_seconds, expected = time_sha256sum(sample)
             upload_seconds, result = upload_once(session, sample)
             if result["status"] != "stored" or result["sha256"] != expected:
