@@ -203,6 +203,36 @@ CELERY_BEAT_SCHEDULE = {
 FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
 
 # --- Evidence processing (issue 3) ----------------------------------------------------------
+# Types accepted as evidence, as sniffed from the bytes (python-magic), never as claimed by the file name.
+# HTML and SVG are accepted (web captures, graphics) but always downloaded as attachments, never rendered.
+EVIDENCE_ALLOWED_MIME_TYPES = env_list(
+    "EVIDENCE_ALLOWED_MIME_TYPES",
+    [
+        *["image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff", "image/bmp", "image/heic"],
+        *["image/heif", "image/svg+xml"],
+        *["video/mp4", "video/quicktime", "video/webm", "video/x-matroska", "video/x-msvideo", "video/mpeg"],
+        *["video/3gpp", "audio/mpeg", "audio/x-wav", "audio/wav", "audio/ogg", "audio/flac", "audio/x-flac"],
+        *["audio/mp4", "audio/x-m4a", "audio/aac", "audio/webm", "application/pdf", "text/plain", "text/csv"],
+        *["text/html", "application/json", "application/warc", "message/rfc822", "application/rtf", "text/rtf"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.text",
+        "application/msword",
+    ],
+)
+# Images with more pixels are refused as possible decompression bombs (Pillow's own default limit).
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 89_478_485)
+EVIDENCE_THUMBNAIL_SIZE = env_int("EVIDENCE_THUMBNAIL_SIZE", 480)
+# Two images whose perceptual hashes differ in at most this many of 64 bits are flagged as near duplicates.
+EVIDENCE_NEAR_DUPLICATE_DISTANCE = env_int("EVIDENCE_NEAR_DUPLICATE_DISTANCE", 8)
+# Items still pending this long after being queued are re-queued by the sweep (e.g. after a broker outage).
+EVIDENCE_PROCESSING_RETRY_AFTER = env_int("EVIDENCE_PROCESSING_RETRY_AFTER", 10 * 60)
+# Temporary upload files older than this are left over from a crash and removed by the sweep.
+EVIDENCE_TMP_MAX_AGE = env_int("EVIDENCE_TMP_MAX_AGE", 24 * 3600)
+CELERY_BEAT_SCHEDULE["evidence-processing-sweep"] = {
+    "task": "verify.evidence.tasks.processing_sweep",
+    "schedule": crontab(minute="*/5"),
+}
 
 # --- Cross-checking (issue 4) ---------------------------------------------------------------
 # Two claims' places disagree when they are further apart than both precision radii plus this margin.

@@ -11,5 +11,22 @@
   }).addTo(map);
   var circle = L.circle([lat, lng], { radius: radius, color: "#b42318", weight: 1, fillOpacity: 0.1 }).addTo(map);
   L.marker([lat, lng]).addTo(map);
-  map.fitBounds(circle.getBounds(), { maxZoom: 15 });
+  var bounds = circle.getBounds();
+  // Photos whose EXIF carries a GPS position (issue 3), with their distance from the incident.
+  var positions = document.getElementById("evidence-positions");
+  if (positions) {
+    JSON.parse(positions.textContent).forEach(function (p) {
+      var marker = L.circleMarker([p.lat, p.lng], { radius: 6, color: "#1f4e79", weight: 2, fillOpacity: 0.7 }).addTo(map);
+      var popup = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = p.title;
+      popup.appendChild(link);
+      if (p.distance) popup.appendChild(document.createTextNode(" · photo taken " + p.distance + " from the incident"));
+      marker.bindPopup(popup);
+      L.polyline([[lat, lng], [p.lat, p.lng]], { color: "#1f4e79", weight: 1, dashArray: "4 4" }).addTo(map);
+      bounds.extend([p.lat, p.lng]);
+    });
+  }
+  map.fitBounds(bounds, { maxZoom: 15 });
 })();

@@ -66,11 +66,13 @@ def test_fixity_catches_a_missing_file(researcher):
     storage.path_for(item.storage_name).unlink()
     assert evidence_fixity_check(evidence=item) == FixityStatus.MISSING
     assert EvidenceItem.objects.fixity_alerts().filter(pk=item.pk).exists()
+    event = item.custody_events.get(action=CustodyAction.FIXITY_FAILED)
+    assert event.sha256 == "" and event.detail == {"result": "missing", "expected": item.sha256}
 
 
 def test_sweep_checks_least_recently_checked_first(researcher):
-    old = store(researcher, b"a")
-    new = store(researcher, b"b")
+    old = store(researcher, b"statement a\n")
+    new = store(researcher, b"statement b\n")
     evidence_fixity_check(evidence=old)
     assert list(EvidenceItem.objects.fixity_due().values_list("pk", flat=True)) == [new.pk, old.pk]
     assert fixity_sweep(limit=1) == 1  # eager in tests: runs the check on `new` now

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
+from verify.evidence.inspection import RASTER_TYPES, is_active
 
 
 class EvidenceKind(models.TextChoices):
@@ -58,6 +60,17 @@ class EvidenceQuerySet(models.QuerySet):
     def fixity_alerts(self) -> "EvidenceQuerySet":
         return self.filter(fixity_status__in=[FixityStatus.CHANGED, FixityStatus.MISSING])
 
+    def processing_stuck(self, *, queued_before, started_before) -> "EvidenceQuerySet":
+        """Items never picked up (the broker was down) or abandoned mid-processing (a worker died)."""
+        waiting = Q(processing_status=ProcessingStatus.PENDING) & (
+            Q(processing_queued_at__isnull=True) | Q(processing_queued_at__lt=queued_before)
+        )
+        abandoned = Q(processing_status=ProcessingStatus.PROCESSING, processing_queued_at__lt=started_before)
+        return self.filter(waiting | abandoned).order_by("pk")
+
+    def with_perceptual_hash(self) -> "EvidenceQuerySet":
+        return self.exclude(perceptual_hash="")
+
 
 class EvidenceItem(TimeStampedModel):
     """A preserved file, kept by its content hash. Never hard-deleted."""
@@ -89,6 +102,7 @@ class EvidenceItem(TimeStampedModel):
     device = models.CharField(max_length=200, blank=True)
     perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
     thumbnail_name = models.CharField(max_length=200, blank=True)
+    processing_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     fixity_status = models.CharField(
         max_length=12, choices=FixityStatus.choices, default=FixityStatus.UNCHECKED, db_index=True
@@ -120,6 +134,21 @@ class EvidenceItem(TimeStampedModel):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Evidence is never deleted. Unlink it from the incident instead.")
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence:detail", args=[self.pk])
+
+    @property
+    def is_raster_image(self) -> bool:
+        return self.mime_type in RASTER_TYPES
+
+    @property
+    def is_active_content(self) -> bool:
+        return is_active(self.mime_type)
+
+    @property
+    def has_position(self) -> bool:
+        return self.gps_latitude is not None and self.gps_longitude is not None
 
 
 class IncidentEvidence(models.Model):

@@ -1,8 +1,10 @@
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
+from verify.evidence import storage
 from verify.evidence.models import EvidenceItem
-from verify.evidence.services import evidence_fixity_check
+from verify.evidence.services import evidence_fixity_check, evidence_process, evidence_requeue_stuck
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60, acks_late=True)
@@ -24,3 +26,27 @@ def fixity_sweep(limit: int | None = None) -> int:
     for pk in ids:
         fixity_check.delay(pk)
     return len(ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def process_evidence(evidence_id: int) -> str:
+    """EXIF, GPS, thumbnail and perceptual hash. Idempotent: a processed item is left as it is.
+
+    Files that cannot be processed are marked failed with the reason (no retry can fix them); database and
+    storage errors are retried with exponential backoff.
+    """
+    return evidence_process(evidence_id=evidence_id)
+
+
+@shared_task
+def processing_sweep() -> int:
+    """Re-queue items stuck in pending (e.g. queued while the broker was down) and clear stale upload files."""
+    storage.sweep_tmp(older_than_seconds=settings.EVIDENCE_TMP_MAX_AGE)
+    return evidence_requeue_stuck()

@@ -1,0 +1,181 @@
+// Evidence upload: drag and drop or the file chooser, one request per file with a progress bar and a result each.
+// Without this script the form posts all files at once and the server lists the results.
+(function () {
+  "use strict";
+
+  function text(tag, content, className) {
+    var el = document.createElement(tag);
+    if (content) el.textContent = content;
+    if (className) el.className = className;
+    return el;
+  }
+
+  function formatBytes(n) {
+    var units = ["bytes", "KB", "MB", "GB", "TB"], i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return (i ? n.toFixed(1) : n) + " " + units[i];
+  }
+
+  var LABELS = { stored: "Stored", duplicate: "Already in the archive", rejected: "Rejected" };
+
+  function enhance(form) {
+    var input = form.querySelector("input[type=file]");
+    var dropzone = form.querySelector(".dropzone");
+    var queueList = form.querySelector(".upload-queue");
+    var results = form.querySelector(".upload-results");
+    var button = form.querySelector("button[type=submit]");
+    var maxBytes = parseInt(form.dataset.maxBytes, 10) || Infinity;
+    var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    var queue = [];
+
+    input.removeAttribute("required");
+
+    function showQueue() {
+      queueList.textContent = "";
+      queueList.hidden = queue.length === 0;
+      queue.forEach(function (file, index) {
+        var li = text("li");
+        li.appendChild(text("span", file.name + " (" + formatBytes(file.size) + ")"));
+        var remove = text("button", "Remove", "link-button");
+        remove.type = "button";
+        remove.setAttribute("aria-label", "Remove " + file.name);
+        remove.addEventListener("click", function () { queue.splice(index, 1); showQueue(); });
+        li.appendChild(remove);
+        queueList.appendChild(li);
+      });
+      button.textContent = queue.length > 1 ? "Upload " + queue.length + " files" : "Upload";
+    }
+
+    function add(files) {
+      Array.prototype.forEach.call(files, function (f) { queue.push(f); });
+      showQueue();
+    }
+
+    input.addEventListener("change", function () { add(input.files); input.value = ""; });
+    ["dragenter", "dragover"].forEach(function (type) {
+      dropzone.addEventListener(type, function (e) { e.preventDefault(); dropzone.classList.add("dragover"); });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      dropzone.addEventListener(type, function () { dropzone.classList.remove("dragover"); });
+    });
+    dropzone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files.length) add(e.dataTransfer.files);
+    });
+
+    function finish(row, status, message, url) {
+      row.li.className = "upload-result result-" + status;
+      row.progress.value = 100;
+      row.state.textContent = LABELS[status] + ".";
+      row.message.textContent = message || "";
+      if (url) {
+        var link = text("a", "Open");
+        link.href = url;
+        row.li.appendChild(link);
+      }
+    }
+
+    function send(file, row) {
+      return new Promise(function (resolve) {
+        if (file.size > maxBytes) {
+          finish(row, "rejected", "The file is larger than the limit of " + formatBytes(maxBytes) + ".");
+          return resolve();
+        }
+        if (file.size === 0) {
+          finish(row, "rejected", "The file is empty.");
+          return resolve();
+        }
+        var data = new FormData(form);
+        data.delete("files");
+        data.append("files", file, file.name);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("X-CSRFToken", csrf);
+        xhr.upload.addEventListener("progress", function (e) {
+          if (!e.lengthComputable) return;
+          var pct = Math.floor((e.loaded / e.total) * 100);
+          row.progress.value = pct;
+          row.state.textContent = "Uploading… " + pct + "%";
+        });
+        xhr.upload.addEventListener("load", function () {
+          row.state.textContent = "Checking…";
+        });
+        xhr.addEventListener("load", function () {
+          var body = null;
+          try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
+          var r = body && body.results && body.results[0];
+          if (r) finish(row, r.status, r.message, r.url);
+          else finish(row, "rejected", "The server answered " + xhr.status + ".");
+          resolve();
+        });
+        xhr.addEventListener("error", function () {
+          finish(row, "rejected", "The upload was interrupted. Nothing was stored; please try again.");
+          resolve();
+        });
+        xhr.send(data);
+      });
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!queue.length) {
+        results.textContent = "";
+        results.appendChild(text("li", "Choose at least one file to upload.", "upload-result result-rejected"));
+        return;
+      }
+      var kind = form.querySelector("select[name=kind]");
+      if (kind && !kind.value) {
+        kind.focus();
+        results.textContent = "";
+        results.appendChild(text("li", "Choose the kind of evidence first.", "upload-result result-rejected"));
+        return;
+      }
+      var files = queue.slice();
+      queue = [];
+      showQueue();
+      button.disabled = true;
+      results.textContent = "";
+      var rows = files.map(function (file) {
+        var li = text("li", null, "upload-result");
+        li.appendChild(text("strong", file.name));
+        var progress = text("progress");
+        progress.max = 100;
+        progress.value = 0;
+        progress.setAttribute("aria-label", "Upload progress of " + file.name);
+        li.appendChild(progress);
+        var state = text("span", "Waiting", "upload-state");
+        li.appendChild(state);
+        var message = text("span", "", "upload-message");
+        li.appendChild(message);
+        results.appendChild(li);
+        return { li: li, progress: progress, state: state, message: message };
+      });
+      // One file at a time: the bandwidth goes to finishing files, not to half-finishing many.
+      files.reduce(function (previous, file, i) {
+        return previous.then(function () { return send(file, rows[i]); });
+      }, Promise.resolve()).then(function () {
+        button.disabled = false;
+        var done = text("li", null, "upload-done");
+        var reload = text("a", "Refresh the page to see the new evidence");
+        reload.href = window.location.pathname + window.location.search;
+        done.appendChild(reload);
+        results.appendChild(done);
+      });
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form.upload-form"), enhance);
+
+  // The incident page keeps its upload form folded away; its "Upload evidence" link opens it.
+  function openTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      var first = target.querySelector("input[type=file]");
+      if (first) first.focus();
+    }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();

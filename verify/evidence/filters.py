@@ -1,0 +1,62 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from verify.evidence.models import (
+    EvidenceItem,
+    EvidenceKind,
+    FixityStatus,
+    IncidentEvidence,
+    ProcessingStatus,
+    Sensitivity,
+)
+
+ANY_YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, file name, SHA-256, incident…"}),
+    )
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label="Any kind")
+    processing_status = django_filters.ChoiceFilter(
+        choices=ProcessingStatus.choices, empty_label="Any processing status", label="Processing"
+    )
+    fixity_status = django_filters.ChoiceFilter(
+        choices=FixityStatus.choices, empty_label="Any integrity", label="Integrity"
+    )
+    sensitivity = django_filters.ChoiceFilter(choices=Sensitivity.choices, empty_label="Any sensitivity")
+    has_position = django_filters.BooleanFilter(
+        field_name="gps_latitude",
+        lookup_expr="isnull",
+        exclude=True,
+        label="Has GPS position",
+        widget=forms.Select(choices=ANY_YES_NO),
+    )
+    unlinked = django_filters.BooleanFilter(
+        method="filter_unlinked",
+        label="Not linked to an incident",
+        widget=forms.Select(choices=ANY_YES_NO),
+    )
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["q", "kind", "processing_status", "fixity_status", "sensitivity"]
+
+    def filter_unlinked(self, queryset, name, value):
+        linked = Exists(IncidentEvidence.objects.filter(evidence=OuterRef("pk")))
+        return queryset.filter(~linked if value else linked)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = (
+            Q(title__icontains=value)
+            | Q(original_filename__icontains=value)
+            | Q(sha256__startswith=value.lower())
+            | Q(incident_links__incident__reference__iexact=value)
+        )
+        return queryset.filter(pk__in=EvidenceItem.objects.filter(matches).values("pk"))

@@ -1,0 +1,101 @@
+from django import forms
+
+from verify.claims.models import Claim
+from verify.evidence.models import ClaimEvidence, EvidenceItem, VerificationCheck
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class EvidenceUploadForm(forms.ModelForm):
+    """What is recorded with each uploaded file. The files themselves are read by the streaming handler."""
+
+    incident = forms.CharField(
+        required=False,
+        label="Incident reference",
+        max_length=32,
+        help_text="Optional: link the files to this incident, e.g. SYR-2015-0007.",
+    )
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["title", "kind", "source_url", "acquisition_notes", "sensitivity"]
+        labels = {"source_url": "Source URL", "acquisition_notes": "Acquisition notes"}
+        help_texts = {
+            "title": "Leave blank to use each file's name.",
+            "source_url": "Where the file was found or received from.",
+            "acquisition_notes": "How, when and from whom it was obtained.",
+        }
+        widgets = {"acquisition_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+
+    def metadata_for(self, filename: str) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["title"] = (data["title"] or filename)[:200]
+        return data
+
+
+class EvidenceEditForm(forms.ModelForm):
+    """The description of an item; the file and everything extracted from it never change."""
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["title", "kind", "source_url", "acquisition_notes", "sensitivity"]
+        labels = EvidenceUploadForm.Meta.labels
+        help_texts = EvidenceUploadForm.Meta.help_texts | {"title": ""}
+        widgets = EvidenceUploadForm.Meta.widgets
+
+
+class IncidentLinkForm(forms.Form):
+    incident = forms.CharField(label="Incident reference", max_length=32, help_text="e.g. SYR-2015-0007")
+
+
+class VerificationCheckForm(forms.ModelForm):
+    class Meta:
+        model = VerificationCheck
+        fields = ["kind", "result", "note"]
+        labels = {"kind": "Check"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ClaimLinkForm(forms.ModelForm):
+    class Meta:
+        model = ClaimEvidence
+        fields = ["claim", "relation"]
+
+    def __init__(self, *args, claims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].queryset = claims
+        self.fields["claim"].label_from_instance = claim_label
+
+    def validate_unique(self) -> None:
+        """Linking again changes the relation; the service handles it."""
+
+
+def claim_label(claim: Claim) -> str:
+    return f"{claim.incident.reference}: {claim.source} ({claim.get_stance_display()})"
+
+
+def linkable_claims(item: EvidenceItem):
+    return (
+        Claim.objects.filter(incident__evidence_links__evidence=item)
+        .select_related("incident", "source")
+        .order_by("incident__reference", "pk")
+    )

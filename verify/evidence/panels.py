@@ -1,0 +1,85 @@
+"""Data for evidence panels shown on other pages (the incident page), computed in one place."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from verify.evidence.forms import EvidenceUploadForm
+from verify.evidence.models import EvidenceItem, IncidentEvidence
+from verify.evidence.processing import hamming
+from verify.lib.gazetteer import distance_m
+
+
+@dataclass
+class NearDuplicate:
+    item: EvidenceItem
+    distance: int
+
+
+def near_duplicates(item: EvidenceItem, user, *, candidates=None) -> list[NearDuplicate]:
+    """Other visible images whose perceptual hash is within the configured Hamming distance."""
+    if not item.perceptual_hash:
+        return []
+    if candidates is None:
+        candidates = EvidenceItem.objects.visible_to(user).with_perceptual_hash().exclude(pk=item.pk)
+    threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
+    found = []
+    for other in candidates:
+        if other.pk == item.pk or not other.perceptual_hash:
+            continue
+        d = hamming(item.perceptual_hash, other.perceptual_hash)
+        if d <= threshold:
+            found.append(NearDuplicate(other, d))
+    return sorted(found, key=lambda n: n.distance)
+
+
+def distance_label(metres: int | None) -> str:
+    if metres is None:
+        return ""
+    return f"{metres} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+
+
+def incident_evidence_panel(incident, user) -> dict:
+    links = list(
+        IncidentEvidence.objects.filter(incident=incident)
+        .select_related("evidence")
+        .annotate(
+            checks_passed=Count("evidence__checks", filter=Q(evidence__checks__result="pass")),
+            checks_total=Count("evidence__checks"),
+        )
+        .order_by("-linked_at")
+    )
+    hashed = list(EvidenceItem.objects.visible_to(user).with_perceptual_hash().only("pk", "title", "perceptual_hash"))
+    positions = []
+    for link in links:
+        item = link.evidence
+        link.near = near_duplicates(item, user, candidates=hashed)
+        link.distance_m, link.distance_label = None, ""
+        if item.has_position:
+            if incident.has_coordinates:
+                link.distance_m = round(
+                    distance_m(
+                        float(incident.latitude),
+                        float(incident.longitude),
+                        float(item.gps_latitude),
+                        float(item.gps_longitude),
+                    )
+                )
+            link.distance_label = distance_label(link.distance_m)
+            positions.append(
+                {
+                    "title": item.title,
+                    "url": item.get_absolute_url(),
+                    "lat": float(item.gps_latitude),
+                    "lng": float(item.gps_longitude),
+                    "distance": link.distance_label,
+                }
+            )
+    return {
+        "links": links,
+        "positions": positions,
+        "can_upload": user.has_perm("evidence.add_evidenceitem"),
+        "upload_form": EvidenceUploadForm(),
+        "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
+    }

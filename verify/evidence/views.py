@@ -1,0 +1,310 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from verify.evidence import services, storage
+from verify.evidence.access import get_evidence_for_user
+from verify.evidence.exports import custody_csv, custody_json
+from verify.evidence.filters import EvidenceFilter
+from verify.evidence.forms import (
+    ClaimLinkForm,
+    EvidenceEditForm,
+    EvidenceUploadForm,
+    IncidentLinkForm,
+    VerificationCheckForm,
+    linkable_claims,
+)
+from verify.evidence.models import CustodyAction, EvidenceItem, ProcessingStatus
+from verify.evidence.panels import near_duplicates
+from verify.evidence.uploads import EvidenceUploadHandler
+from verify.incidents.access import get_incident_for_user
+
+PAGE_SIZE = 30
+
+
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        EvidenceItem.objects.visible_to(request.user)
+        .select_related("uploaded_by")
+        .prefetch_related("incident_links__incident")
+        .order_by("-created_at", "-pk")
+    )
+    filterset = EvidenceFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "evidence/evidence_list.html", {"filter": filterset, "page": page, "querystring": query.urlencode()}
+    )
+
+
+# --- Upload -----------------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def evidence_upload(request: HttpRequest) -> HttpResponse:
+    """Files stream through EvidenceUploadHandler straight into staged evidence files.
+
+    The handler must be installed before anything reads the body, and CSRF protection reads it, so this view is
+    exempt and the inner view is csrf_protect-ed (Django's documented pattern). The permission is checked before
+    a single byte of the body is read, and whatever happens, no staged file outlives the request.
+    """
+    if not request.user.has_perm("evidence.add_evidenceitem"):
+        raise PermissionDenied
+    handler = EvidenceUploadHandler(request)
+    request.upload_handlers = [handler]
+    try:
+        return _evidence_upload(request, handler)
+    finally:
+        handler.discard_all()
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> HttpResponse:
+    incident_ref = request.POST.get("incident") or request.GET.get("incident") or ""
+    incident = get_incident_for_user(request.user, incident_ref.strip()) if incident_ref.strip() else None
+    if request.method == "GET":
+        form = EvidenceUploadForm(initial={"incident": incident.reference if incident else ""})
+        return render(request, "evidence/upload.html", upload_context(form, incident))
+
+    form = EvidenceUploadForm(request.POST)
+    files = request.FILES.getlist("files")
+    results = [rejected(name, reason) for name, reason in handler.rejected]
+    if not files and not results:
+        form.add_error(None, "Choose at least one file to upload.")
+    if form.is_valid():
+        for uploaded in files:
+            results.append(store_one(request, form, uploaded, incident))
+    else:
+        reason = " ".join(
+            f"{form.fields[name].label if name in form.fields else 'Form'}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+        )
+        results += [rejected(f.name, reason) for f in files]
+
+    ok = any(r["status"] != "rejected" for r in results)
+    if wants_json(request):
+        return JsonResponse({"results": results, "errors": form.errors.get_json_data()}, status=200 if ok else 400)
+    context = upload_context(form, incident) | {"results": results}
+    return render(request, "evidence/upload.html", context, status=200 if ok else 400)
+
+
+def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident) -> dict:
+    try:
+        outcome = services.evidence_store_file(
+            user=request.user,
+            staged=uploaded.staged,
+            original_filename=uploaded.name,
+            metadata=form.metadata_for(uploaded.name),
+            incident=incident,
+        )
+    except services.EvidenceRejected as exc:
+        return rejected(uploaded.name, str(exc))
+    item = outcome.item
+    result = {
+        "filename": uploaded.name,
+        "status": "stored" if outcome.created else "duplicate",
+        "id": item.pk,
+        "title": item.title,
+        "url": item.get_absolute_url(),
+        "sha256": item.sha256,
+        "mime_type": item.mime_type,
+        "extension_mismatch": item.extension_mismatch,
+    }
+    if outcome.created:
+        result["message"] = f"Evidence #{item.pk}: {item.mime_type}, SHA-256 {item.sha256[:12]}…"
+        item.refresh_from_db()  # processing may already have run (in-process tasks)
+        near = near_duplicates(item, request.user)
+        if near:
+            names = ", ".join(f"#{n.item.pk} “{n.item.title}”" for n in near[:3])
+            result["message"] += f" Looks almost the same as {names}."
+        if item.extension_mismatch:
+            result["message"] += f" Its name says otherwise: the content is {item.mime_type}."
+    else:
+        where = f"; now linked to {incident.reference} too" if outcome.linked else ""
+        result["message"] = f"Identical to evidence #{item.pk} “{item.title}”{where}. Not stored again."
+    return result
+
+
+def rejected(filename: str, reason: str) -> dict:
+    return {"filename": filename, "status": "rejected", "message": reason}
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def upload_context(form: EvidenceUploadForm, incident) -> dict:
+    return {"form": form, "incident": incident, "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES}
+
+
+# --- One item ---------------------------------------------------------------------------------
+
+
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk)
+    services.evidence_record_access(evidence=item, action=CustodyAction.VIEWED, user=request.user)
+    claims = linkable_claims(item)
+    context = {
+        "item": item,
+        "incident_links": item.incident_links.select_related("incident", "linked_by").order_by("linked_at"),
+        "claim_links": item.claim_links.select_related("claim__incident", "claim__source", "linked_by"),
+        "checks": item.checks.select_related("performed_by"),
+        "custody": item.custody_events.select_related("actor").order_by("-at", "-pk")[:500],
+        "near_duplicates": near_duplicates(item, request.user),
+        "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
+        "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
+        "claim_form": ClaimLinkForm(claims=claims)
+        if request.user.has_perm("evidence.add_claimevidence") and claims.exists()
+        else None,
+        "link_form": IncidentLinkForm() if request.user.has_perm("evidence.add_incidentevidence") else None,
+        "can_edit": request.user.has_perm("evidence.change_evidenceitem"),
+        "can_reprocess": request.user.has_perm("evidence.change_evidenceitem")
+        and item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING),
+    }
+    return render(request, "evidence/evidence_detail.html", context)
+
+
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original, always as an attachment: never rendered by the browser, whatever it contains."""
+    item = get_evidence_for_user(request.user, pk)
+    try:
+        fh = storage.open_for_response(item.storage_name)
+    except FileNotFoundError:
+        services.evidence_fixity_check(evidence=item)
+        raise Http404("The stored file is missing; an integrity alert has been raised.") from None
+    services.evidence_record_access(
+        evidence=item, action=CustodyAction.DOWNLOADED, user=request.user, filename=item.original_filename
+    )
+    content_type = "application/octet-stream" if item.is_active_content else item.mime_type
+    response = FileResponse(fh, as_attachment=True, filename=item.original_filename, content_type=content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our own re-encoded JPEG, safe to show inline; the original is never inlined."""
+    item = get_evidence_for_user(request.user, pk)
+    if not item.thumbnail_name:
+        raise Http404("No thumbnail.")
+    try:
+        fh = storage.open_for_response(item.thumbnail_name)
+    except FileNotFoundError:
+        raise Http404("No thumbnail.") from None
+    response = FileResponse(fh, content_type="image/jpeg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk)
+    services.evidence_record_access(evidence=item, action=CustodyAction.EXPORTED, user=request.user, format=fmt)
+    events = item.custody_events.select_related("actor").order_by("at", "pk")
+    name = f"custody-{item.pk}-{slugify(item.title)[:40] or 'evidence'}"
+    if fmt == "csv":
+        response = HttpResponse(custody_csv(item, events), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(custody_json(item, events), content_type="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+def check_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_verificationcheck")
+    form = VerificationCheckForm(request.POST)
+    if form.is_valid():
+        check = services.verification_check_add(evidence=item, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Recorded: {check.get_kind_display()}, {check.get_result_display().lower()}.")
+    else:
+        messages.error(request, "The check was not recorded: choose a check and a result.")
+    return redirect(item.get_absolute_url() + "#checks")
+
+
+@require_POST
+def claim_link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_claimevidence")
+    form = ClaimLinkForm(request.POST, claims=linkable_claims(item))
+    if form.is_valid():
+        link = services.evidence_link_claim(evidence=item, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Linked: {link.get_relation_display().lower()} the claim from {link.claim.source}.")
+    else:
+        messages.error(request, "Not linked: choose one of the claims of this item's incidents and a relation.")
+    return redirect(item.get_absolute_url() + "#claims")
+
+
+@require_POST
+def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
+    if item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING):
+        services.evidence_reprocess(evidence=item, user=request.user)
+        messages.info(request, "Processing queued again.")
+    return redirect(item)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
+    form = EvidenceEditForm(request.POST or None, instance=EvidenceItem.objects.get(pk=item.pk))
+    if request.method == "POST" and form.is_valid():
+        changed = services.evidence_update(evidence=item, user=request.user, data=form.cleaned_data)
+        if changed:
+            messages.success(request, "Saved: " + ", ".join(f.replace("_", " ") for f in changed) + ".")
+        else:
+            messages.info(request, "Nothing changed.")
+        return redirect(item)
+    return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
+
+
+@require_POST
+def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_incidentevidence")
+    form = IncidentLinkForm(request.POST)
+    if form.is_valid():
+        incident = get_incident_for_user(request.user, form.cleaned_data["incident"].strip())
+        if incident.restricted:
+            # Linking to a restricted incident hides the item from everyone outside its groups.
+            messages.warning(request, f"{incident.reference} is restricted: this item is now hidden from outsiders.")
+        if services.evidence_link(evidence=item, incident=incident, user=request.user):
+            messages.success(request, f"Linked to {incident.reference}.")
+        else:
+            messages.info(request, f"Already linked to {incident.reference}.")
+    return redirect(item.get_absolute_url() + "#incidents")
+
+
+@require_POST
+def incident_unlink(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
+    incident = get_incident_for_user(request.user, reference)
+    if incident.restricted and not request.user.has_perm("incidents.view_all_restricted"):
+        # Unlinking would reveal the item to everyone outside the incident's groups: only an admin decides that.
+        messages.error(request, f"{incident.reference} is restricted: only an administrator can unlink its evidence.")
+        return redirect(item.get_absolute_url() + "#incidents")
+    if services.evidence_unlink(evidence=item, incident=incident, user=request.user):
+        messages.success(request, f"Unlinked from {incident.reference}. The file and its custody log are kept.")
+    return redirect(item.get_absolute_url() + "#incidents")
+
+
+def processing_status(request: HttpRequest) -> JsonResponse:
+    """Processing status of the requested items (?id=1&id=2), for pages that wait for it. Not a view of the
+    evidence itself, so not a custody event; items the user may not see are simply absent."""
+    ids = [int(i) for i in request.GET.getlist("id")[:100] if i.isdigit()]
+    items = EvidenceItem.objects.visible_to(request.user).filter(pk__in=ids)
+    return JsonResponse(
+        {
+            str(item.pk): {"status": item.processing_status, "label": item.get_processing_status_display()}
+            for item in items.only("pk", "processing_status")
+        }
+    )
