@@ -48,4 +48,6 @@ USER 10001:10001
 VOLUME ["/data/evidence"]
 EXPOSE 8000
 
-CMD ["gunicorn", "verify.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+# Threaded workers: the timeout is a heartbeat, not a cap on one request, so a 2 GiB upload over a slow link is
+# not cut off while it streams to disk.
+CMD ["gunicorn", "verify.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "120"]

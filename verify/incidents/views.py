@@ -9,7 +9,6 @@ from verify.claims.models import Claim
 from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
-from verify.evidence.models import IncidentEvidence
 from verify.incidents import services
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.filters import IncidentFilter
@@ -49,16 +48,12 @@ def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> 
         .select_related("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
         .order_by("published_on", "pk")
     )
-    evidence_links = (
-        IncidentEvidence.objects.filter(incident=incident).select_related("evidence").order_by("-linked_at")
-    )
     return render(
         request,
         "incidents/incident_detail.html",
         {
             "incident": incident,
             "claims": claims,
-            "evidence_links": evidence_links,
             "history": incident_history(incident),
             "can_edit": request.user.has_perm("incidents.change_incident"),
             "can_add_claim": request.user.has_perm("claims.add_claim"),
