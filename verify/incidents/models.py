@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -81,9 +82,12 @@ class IncidentQuerySet(models.QuerySet):
         )
 
     def with_counts(self) -> "IncidentQuerySet":
+        """Claim and evidence counts as correlated subqueries rather than joins with GROUP BY: the database works
+        them out only for the rows it returns (one page), and `count()` leaves them out altogether. With joins,
+        every count and every page aggregated all the claims of all matching incidents."""
         return self.annotate(
-            claim_count=Count("claims", distinct=True),
-            evidence_count=Count("evidence_links", distinct=True),
+            claim_count=_count_of(self.model._meta.get_field("claims").related_model),
+            evidence_count=_count_of(self.model._meta.get_field("evidence_links").related_model),
         )
 
     def verified(self) -> "IncidentQuerySet":
@@ -95,6 +99,11 @@ class IncidentQuerySet(models.QuerySet):
     def counts_by(self, field: str) -> dict[str, int]:
         rows = self.order_by().values(field).annotate(n=Count("pk"))
         return {row[field]: row["n"] for row in rows}
+
+
+def _count_of(model) -> Coalesce:
+    rows = model.objects.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
 
 
 class Incident(TimeStampedModel, VersionedModel):
@@ -183,7 +192,19 @@ class Incident(TimeStampedModel, VersionedModel):
                 fields=["external_id"], condition=~Q(external_id=""), name="incident_external_id_unique"
             ),
         ]
-        indexes = [models.Index(fields=["date_start", "date_end"])]
+        indexes = [
+            models.Index(fields=["date_start", "date_end"]),
+            # The list's default order (newest first), so a page is read from the index without sorting them all.
+            models.Index(F("date_start").desc(), F("id").desc(), name="incident_date_desc_idx"),
+            # Who may see what (visible_to), answered from the index alone: counting a large list stays cheap.
+            models.Index(
+                fields=["restricted", "id"], condition=Q(merged_into__isnull=True), name="incident_visible_idx"
+            ),
+            # The map's bounding box.
+            models.Index(fields=["latitude", "longitude"], name="incident_lat_lng_idx"),
+            models.Index(fields=["attack_type", "date_start"], name="incident_attack_date_idx"),
+            models.Index(fields=["target_type", "date_start"], name="incident_target_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
