@@ -1,6 +1,6 @@
 """Streamed exports of what the filters show: the verify CSV (see verify.incidents.columns) and GeoJSON.
 
-Both are generators over `.iterator(chunk_size=...)`, with the claims prefetched per chunk, so memory stays flat
+Both are generators over `.iterator(chunk_size=...)`, with the claims fetched per chunk, so memory stays flat
 however many incidents are exported.
 """
 
@@ -8,31 +8,96 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, CharField, F, QuerySet, When
 
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
+from verify.gazetteer.models import Place
 from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, VERIFY_CSV_COLUMNS
-from verify.incidents.models import Incident
 from verify.lib.crosscheck import Range, combined_range
 from verify.lib.csvsafe import escape_cell
 
 BOM = "\ufeff"
 
 
-def export_queryset(queryset: QuerySet) -> QuerySet:
-    claims = Claim.objects.select_related("source", "perpetrator").order_by("published_on", "pk")
-    return (
-        queryset.select_related("place", "place__governorate")
-        .prefetch_related(Prefetch("claims", queryset=claims))
+INCIDENT_FIELDS = {
+    "reference": "reference",
+    "external_id": "external_id",
+    "title": "title",
+    "summary": "summary",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "date_precision": "date_precision",
+    "governorate": "governorate_name",
+    "place": "place__name",
+    "location_name": "location_name",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "location_precision": "location_precision",
+    "attack_type": "attack_type",
+    "target_type": "target_type",
+    "status": "status",
+    "grade": "grade",
+}
+CLAIM_FIELDS = {
+    "source": "source__name",
+    "source_url": "url",
+    "stance": "stance",
+    "published_on": "published_on",
+    "killed_min": "killed_min",
+    "killed_max": "killed_max",
+    "injured_min": "injured_min",
+    "injured_max": "injured_max",
+    "perpetrator": "perpetrator__name",
+    "munition": "munition",
+    "credibility": "credibility",
+    "excerpt": "excerpt",
+}
+assert tuple(INCIDENT_FIELDS) == INCIDENT_COLUMNS and tuple(CLAIM_FIELDS) == CLAIM_COLUMNS
+
+
+def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list[dict]]:
+    """The incidents as dicts, a chunk at a time, each with its claims (as dicts) under "claims".
+
+    Plain rows rather than model instances: an export of 100,000 incidents builds no model objects, and only one
+    chunk is ever held in memory. One query for the incidents (a server-side cursor on PostgreSQL) and one per
+    chunk for their claims.
+    """
+    claim_values = ("incident_id", *CLAIM_FIELDS.values())
+    rows = (
+        queryset.annotate(governorate_name=_governorate_name())
         .order_by("-date_start", "-pk")
+        .values("pk", *fields)
+        .iterator(chunk_size=settings.EXPORT_CHUNK_SIZE)
     )
+    for chunk in batched(rows, settings.EXPORT_CHUNK_SIZE):
+        claims: dict[int, list[dict]] = {row["pk"]: [] for row in chunk}
+        for claim in (
+            Claim.objects.filter(incident__in=list(claims)).order_by("published_on", "pk").values(*claim_values)
+        ):
+            claims[claim["incident_id"]].append(claim)
+        for row in chunk:
+            row["claims"] = claims[row["pk"]]
+        yield chunk
 
 
-def _incidents(queryset: QuerySet) -> Iterator[Incident]:
-    return export_queryset(queryset).iterator(chunk_size=settings.EXPORT_CHUNK_SIZE)
+def batched(iterable: Iterable, n: int) -> Iterator[list]:
+    """itertools.batched, which Python 3.12 brings."""
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, n)):
+        yield chunk
+
+
+def _governorate_name():
+    """The governorate's name: the place's governorate, or the place itself when it is a governorate."""
+    return Case(
+        When(place__kind=Place.Kind.GOVERNORATE, then=F("place__name")),
+        default=F("place__governorate__name"),
+        output_field=CharField(),
+    )
 
 
 def _text(value) -> str:
@@ -43,48 +108,6 @@ def _text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return escape_cell(str(value))
-
-
-def incident_cells(incident: Incident) -> list[str]:
-    place = incident.place
-    values = {
-        "reference": incident.reference,
-        "external_id": incident.external_id,
-        "title": incident.title,
-        "summary": incident.summary,
-        "date_start": incident.date_start,
-        "date_end": incident.date_end,
-        "date_precision": incident.date_precision,
-        "governorate": place.governorate_name if place else "",
-        "place": place.name if place else "",
-        "location_name": incident.location_name,
-        "latitude": incident.latitude,
-        "longitude": incident.longitude,
-        "location_precision": incident.location_precision,
-        "attack_type": incident.attack_type,
-        "target_type": incident.target_type,
-        "status": incident.status,
-        "grade": incident.grade,
-    }
-    return [_text(values[column]) for column in INCIDENT_COLUMNS]
-
-
-def claim_cells(claim: Claim) -> list[str]:
-    values = {
-        "source": claim.source.name,
-        "source_url": claim.url,
-        "stance": claim.stance,
-        "published_on": claim.published_on,
-        "killed_min": claim.killed_min,
-        "killed_max": claim.killed_max,
-        "injured_min": claim.injured_min,
-        "injured_max": claim.injured_max,
-        "perpetrator": claim.perpetrator.name if claim.perpetrator_id else "",
-        "munition": claim.munition,
-        "credibility": claim.credibility,
-        "excerpt": claim.excerpt,
-    }
-    return [_text(values[column]) for column in CLAIM_COLUMNS]
 
 
 class _Line:
@@ -100,61 +123,82 @@ def csv_rows(queryset: QuerySet) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield BOM + writer.writerow(VERIFY_CSV_COLUMNS)
     empty_claim = [""] * len(CLAIM_COLUMNS)
-    for incident in _incidents(queryset):
-        head = incident_cells(incident)
-        claims = incident.claims.all()
-        if not claims:
-            yield writer.writerow(head + empty_claim)
-        for claim in claims:
-            yield writer.writerow(head + claim_cells(claim))
+    for chunk in _incident_chunks(queryset, INCIDENT_FIELDS.values()):
+        for incident in chunk:
+            head = [_text(incident[field]) for field in INCIDENT_FIELDS.values()]
+            if not incident["claims"]:
+                yield writer.writerow(head + empty_claim)
+            for claim in incident["claims"]:
+                yield writer.writerow(head + [_text(claim[field]) for field in CLAIM_FIELDS.values()])
 
 
-def _range(claims: Iterable[Claim], low: str, high: str) -> list[int] | None:
-    span = combined_range(Range(getattr(c, low), getattr(c, high)) for c in claims)
+def _range(claims: list[dict], low: str, high: str) -> list[int] | None:
+    span = combined_range(Range(c[low], c[high]) for c in claims)
     return [span.low, span.high] if span else None
 
 
-def geojson_feature(incident: Incident) -> dict:
-    claims = list(incident.claims.all())
-    place = incident.place
+GEOJSON_FIELDS = (
+    "reference",
+    "title",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place__name",
+    "governorate_name",
+    "location_name",
+    "location_precision",
+    "latitude",
+    "longitude",
+    "attack_type",
+    "target_type",
+    "status",
+    "grade",
+    "has_disagreements",
+    "denied_by_party",
+)
+
+
+def geojson_feature(row: dict) -> dict:
+    claims = row["claims"]
     geometry = None
-    if incident.latitude is not None:
-        geometry = {"type": "Point", "coordinates": [float(incident.longitude), float(incident.latitude)]}
+    if row["latitude"] is not None:
+        geometry = {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]}
     return {
         "type": "Feature",
-        "id": incident.reference,
+        "id": row["reference"],
         "geometry": geometry,
         "properties": {
-            "reference": incident.reference,
-            "title": incident.title,
-            "date_start": incident.date_start.isoformat() if incident.date_start else None,
-            "date_end": incident.date_end.isoformat() if incident.date_end else None,
-            "date_precision": incident.date_precision,
-            "place": place.name if place else None,
-            "governorate": (place.governorate_name or None) if place else None,
-            "location_name": incident.location_name,
-            "location_precision": incident.location_precision,
-            "precision_radius_m": LocationPrecision(incident.location_precision).radius_m,
-            "attack_type": incident.attack_type,
-            "target_type": incident.target_type,
-            "status": incident.status,
-            "grade": incident.grade,
-            "has_disagreements": incident.has_disagreements,
-            "denied_by_party": incident.denied_by_party,
+            "reference": row["reference"],
+            "title": row["title"],
+            "date_start": row["date_start"].isoformat() if row["date_start"] else None,
+            "date_end": row["date_end"].isoformat() if row["date_end"] else None,
+            "date_precision": row["date_precision"],
+            "place": row["place__name"],
+            "governorate": row["governorate_name"],
+            "location_name": row["location_name"],
+            "location_precision": row["location_precision"],
+            "precision_radius_m": LocationPrecision(row["location_precision"]).radius_m,
+            "attack_type": row["attack_type"],
+            "target_type": row["target_type"],
+            "status": row["status"],
+            "grade": row["grade"],
+            "has_disagreements": row["has_disagreements"],
+            "denied_by_party": row["denied_by_party"],
             "claims": len(claims),
             "killed": _range(claims, "killed_min", "killed_max"),
             "injured": _range(claims, "injured_min", "injured_max"),
-            "sources": sorted({c.source.name for c in claims}),
+            "sources": sorted({c["source__name"] for c in claims}),
         },
     }
 
 
 def geojson_chunks(queryset: QuerySet) -> Iterator[str]:
-    """An RFC 7946 FeatureCollection, one feature per chunk; incidents without coordinates have a null geometry."""
+    """An RFC 7946 FeatureCollection, a chunk of features at a time; incidents without coordinates have a null
+    geometry."""
     yield '{"type":"FeatureCollection","features":[\n'
-    first = True
-    for incident in _incidents(queryset):
-        text = json.dumps(geojson_feature(incident), ensure_ascii=False, separators=(",", ":"))
-        yield text if first else ",\n" + text
-        first = False
+    separator = ""
+    for chunk in _incident_chunks(queryset, GEOJSON_FIELDS):
+        features = [json.dumps(geojson_feature(row), ensure_ascii=False, separators=(",", ":")) for row in chunk]
+        yield separator + ",\n".join(features)
+        separator = ",\n"
     yield "\n]}\n"
