@@ -38,7 +38,9 @@ def places(db) -> dict[str, Place]:
 
 @pytest.fixture
 def dataset(researcher, desk, places) -> dict:
-    """A small case file with every filter dimension varied, and one restricted incident."""
+    """A small case file with every filter dimension varied, and one restricted incident for the desk group,
+    which the researcher belongs to."""
+    researcher.groups.add(desk)
     russia = factories.actor("Russian Aerospace Forces", party_to_conflict=True)
     syria = factories.actor("Syrian government forces", party_to_conflict=True)
     amnesty = factories.source("Amnesty International")
