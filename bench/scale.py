@@ -1,7 +1,8 @@
 """Scale benchmark for the list, the map data and the CSV export (issue 6). Prints figures; asserts nothing.
 
     createdb -h 127.0.0.1 -U postgres verify_bench6
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/verify_bench6 make bench-scale
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/verify_bench6 SECRET_KEY=bench-only-secret-key-0123456789 \
+        ALLOWED_HOSTS=testserver SECURE_SSL_REDIRECT=0 .venv/bin/python bench/scale.py [list] [map] [export]
 
 Migrates the database, loads the gazetteer and tops it up with `seed_bench` to BENCH_INCIDENTS incidents (default
 100,000; about three claims each), then measures through Django's test client (no network) as a Viewer (not a

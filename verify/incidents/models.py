@@ -9,7 +9,6 @@ from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
-from verify.lib.gazetteer import normalize_name
 
 
 class AttackType(models.TextChoices):
@@ -72,13 +71,17 @@ class IncidentQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
+        # The matching places are looked up first (the gazetteer is small) so that the incidents are filtered by a
+        # list of place ids: with a join, PostgreSQL could not combine this with the trigram indexes on the text
+        # columns (migration 0005) and read every incident.
+        place_model = self.model._meta.get_field("place").related_model
+        place_ids = list(place_model.objects.search(text).values_list("pk", flat=True))
         return self.filter(
             Q(reference__icontains=text)
             | Q(title__icontains=text)
             | Q(summary__icontains=text)
             | Q(location_name__icontains=text)
-            | Q(place__search_names__contains=normalize_name(text))
-            | Q(place__search_names__contains=normalize_name(text).replace(" ", ""))
+            | Q(place__in=place_ids)
         )
 
     def with_counts(self) -> "IncidentQuerySet":
