@@ -30,6 +30,7 @@
   var features = [];
   var signature = "";
   var openRef = null;
+  var firstLoad = true;
   var pending = null;
   var timer = null;
 
@@ -110,6 +111,11 @@
     }
     drawCircles();
     if (openRef) reopen(openRef);
+    if (firstLoad) {
+      firstLoad = false;
+      // Open on the incidents themselves (a shared link to a filtered map shows what it is about).
+      if (features.length) map.fitBounds(L.latLngBounds(features.map(latLng)).pad(0.2), { maxZoom: 12 });
+    }
   }
 
   function latLng(feature) {
