@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from verify.lib.env import env_bool, env_int, env_list, env_str
+from verify.lib.tiles import tile_csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VERIFY_VAR_DIR", str(BASE_DIR / "var")))
@@ -244,6 +245,19 @@ DUPLICATE_MARGIN_M = env_int("DUPLICATE_MARGIN_M", 2_000)
 # --- Review (issue 5) -----------------------------------------------------------------------
 
 # --- Map and exports (issue 6) --------------------------------------------------------------
+# Map tiles: any XYZ tile server. Leave MAP_TILE_URL empty for a blank background (offline use): nothing on
+# the map depends on tiles loading. The CSP img-src allows the tile server's origin and nothing else.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+MAP_TILE_CSP = [tile_csp_source(MAP_TILE_URL)] if MAP_TILE_URL else []
+# The map data endpoint sends single incidents up to this many, then grid clusters of about
+# MAP_CLUSTER_CELL_PX pixels at the map's zoom, never more than MAP_MAX_CLUSTERS of them.
+MAP_MAX_FEATURES = env_int("MAP_MAX_FEATURES", 1000)
+MAP_CLUSTER_CELL_PX = env_int("MAP_CLUSTER_CELL_PX", 60)
+MAP_MAX_CLUSTERS = env_int("MAP_MAX_CLUSTERS", 400)
+MAP_DEFAULT_ZOOM = 7
+# Incidents fetched per query (with their claims) while an export streams.
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 1000)
 
 # --- Imports (issue 7) ----------------------------------------------------------------------
 
@@ -276,7 +290,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "https://*.tile.openstreetmap.org"],
+        "img-src": ["'self'", "data:", *MAP_TILE_CSP],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],

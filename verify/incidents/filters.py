@@ -1,34 +1,60 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from verify.claims.models import Actor, Claim, Source
 from verify.gazetteer.models import Place
 from verify.incidents.models import AttackType, Grade, Incident, Status, TargetType
 
 
+# Choices as (id, name) pairs read in one plain query each: model choice fields would build a model instance per
+# option through a server-side cursor, which on PostgreSQL cost more than the list's own queries.
+def _governorate_choices() -> list[tuple[int, str]]:
+    return list(Place.objects.governorates().order_by("name").values_list("pk", "name"))
+
+
+def _actor_choices() -> list[tuple[int, str]]:
+    return list(Actor.objects.order_by("name").values_list("pk", "name"))
+
+
+def _source_choices() -> list[tuple[int, str]]:
+    return list(Source.objects.order_by("name").values_list("pk", "name"))
+
+
 class IncidentFilter(django_filters.FilterSet):
-    """The one filter for incidents, shared by the list, the map, the exports and the API."""
+    """The one filter for incidents, shared by the list, the map, the timeline, the exports and the API.
+
+    Every filter is a plain query-string parameter, so a filtered view can be shared as a link.
+    """
 
     q = django_filters.CharFilter(
         method="filter_search",
         label="Search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference, title, place…"}),
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="Any grade")
-    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
-    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label="Any target")
-    governorate = django_filters.ModelChoiceFilter(
-        queryset=Place.objects.governorates(),
-        method="filter_governorate",
-        empty_label="Any governorate",
-        label="Governorate",
-    )
     date_from = django_filters.DateFilter(
         field_name="date_end", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
         field_name="date_start", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    governorate = django_filters.ChoiceFilter(
+        choices=_governorate_choices, method="filter_governorate", empty_label="Any governorate", label="Governorate"
+    )
+    place = django_filters.CharFilter(
+        method="filter_place",
+        label="Place",
+        widget=forms.TextInput(attrs={"placeholder": "Any spelling: Idleb, إدلب…"}),
+    )
+    perpetrator = django_filters.ChoiceFilter(
+        choices=_actor_choices, method="filter_perpetrator", empty_label="Any perpetrator", label="Perpetrator named"
+    )
+    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
+    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label="Any target")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="Any grade")
+    source = django_filters.ChoiceFilter(
+        choices=_source_choices, method="filter_source", empty_label="Any source", label="Source"
     )
     has_disagreements = django_filters.BooleanFilter(
         label="Has disagreements", widget=forms.NullBooleanSelect(attrs={"aria-label": "Has disagreements"})
@@ -46,13 +72,16 @@ class IncidentFilter(django_filters.FilterSet):
         model = Incident
         fields = [
             "q",
-            "status",
-            "grade",
-            "attack_type",
-            "target_type",
-            "governorate",
             "date_from",
             "date_to",
+            "governorate",
+            "place",
+            "perpetrator",
+            "attack_type",
+            "target_type",
+            "status",
+            "grade",
+            "source",
             "has_disagreements",
             "denied_by_party",
         ]
@@ -61,4 +90,23 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.search(value)
 
     def filter_governorate(self, queryset, name, value):
-        return queryset.filter(Q(place__governorate=value) | Q(place=value))
+        # A list of place ids (one small gazetteer query) lets the index on place answer; see filter_place.
+        ids = list(Place.objects.filter(Q(governorate_id=value) | Q(pk=value)).values_list("pk", flat=True))
+        return queryset.filter(place__in=ids)
+
+    def filter_place(self, queryset, name, value):
+        """The place in any spelling, or any place inside a governorate of that name.
+
+        The gazetteer is small, so the matching places are looked up first and the incidents filtered by a list
+        of ids, which the index on place answers directly (a subquery here made PostgreSQL scan every incident).
+        """
+        matched = Place.objects.search(value)
+        ids = list(Place.objects.filter(Q(pk__in=matched) | Q(governorate__in=matched)).values_list("pk", flat=True))
+        return queryset.filter(place__in=ids)
+
+    # Claims are matched with EXISTS, not a join, so an incident with two matching claims is listed once.
+    def filter_perpetrator(self, queryset, name, value):
+        return queryset.filter(Exists(Claim.objects.filter(incident=OuterRef("pk"), perpetrator_id=value)))
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(Exists(Claim.objects.filter(incident=OuterRef("pk"), source_id=value)))

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
-from verify.lib.gazetteer import normalize_name
 
 
 class AttackType(models.TextChoices):
@@ -71,19 +71,26 @@ class IncidentQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
+        # The matching places are looked up first (the gazetteer is small) so that the incidents are filtered by a
+        # list of place ids: with a join, PostgreSQL could not combine this with the trigram indexes on the text
+        # columns (migration 0005) and read every incident.
+        place_model = self.model._meta.get_field("place").related_model
+        place_ids = list(place_model.objects.search(text).values_list("pk", flat=True))
         return self.filter(
             Q(reference__icontains=text)
             | Q(title__icontains=text)
             | Q(summary__icontains=text)
             | Q(location_name__icontains=text)
-            | Q(place__search_names__contains=normalize_name(text))
-            | Q(place__search_names__contains=normalize_name(text).replace(" ", ""))
+            | Q(place__in=place_ids)
         )
 
     def with_counts(self) -> "IncidentQuerySet":
+        """Claim and evidence counts as correlated subqueries rather than joins with GROUP BY: the database works
+        them out only for the rows it returns (one page), and `count()` leaves them out altogether. With joins,
+        every count and every page aggregated all the claims of all matching incidents."""
         return self.annotate(
-            claim_count=Count("claims", distinct=True),
-            evidence_count=Count("evidence_links", distinct=True),
+            claim_count=_count_of(self.model._meta.get_field("claims").related_model),
+            evidence_count=_count_of(self.model._meta.get_field("evidence_links").related_model),
         )
 
     def verified(self) -> "IncidentQuerySet":
@@ -95,6 +102,11 @@ class IncidentQuerySet(models.QuerySet):
     def counts_by(self, field: str) -> dict[str, int]:
         rows = self.order_by().values(field).annotate(n=Count("pk"))
         return {row[field]: row["n"] for row in rows}
+
+
+def _count_of(model) -> Coalesce:
+    rows = model.objects.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n")), 0)
 
 
 class Incident(TimeStampedModel, VersionedModel):
@@ -183,7 +195,27 @@ class Incident(TimeStampedModel, VersionedModel):
                 fields=["external_id"], condition=~Q(external_id=""), name="incident_external_id_unique"
             ),
         ]
-        indexes = [models.Index(fields=["date_start", "date_end"])]
+        indexes = [
+            models.Index(fields=["date_start", "date_end"]),
+            # The list's default order (newest first), so a page is read from the index without sorting them all.
+            models.Index(F("date_start").desc(), F("id").desc(), name="incident_date_desc_idx"),
+            # Who may see what (visible_to), answered from the index alone: counting a large list stays cheap.
+            models.Index(
+                fields=["restricted", "id"], condition=Q(merged_into__isnull=True), name="incident_visible_idx"
+            ),
+            # The map's bounding box; on PostgreSQL it also covers what the map clusters by, so that the grid of
+            # the whole country is read from the index alone.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["grade", "restricted", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="incident_map_idx",
+            ),
+            models.Index(fields=["attack_type", "date_start"], name="incident_attack_date_idx"),
+            models.Index(fields=["target_type", "date_start"], name="incident_target_date_idx"),
+            # The review queue: submitted incidents, oldest first (take-next reads the first unlocked row).
+            models.Index(fields=["status", "submitted_at"], name="incident_queue_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

@@ -1,0 +1,237 @@
+// The incident map: markers coloured by grade, precision circles when zoomed in, server clusters for large
+// results, and the filter panel kept in sync with the URL. Nothing depends on the tiles: with no tile URL (or
+// offline) the map is a blank background with the same markers.
+(function () {
+  "use strict";
+  var el = document.getElementById("incident-map");
+  var form = document.getElementById("incident-filters");
+  if (!el || !form || typeof L === "undefined") return;
+  var status = document.getElementById("map-status");
+  var SYRIA = [[32.3, 35.6], [37.4, 42.4]];
+  var CIRCLE_ZOOM = 10;
+
+  var map = L.map(el, { minZoom: 3, maxZoom: 18 });
+  map.fitBounds(SYRIA);
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { maxZoom: 18, attribution: el.dataset.tileAttribution || "" }).addTo(map);
+  }
+  var markers = L.markerClusterGroup({
+    maxClusterRadius: 40,
+    disableClusteringAtZoom: 12,
+    showCoverageOnHover: false,
+    iconCreateFunction: function (cluster) {
+      return clusterIcon(cluster.getChildCount());
+    },
+  });
+  var serverClusters = L.layerGroup();
+  var circles = L.layerGroup();
+  map.addLayer(circles).addLayer(markers).addLayer(serverClusters);
+
+  var features = [];
+  var signature = "";
+  var openRef = null;
+  var firstLoad = true;
+  var pending = null;
+  var timer = null;
+
+  function clusterIcon(count) {
+    var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
+    return L.divIcon({ html: "<span>" + Number(count) + "</span>", className: "map-cluster", iconSize: [size, size] });
+  }
+
+  function filterParams() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "") params.append(key, value);
+    });
+    return params;
+  }
+
+  function syncUrl() {
+    var qs = filterParams().toString();
+    var suffix = qs ? "?" + qs : "";
+    history.replaceState(null, "", location.pathname + suffix);
+    document.querySelectorAll("[data-export], [data-list-link]").forEach(function (a) {
+      a.href = a.getAttribute("href").split("?")[0] + suffix;
+    });
+  }
+
+  function load() {
+    var params = filterParams();
+    params.set("bbox", map.getBounds().toBBoxString());
+    params.set("zoom", String(map.getZoom()));
+    if (pending) pending.abort();
+    pending = new AbortController();
+    status.textContent = "Loading…";
+    fetch(el.dataset.url + "?" + params.toString(), {
+      signal: pending.signal,
+      credentials: "same-origin",
+      headers: { Accept: "application/geo+json" },
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) throw new Error(data.error || response.statusText);
+          return data;
+        });
+      })
+      .then(render)
+      .catch(function (err) {
+        if (err.name !== "AbortError") status.textContent = "The map could not load the incidents: " + err.message;
+      });
+  }
+
+  function scheduleLoad() {
+    clearTimeout(timer);
+    timer = setTimeout(load, 150);
+  }
+
+  function describe(data) {
+    var n = data.total;
+    var text = n === 1 ? "1 incident in view" : n.toLocaleString("en-GB") + " incidents in view";
+    if (data.clustered) text += ", grouped by area: zoom in or select a group to see single incidents";
+    return text + ".";
+  }
+
+  function render(data) {
+    status.textContent = describe(data);
+    var sig = (data.clustered ? "c" + data.cell_degrees : "i") + ":" + data.features.map(function (f) {
+      return f.id || f.geometry.coordinates.join(",") + "/" + f.properties.count;
+    }).join("|");
+    if (sig === signature) return; // same incidents: keep the markers (and any open popup) as they are
+    signature = sig;
+    markers.clearLayers();
+    serverClusters.clearLayers();
+    features = data.clustered ? [] : data.features;
+    if (data.clustered) {
+      data.features.forEach(function (f) {
+        serverClusters.addLayer(serverCluster(f));
+      });
+    } else {
+      markers.addLayers(features.map(incidentMarker));
+    }
+    drawCircles();
+    if (openRef) reopen(openRef);
+    if (firstLoad) {
+      firstLoad = false;
+      // Open on the incidents themselves (a shared link to a filtered map shows what it is about).
+      if (features.length) map.fitBounds(L.latLngBounds(features.map(latLng)).pad(0.2), { maxZoom: 12 });
+    }
+  }
+
+  function latLng(feature) {
+    return [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+  }
+
+  function incidentMarker(feature) {
+    var p = feature.properties;
+    var marker = L.marker(latLng(feature), {
+      icon: L.divIcon({ className: "incident-marker grade-dot-" + p.grade, iconSize: [16, 16] }),
+      title: p.reference + ", " + p.grade_label,
+      keyboard: true,
+    });
+    marker.reference = p.reference;
+    marker.bindPopup(function () {
+      return popup(p);
+    });
+    marker.on("popupopen", function () {
+      openRef = p.reference;
+    });
+    marker.on("popupclose", function () {
+      if (openRef === p.reference) openRef = null;
+    });
+    return marker;
+  }
+
+  function reopen(reference) {
+    markers.eachLayer(function (m) {
+      if (m.reference === reference && markers.getVisibleParent(m) === m) m.openPopup();
+    });
+  }
+
+  function node(tag, text, className) {
+    var n = document.createElement(tag);
+    if (text) n.textContent = text;
+    if (className) n.className = className;
+    return n;
+  }
+
+  function formatDate(iso) {
+    if (!iso) return "Date unknown";
+    var d = new Date(iso + "T00:00:00Z");
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  }
+
+  function popup(p) {
+    var box = node("div", "", "map-popup");
+    var head = node("p");
+    var link = node("a", p.reference);
+    link.href = p.url;
+    head.appendChild(link);
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(node("span", p.grade_label, "badge grade-" + p.grade));
+    box.appendChild(head);
+    box.appendChild(node("p", p.title, "popup-title"));
+    var when = formatDate(p.date);
+    if (p.date_end && p.date_end !== p.date) when += " – " + formatDate(p.date_end);
+    box.appendChild(node("p", when));
+    var counts = [];
+    if (p.killed) counts.push(p.killed + " killed");
+    if (p.injured) counts.push(p.injured + " injured");
+    var claims = p.claims === 1 ? "1 claim" : p.claims + " claims";
+    box.appendChild(node("p", (counts.length ? counts.join(", ") + " according to " : "") + claims));
+    var open = node("a", "Open the incident");
+    open.href = p.url;
+    box.appendChild(open);
+    return box;
+  }
+
+  function serverCluster(feature) {
+    var p = feature.properties;
+    var parts = Object.keys(p.grades).map(function (g) {
+      return p.grades[g] + " " + g;
+    });
+    var marker = L.marker(latLng(feature), {
+      icon: clusterIcon(p.count),
+      title: p.count + " incidents (" + parts.join(", ") + "): select to zoom in",
+      keyboard: true,
+    });
+    marker.on("click", function () {
+      var b = p.bounds;
+      var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+      if (bounds.getNorthEast().equals(bounds.getSouthWest())) map.setView(bounds.getCenter(), map.getZoom() + 3);
+      else map.fitBounds(bounds.pad(0.1));
+    });
+    return marker;
+  }
+
+  function drawCircles() {
+    circles.clearLayers();
+    if (map.getZoom() < CIRCLE_ZOOM) return;
+    features.forEach(function (f) {
+      if (!f.properties.radius_m) return;
+      circles.addLayer(
+        L.circle(latLng(f), {
+          radius: f.properties.radius_m,
+          className: "precision-circle grade-ring-" + f.properties.grade,
+          interactive: false,
+        })
+      );
+    });
+  }
+
+  function filtersChanged() {
+    syncUrl();
+    signature = "";
+    load();
+    form.dispatchEvent(new CustomEvent("filters:changed"));
+  }
+
+  form.addEventListener("change", filtersChanged);
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    filtersChanged();
+  });
+  map.on("moveend", scheduleLoad);
+  map.on("zoomend", drawCircles);
+  load();
+})();

@@ -1,0 +1,203 @@
+// The timeline under the map: incidents per week or month as SVG bars. Dragging across bars, or selecting one
+// (click, Enter or Space), sets the filter panel's From and To dates; the map then reloads and the URL follows.
+(function () {
+  "use strict";
+  var box = document.getElementById("timeline");
+  var form = document.getElementById("incident-filters");
+  if (!box || !form) return;
+  var SVG = "http://www.w3.org/2000/svg";
+  var HEIGHT = 120, AXIS = 22, TOP = 14;
+  var intervalSelect = document.getElementById("timeline-interval");
+  var clearButton = document.getElementById("timeline-clear");
+  var selectionText = document.getElementById("timeline-selection");
+  var fromInput = form.elements.namedItem("date_from");
+  var toInput = form.elements.namedItem("date_to");
+  var buckets = [];
+  var interval = "week";
+  var bars = [];
+  var pending = null;
+  var drag = null;
+
+  function iso(d) {
+    return d.toISOString().slice(0, 10);
+  }
+  function parse(s) {
+    return new Date(s + "T00:00:00Z");
+  }
+  function next(d) {
+    var n = new Date(d.getTime());
+    if (interval === "week") n.setUTCDate(n.getUTCDate() + 7);
+    else n.setUTCMonth(n.getUTCMonth() + 1);
+    return n;
+  }
+  function lastDay(d) {
+    var n = next(d);
+    n.setUTCDate(n.getUTCDate() - 1);
+    return n;
+  }
+  function label(d) {
+    var opts = interval === "week" ? { day: "numeric", month: "short", year: "numeric" } : { month: "long", year: "numeric" };
+    opts.timeZone = "UTC";
+    return (interval === "week" ? "Week of " : "") + d.toLocaleDateString("en-GB", opts);
+  }
+
+  function params() {
+    var p = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (value !== "" && key !== "date_from" && key !== "date_to") p.append(key, value);
+    });
+    if (intervalSelect.value) p.set("interval", intervalSelect.value);
+    return p;
+  }
+
+  function load() {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    fetch(box.dataset.url + "?" + params().toString(), { signal: pending.signal, credentials: "same-origin" })
+      .then(function (r) {
+        return r.json().then(function (data) {
+          if (!r.ok) throw new Error(data.error || r.statusText);
+          return data;
+        });
+      })
+      .then(function (data) {
+        interval = data.interval;
+        buckets = fill(data.buckets);
+        draw();
+      })
+      .catch(function (err) {
+        if (err.name !== "AbortError") box.textContent = "The timeline could not load: " + err.message;
+      });
+  }
+
+  // Empty weeks or months get a zero bar, so that the axis is true to time.
+  function fill(rows) {
+    if (!rows.length) return [];
+    var counts = {};
+    rows.forEach(function (r) {
+      counts[r.start] = r.count;
+    });
+    var out = [];
+    var last = parse(rows[rows.length - 1].start);
+    for (var d = parse(rows[0].start); d <= last; d = next(d)) out.push({ start: d, count: counts[iso(d)] || 0 });
+    return out;
+  }
+
+  function el(name, attrs) {
+    var n = document.createElementNS(SVG, name);
+    Object.keys(attrs).forEach(function (k) {
+      n.setAttribute(k, attrs[k]);
+    });
+    return n;
+  }
+
+  function draw() {
+    box.textContent = "";
+    bars = [];
+    if (!buckets.length) {
+      box.appendChild(document.createTextNode("No dated incidents match these filters."));
+      return;
+    }
+    var width = Math.max(box.clientWidth, 300);
+    var step = width / buckets.length;
+    var max = Math.max.apply(null, buckets.map(function (b) { return b.count; })) || 1;
+    var svg = el("svg", { width: width, height: HEIGHT, role: "group", "aria-label": "Incidents by " + interval, class: "timeline-svg" });
+    var lastYear = null;
+    buckets.forEach(function (b, i) {
+      var h = b.count ? Math.max(2, ((HEIGHT - AXIS - TOP) * b.count) / max) : 0;
+      var bar = el("rect", {
+        x: i * step + (step > 4 ? 1 : 0), y: HEIGHT - AXIS - h, width: Math.max(step - (step > 4 ? 2 : 0), 1), height: h,
+        class: "timeline-bar", tabindex: b.count ? "0" : "-1", role: "button",
+        "aria-label": label(b.start) + ": " + b.count + (b.count === 1 ? " incident" : " incidents"),
+      });
+      bar.appendChild(el("title", {})).textContent = bar.getAttribute("aria-label");
+      var hit = el("rect", { x: i * step, y: TOP, width: step, height: HEIGHT - AXIS - TOP, class: "timeline-hit" });
+      hit.dataset.index = bar.dataset.index = String(i);
+      svg.appendChild(hit);
+      svg.appendChild(bar);
+      bars.push(bar);
+      var year = b.start.getUTCFullYear();
+      if (year !== lastYear) {
+        var text = el("text", { x: i * step + 2, y: HEIGHT - 6, class: "timeline-axis" });
+        text.textContent = lastYear === null ? label(b.start).replace("Week of ", "") : String(year);
+        svg.appendChild(text);
+        lastYear = year;
+      }
+    });
+    var top = el("text", { x: width - 4, y: 11, class: "timeline-axis", "text-anchor": "end" });
+    top.textContent = "max " + max;
+    svg.appendChild(top);
+    box.appendChild(svg);
+    svg.addEventListener("pointerdown", start);
+    svg.addEventListener("pointermove", move);
+    svg.addEventListener("pointerup", end);
+    svg.addEventListener("keydown", key);
+    highlight();
+  }
+
+  function indexAt(event) {
+    var rect = box.querySelector("svg").getBoundingClientRect();
+    var i = Math.floor(((event.clientX - rect.left) / rect.width) * buckets.length);
+    return Math.min(Math.max(i, 0), buckets.length - 1);
+  }
+
+  function start(event) {
+    drag = { from: indexAt(event), to: indexAt(event) };
+    event.target.setPointerCapture && event.target.setPointerCapture(event.pointerId);
+    highlight(drag);
+  }
+  function move(event) {
+    if (!drag) return;
+    drag.to = indexAt(event);
+    highlight(drag);
+  }
+  function end(event) {
+    if (!drag) return;
+    drag.to = indexAt(event);
+    var a = Math.min(drag.from, drag.to), b = Math.max(drag.from, drag.to);
+    drag = null;
+    select(a, b);
+  }
+  function key(event) {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    var i = event.target.dataset && event.target.dataset.index;
+    if (i === undefined) return;
+    event.preventDefault();
+    select(Number(i), Number(i));
+  }
+
+  function select(a, b) {
+    fromInput.value = iso(buckets[a].start);
+    toInput.value = iso(lastDay(buckets[b].start));
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function highlight(span) {
+    var from = fromInput.value ? parse(fromInput.value) : null;
+    var to = toInput.value ? parse(toInput.value) : null;
+    bars.forEach(function (bar, i) {
+      var b = buckets[i], on;
+      if (span) on = i >= Math.min(span.from, span.to) && i <= Math.max(span.from, span.to);
+      else on = (from || to) && (!from || lastDay(b.start) >= from) && (!to || b.start <= to);
+      bar.classList.toggle("selected", !!on);
+    });
+    var text = "";
+    if (from || to) text = "Showing " + (from ? "from " + fromInput.value + " " : "") + (to ? "to " + toInput.value : "");
+    selectionText.textContent = text;
+  }
+
+  clearButton.addEventListener("click", function () {
+    fromInput.value = "";
+    toInput.value = "";
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  intervalSelect.addEventListener("change", load);
+  // The map script announces every change of the filters; only non-date filters change the bars.
+  form.addEventListener("filters:changed", function () {
+    load();
+  });
+  window.addEventListener("resize", function () {
+    if (buckets.length) draw();
+  });
+  load();
+})();

@@ -1,0 +1,266 @@
+"""Reads for the map, the timeline and the exports. Every one starts from `incident_filter`, so the list, the map
+and the exports show exactly the same incidents for the same query string."""
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import Avg, Count, FloatField, Max, Min, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce, Floor, TruncMonth, TruncWeek
+from django.http import QueryDict
+
+from verify.core.choices import LocationPrecision
+from verify.incidents.filters import IncidentFilter
+from verify.incidents.models import Grade, Incident
+
+# Parameters that belong to the map or timeline, not to the filter.
+MAP_PARAMS = ("bbox", "zoom", "interval")
+
+
+class BadRequest(ValueError):
+    """A query string the map cannot answer; the message says why."""
+
+
+def incident_filter(user, params: QueryDict) -> IncidentFilter:
+    """The shared FilterSet over what this user may see."""
+    return IncidentFilter(params, queryset=Incident.objects.visible_to(user))
+
+
+def filtered_incidents(user, params: QueryDict) -> QuerySet:
+    """The filtered incidents, or BadRequest if a filter value is invalid (never silently ignored)."""
+    filterset = incident_filter(user, params)
+    if not filterset.is_valid():
+        raise BadRequest(_errors_text(filterset.errors))
+    return filterset.qs
+
+
+def _errors_text(errors) -> str:
+    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+
+
+@dataclass(frozen=True)
+class BBox:
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str | None) -> "BBox | None":
+        """`west,south,east,north` in degrees, as Leaflet's `getBounds().toBBoxString()` gives it."""
+        if not text:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except ValueError:
+            raise BadRequest("bbox: give four numbers, west,south,east,north.") from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise BadRequest("bbox: the numbers must be finite.")
+        # Leaflet may send longitudes beyond ±180 when the world wraps; clamp to the real world.
+        west, east = max(west, -180.0), min(east, 180.0)
+        south, north = max(south, -90.0), min(north, 90.0)
+        if west > east or south > north:
+            raise BadRequest("bbox: west must not exceed east, nor south exceed north.")
+        return cls(west, south, east, north)
+
+    @property
+    def area(self) -> float:
+        return (self.east - self.west) * (self.north - self.south)
+
+
+def in_bbox(queryset: QuerySet, bbox: BBox | None) -> QuerySet:
+    queryset = queryset.filter(latitude__isnull=False)
+    if bbox is None:
+        return queryset
+    return queryset.filter(
+        latitude__gte=bbox.south, latitude__lte=bbox.north, longitude__gte=bbox.west, longitude__lte=bbox.east
+    )
+
+
+def parse_zoom(text: str | None) -> int:
+    if not text:
+        return settings.MAP_DEFAULT_ZOOM
+    try:
+        zoom = int(text)
+    except ValueError:
+        raise BadRequest("zoom: give a whole number from 0 to 20.") from None
+    if not 0 <= zoom <= 20:
+        raise BadRequest("zoom: give a whole number from 0 to 20.")
+    return zoom
+
+
+def grid_cell_degrees(zoom: int, bbox: BBox | None) -> float:
+    """The side of a cluster cell: about MAP_CLUSTER_CELL_PX pixels at this zoom, and never so small that the
+    box would hold more than MAP_MAX_CLUSTERS cells (which bounds the payload whatever the client asks)."""
+    cell = 360.0 * settings.MAP_CLUSTER_CELL_PX / (256 * 2**zoom)
+    area = bbox.area if bbox else 360.0 * 180.0
+    return max(cell, math.sqrt(area / settings.MAP_MAX_CLUSTERS))
+
+
+def casualty_annotations() -> dict:
+    """Per-incident casualty span over its claims, as `combined_range` computes it: an open-ended figure counts
+    as its stated end on both sides. Aggregated in SQL, so popups cost no query per incident."""
+    return {
+        "killed_low": Min(Coalesce("claims__killed_min", "claims__killed_max")),
+        "killed_high": Max(Coalesce("claims__killed_max", "claims__killed_min")),
+        "injured_low": Min(Coalesce("claims__injured_min", "claims__injured_max")),
+        "injured_high": Max(Coalesce("claims__injured_max", "claims__injured_min")),
+        "claim_count": Count("claims"),
+    }
+
+
+def range_text(low: int | None, high: int | None) -> str:
+    if low is None:
+        return ""
+    return str(low) if low == high else f"{low}\u2013{high}"
+
+
+RADIUS_M = {choice.value: choice.radius_m for choice in LocationPrecision}
+GRADE_LABELS = dict(Grade.choices)
+
+
+def incident_feature(row: dict) -> dict:
+    killed = range_text(row["killed_low"], row["killed_high"])
+    injured = range_text(row["injured_low"], row["injured_high"])
+    return {
+        "type": "Feature",
+        "id": row["reference"],
+        "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+        "properties": {
+            "reference": row["reference"],
+            "title": row["title"],
+            "date": row["date_start"].isoformat() if row["date_start"] else None,
+            "date_end": row["date_end"].isoformat() if row["date_end"] else None,
+            "grade": row["grade"],
+            "grade_label": GRADE_LABELS.get(row["grade"], row["grade"]),
+            "radius_m": RADIUS_M.get(row["location_precision"]),
+            "killed": killed,
+            "injured": injured,
+            "claims": row["claim_count"],
+            "url": f"/incidents/{row['reference']}/",
+        },
+    }
+
+
+INCIDENT_FIELDS = (
+    "reference",
+    "title",
+    "date_start",
+    "date_end",
+    "grade",
+    "location_precision",
+    "latitude",
+    "longitude",
+)
+
+
+def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int) -> dict:
+    """A GeoJSON FeatureCollection of the incidents in the box, or of grid clusters when there are more than
+    MAP_MAX_FEATURES. At most two queries whatever the size: the grid (whose counts give the total), then, for a
+    small result, the incidents themselves."""
+    located = in_bbox(queryset, bbox)
+    cell = grid_cell_degrees(zoom, bbox)
+    clusters = grid_clusters(located, cell)
+    total = sum(row["n"] for row in clusters)
+    if total > settings.MAP_MAX_FEATURES:
+        return {
+            "type": "FeatureCollection",
+            "clustered": True,
+            "total": total,
+            "cell_degrees": cell,
+            "features": [cluster_feature(row) for row in clusters],
+        }
+    rows = located.order_by("-date_start", "-pk").values(*INCIDENT_FIELDS).annotate(**casualty_annotations())
+    return {
+        "type": "FeatureCollection",
+        "clustered": False,
+        "total": total,
+        "features": [incident_feature(row) for row in rows],
+    }
+
+
+def grid_clusters(queryset: QuerySet, cell: float) -> list[dict]:
+    """GROUP BY floor(lat / cell), floor(lng / cell), with the count per grade for the cluster's colour."""
+    lat = Cast("latitude", FloatField())
+    lng = Cast("longitude", FloatField())
+    rows = (
+        queryset.order_by()
+        .annotate(cell_y=Floor(lat / cell), cell_x=Floor(lng / cell))
+        .values("cell_y", "cell_x")
+        .annotate(
+            n=Count("pk"),
+            lat=Avg(lat),
+            lng=Avg(lng),
+            south=Min("latitude"),
+            north=Max("latitude"),
+            west=Min("longitude"),
+            east=Max("longitude"),
+            **{f"n_{grade}": Count("pk", filter=Q(grade=grade)) for grade in Grade.values},
+        )
+    )
+    with _hash_aggregate(queryset.db):
+        return list(rows)
+
+
+@contextmanager
+def _hash_aggregate(alias: str):
+    """PostgreSQL cannot guess how few cells a grid has and plans for one per incident: a sort of every row that
+    spills to disk. A little more working memory for this one statement lets it hash the few cells instead."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        yield
+
+
+def cluster_feature(row: dict) -> dict:
+    grades = {grade: row[f"n_{grade}"] for grade in Grade.values if row[f"n_{grade}"]}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(row["lng"], 5), round(row["lat"], 5)]},
+        "properties": {
+            "cluster": True,
+            "count": row["n"],
+            "grade": max(grades, key=grades.get) if grades else Grade.UNASSESSED,
+            "grades": grades,
+            "bounds": [float(row["west"]), float(row["south"]), float(row["east"]), float(row["north"])],
+        },
+    }
+
+
+INTERVALS = {"week": TruncWeek, "month": TruncMonth}
+
+
+def timeline(queryset: QuerySet, *, interval: str | None) -> dict:
+    """Incidents per week or month by start date. Without an interval, weeks for up to two years, else months."""
+    dated = queryset.filter(date_start__isnull=False).order_by()
+    if interval not in (None, "", *INTERVALS):
+        raise BadRequest("interval: use week or month.")
+    if not interval:
+        span = dated.aggregate(first=Min("date_start"), last=Max("date_start"))
+        weeks = (span["last"] - span["first"]).days / 7 if span["first"] else 0
+        interval = "week" if weeks <= 104 else "month"
+    rows = (
+        dated.annotate(bucket=INTERVALS[interval]("date_start"))
+        .values("bucket")
+        .annotate(n=Count("pk"))
+        .order_by("bucket")
+    )
+    buckets = [{"start": _as_date(row["bucket"]).isoformat(), "count": row["n"]} for row in rows]
+    return {"interval": interval, "buckets": buckets}
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def without(params: QueryDict, *names: str) -> QueryDict:
+    copy = params.copy()
+    for name in names:
+        copy.pop(name, None)
+    return copy

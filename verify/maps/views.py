@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from verify.incidents.models import Grade
+from verify.maps import exports, queries
+from verify.maps.queries import BadRequest
+
+VIEW_PERM = "incidents.view_incident"
+
+
+def _bad_request(exc: BadRequest) -> JsonResponse:
+    return JsonResponse({"error": str(exc)}, status=400)
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def map_page(request: HttpRequest) -> HttpResponse:
+    filterset = queries.incident_filter(request.user, request.GET)
+    filterset.is_valid()  # bind the form so errors show beside the fields
+    return render(
+        request,
+        "maps/map.html",
+        {
+            "filter": filterset,
+            "grades": Grade.choices,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "querystring": queries.without(request.GET, "page").urlencode(),
+        },
+    )
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def map_data(request: HttpRequest) -> JsonResponse:
+    try:
+        incidents = queries.filtered_incidents(request.user, queries.without(request.GET, *queries.MAP_PARAMS))
+        bbox = queries.BBox.parse(request.GET.get("bbox"))
+        zoom = queries.parse_zoom(request.GET.get("zoom"))
+    except BadRequest as exc:
+        return _bad_request(exc)
+    data = queries.map_data(incidents, bbox=bbox, zoom=zoom)
+    return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def timeline_data(request: HttpRequest) -> JsonResponse:
+    """Incidents per week or month under every filter but the dates: the timeline is where dates are chosen."""
+    params = queries.without(request.GET, *queries.MAP_PARAMS, "date_from", "date_to")
+    try:
+        incidents = queries.filtered_incidents(request.user, params)
+        data = queries.timeline(incidents, interval=request.GET.get("interval"))
+    except BadRequest as exc:
+        return _bad_request(exc)
+    return JsonResponse(data)
+
+
+def _filename(extension: str) -> str:
+    return f"verify-incidents-{timezone.now():%Y%m%d-%H%M}.{extension}"
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        incidents = queries.filtered_incidents(request.user, request.GET)
+    except BadRequest as exc:
+        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in exports.csv_rows(incidents)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def export_geojson(request: HttpRequest) -> HttpResponse:
+    try:
+        incidents = queries.filtered_incidents(request.user, request.GET)
+    except BadRequest as exc:
+        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in exports.geojson_chunks(incidents)), content_type="application/geo+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("geojson")}"'
+    response["Cache-Control"] = "no-store"
+    return response
