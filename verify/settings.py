@@ -211,6 +211,20 @@ FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
 # --- Map and exports (issue 6) --------------------------------------------------------------
 
 # --- Imports (issue 7) ----------------------------------------------------------------------
+# Uploaded import files are private (never served by URL) and deleted once their import is decided.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(VAR_DIR / "imports")))
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 500 * 1024**2)
+# The largest PDF or pasted report that claim suggestions will read.
+SUGGEST_MAX_PDF_BYTES = env_int("SUGGEST_MAX_PDF_BYTES", 20 * 1024**2)
+# Import progress lives in a cache shared by the worker and the web process: the import's own database writes
+# stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
+_import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _import_cache_url}
+    if _import_cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
