@@ -77,8 +77,12 @@ class ReportForm(forms.Form):
     )  # fmt: skip
     pdf = forms.FileField(required=False, label="Or a PDF of the report")
     url = forms.URLField(required=False, label="Report URL", max_length=1000, assume_scheme="https")
-    published_on = forms.DateField(required=False, label="Published on", widget=DateInput(),
-                                   help_text="Relative dates such as 'on Sunday' are counted back from it.")  # fmt: skip
+    published_on = forms.DateField(
+        required=False,
+        label="Published on",
+        widget=DateInput(),
+        help_text="Relative dates such as 'on Sunday' are counted back from it.",
+    )
     incident = forms.CharField(required=False, max_length=32, label="Incident reference",
                                help_text="The incident these claims are about, e.g. SYR-2015-0001.")  # fmt: skip
     new_title = forms.CharField(required=False, max_length=200, label="Or create an incident titled")

@@ -23,7 +23,7 @@ SIX_PLACES = Decimal("0.000001")
 
 
 def _choice(choices: type[models.TextChoices]) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=[("", "")] + list(choices.choices), required=False)
+    return forms.ChoiceField(choices=[("", ""), *choices.choices], required=False)
 
 
 class RowForm(forms.Form):
@@ -128,7 +128,9 @@ class ParsedRow:
 def parse_row(
     number: int, values: dict[str, str], *, gazetteer: Gazetteer, known_references: set[str]
 ) -> ParsedRow | list[RowError]:
-    values = normalise_choices({k: (v or "").strip() if k not in ("summary", "excerpt") else v or "" for k, v in values.items()})
+    values = normalise_choices(
+        {k: (v or "") if k in ("summary", "excerpt") else (v or "").strip() for k, v in values.items()}
+    )
     form = RowForm(values)
     if not form.is_valid():
         return [

@@ -101,7 +101,7 @@ def progress_set(job: ImportJob, position: int, rows: int) -> None:
     try:
         caches["imports"].set(_progress_key(job), {"position": position, "rows": rows}, timeout=6 * 3600)
     except Exception:
-        logger.warning("Could not record progress of import %s", job_id, exc_info=True)
+        logger.warning("Could not record progress of import %s", job.pk, exc_info=True)
 
 
 def progress_get(job: ImportJob) -> dict[str, Any]:
@@ -341,8 +341,12 @@ class ImportRun:
         if not self.ignored_columns_noted:
             self.ignored_columns_noted = True
             self.warnings.append(
-                RowError(number, "status", "The status and grade columns are not imported: an imported record "
-                                           "starts as a draft and is graded in review.")  # fmt: skip
+                RowError(
+                    number,
+                    "status",
+                    "The status and grade columns are not imported: an imported record starts as a draft and is "
+                    "graded in review.",
+                )
             )
 
     def _incident_pk(self, parsed: ParsedRow) -> int | None:
@@ -362,8 +366,12 @@ class ImportRun:
         first = self.seen.get(parsed.key)
         if first and first[2] != parsed.incident:
             parsed.warnings.append(
-                RowError(parsed.number, "", f"The incident columns differ from row {first[0]} of the same incident; "
-                                            f"row {first[0]}'s values were kept.")  # fmt: skip
+                RowError(
+                    parsed.number,
+                    "",
+                    f"The incident columns differ from row {first[0]} of the same incident; "
+                    f"row {first[0]}'s values were kept.",
+                )
             )
         return None
 
@@ -395,7 +403,8 @@ class ImportRun:
         if parsed.key in self.seen:
             incident = Incident.objects.get(pk=pk)
         elif pk is None:
-            incident = incident_services.incident_create(user=self.user, data=data | {"external_id": parsed.external_id})
+            data["external_id"] = parsed.external_id
+            incident = incident_services.incident_create(user=self.user, data=data)
             self.counts["incidents_created"] += 1
             self.touched.append(incident.reference)
             self.external_ids[parsed.external_id] = incident.pk

@@ -13,12 +13,15 @@ from verify.claims.models import Actor, Claim, Source
 from verify.imports.geocode import Gazetteer
 from verify.incidents import services as incident_services
 from verify.incidents.models import Incident
-from verify.lib.extract import Suggestion, extract
+from verify.lib.extract import PlaceRef, Suggestion, extract
 
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 500_000
-_NOISE = {"the", "of", "for", "and", "local", "a", "an", "on", "in", "s", "’s", "warplanes", "aircraft", "jets",
-          "planes", "helicopters", "forces", "troops", "army", "military", "group", "organisation", "organization"}  # fmt: skip
+# Words that do not tell sources or actors apart: "Russian warplanes" is the Russian air force.
+_NOISE = frozenset(
+    ("the", "of", "for", "and", "local", "a", "an", "on", "in", "s", "’s", "group", "organisation", "organization")
+    + ("warplanes", "aircraft", "jets", "planes", "helicopters", "forces", "troops", "army", "military")
+)
 
 
 class ReportUnreadable(Exception):
@@ -86,7 +89,8 @@ def suggest(text: str, *, published_on: date | None, default_source: Source | No
     gazetteer = Gazetteer()
     suggestions = extract(text[:MAX_TEXT_CHARS], published_on=published_on, places=gazetteer.place_index())
     sources = [(s, s.name) for s in Source.objects.all()]
-    actors = [(a, a.name) for a in Actor.objects.all()] + [(a, a.short_name) for a in Actor.objects.exclude(short_name="")]
+    actors = [(a, a.name) for a in Actor.objects.all()]
+    actors += [(a, a.short_name) for a in Actor.objects.exclude(short_name="")]
     return [_initial(s, sources, actors, default_source) for s in suggestions]
 
 
@@ -94,11 +98,7 @@ def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> d
     source = best_match(s.source, sources) or (default_source if not s.source else None)
     perpetrator = best_match(s.perpetrator, actors) if s.perpetrator else None
     place = s.place
-    notes = [
-        f"“{m.text}” could be " + ", ".join(c.name + (f" ({c.governorate})" if c.governorate else "") for c in m.candidates)
-        for m in s.places
-        if m.ambiguous
-    ]
+    notes = [f"“{m.text}” could be " + ", ".join(_label(c) for c in m.candidates) for m in s.places if m.ambiguous]
     return {
         "accept": False,
         "sentence": s.sentence,
@@ -121,6 +121,10 @@ def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> d
         "credibility": "6",
         "excerpt": s.sentence,
     }
+
+
+def _label(place: PlaceRef) -> str:
+    return f"{place.name} ({place.governorate})" if place.governorate else place.name
 
 
 CLAIM_KEYS = ("source", "stance", "killed_min", "killed_max", "injured_min", "injured_max", "perpetrator", "munition",

@@ -14,8 +14,10 @@ from verify.lib.gazetteer import normalize_name
 
 # --- Sentences --------------------------------------------------------------------------------------------------
 
-_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Capt", "Sgt", "St", "No", "U.S", "U.N", "Jan",
-                  "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "approx", "e.g", "i.e")  # fmt: skip
+_ABBREVIATIONS = frozenset(
+    ("Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Capt", "Sgt", "St", "No", "U.S", "U.N", "approx", "e.g", "i.e")
+    + ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9\u0600-\u06ff])|\n\s*\n")
 
 
@@ -140,7 +142,7 @@ def find_figures(sentence: str) -> list[Figure]:
             break
         # Backward: "killing at least 34", "the death toll rose to 49".
         if kind is None:
-            for start, end, word_kind in reversed(keywords):
+            for _start, end, word_kind in reversed(keywords):
                 if end <= m.start():
                     if _BACKWARD_GAP.match(sentence[end : m.start()]):
                         kind = word_kind
@@ -439,10 +441,10 @@ def find_date(sentence: str, published_on: date | None) -> FoundDate | None:
         if m.group("month"):
             return FoundDate(published_on.replace(day=1), "month", span, True)
         if m.group("wd"):
-            if not (m.group("on") or m.group("lastwd") or re.search(r"\b(?:late|early)\s+$", sentence[: m.start()])):
-                # A bare weekday may be "Monday's report"; only "on Sunday" or "last Sunday" date an event.
-                if not re.match(r"\s+(?:morning|afternoon|evening|night)", sentence[m.end("wd") :], re.IGNORECASE):
-                    continue
+            # A bare weekday may be "Monday's report": "on Sunday", "last Sunday" or "Sunday night" date an event.
+            dated = m.group("on") or m.group("lastwd") or re.search(r"\b(?:late|early)\s+$", sentence[: m.start()])
+            if not dated and not re.match(r"\s+(?:morning|afternoon|evening|night)", sentence[m.end("wd") :], re.I):
+                continue
             back = (published_on.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
             if m.group("lastwd") and back == 0:
                 back = 7
