@@ -290,4 +290,3 @@ def acled_to_verify(values: dict[str, str]) -> dict[str, str]:
         "perpetrator": get("actor1"),
         "excerpt": notes,
     }
-

@@ -18,7 +18,33 @@ from verify.lib.extract import PlaceRef, Suggestion, extract
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 500_000
 # Words that do not tell sources or actors apart: "Russian warplanes" is the Russian air force.
-_NOISE = frozenset({"the", "of", "for", "and", "local", "a", "an", "on", "in", "s", "’s", "group", "organisation", "organization", "warplanes", "aircraft", "jets", "planes", "helicopters", "forces", "troops", "army", "military",})
+_NOISE = frozenset(
+    {
+        "the",
+        "of",
+        "for",
+        "and",
+        "local",
+        "a",
+        "an",
+        "on",
+        "in",
+        "s",
+        "’s",
+        "group",
+        "organisation",
+        "organization",
+        "warplanes",
+        "aircraft",
+        "jets",
+        "planes",
+        "helicopters",
+        "forces",
+        "troops",
+        "army",
+        "military",
+    }
+)
 
 
 class ReportUnreadable(Exception):

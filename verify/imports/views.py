@@ -53,9 +53,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 return redirect("imports:mapping", pk=job.pk)
             return redirect("imports:detail", pk=job.pk)
     jobs = ImportJob.objects.for_user(request.user).select_related("created_by")[:20]
-    return render(
-        request, "imports/start.html", {"form": form, "jobs": jobs, "columns": VERIFY_CSV_COLUMNS}
-    )
+    return render(request, "imports/start.html", {"form": form, "jobs": jobs, "columns": VERIFY_CSV_COLUMNS})
 
 
 @require_http_methods(["GET", "POST"])

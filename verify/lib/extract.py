@@ -14,7 +14,39 @@ from verify.lib.gazetteer import normalize_name
 
 # --- Sentences --------------------------------------------------------------------------------------------------
 
-_ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Capt", "Sgt", "St", "No", "U.S", "U.N", "approx", "e.g", "i.e", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",})
+_ABBREVIATIONS = frozenset(
+    {
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Gen",
+        "Col",
+        "Lt",
+        "Maj",
+        "Capt",
+        "Sgt",
+        "St",
+        "No",
+        "U.S",
+        "U.N",
+        "approx",
+        "e.g",
+        "i.e",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    }
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9\u0600-\u06ff])|\n\s*\n")
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,46 +14,91 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('original_filename', models.CharField(max_length=255)),
-                ('stored_name', models.CharField(blank=True, editable=False, max_length=100)),
-                ('size_bytes', models.PositiveBigIntegerField(default=0)),
-                ('format', models.CharField(choices=[('verify_csv', 'verify CSV (our own columns)'), ('acled', 'ACLED-style CSV'), ('json', 'JSON (a list of objects with verify column names)'), ('mapped_csv', 'Other CSV (map its columns to ours)')], max_length=12)),
-                ('encoding', models.CharField(blank=True, max_length=20)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Queued for checking'), ('validating', 'Checking rows'), ('validated', 'Checked: waiting for your decision'), ('importing', 'Importing'), ('done', 'Imported'), ('cancelled', 'Nothing imported'), ('failed', 'Failed')], db_index=True, default='queued', max_length=12)),
-                ('good_rows_only', models.BooleanField(default=False, help_text='Import the rows that passed and skip the bad ones (otherwise nothing if any failed).')),
-                ('progress_bytes', models.PositiveBigIntegerField(default=0)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('rows_bad', models.PositiveIntegerField(default=0)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('failure', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_jobs', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("original_filename", models.CharField(max_length=255)),
+                ("stored_name", models.CharField(blank=True, editable=False, max_length=100)),
+                ("size_bytes", models.PositiveBigIntegerField(default=0)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("verify_csv", "verify CSV (our own columns)"),
+                            ("acled", "ACLED-style CSV"),
+                            ("json", "JSON (a list of objects with verify column names)"),
+                            ("mapped_csv", "Other CSV (map its columns to ours)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("encoding", models.CharField(blank=True, max_length=20)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued for checking"),
+                            ("validating", "Checking rows"),
+                            ("validated", "Checked: waiting for your decision"),
+                            ("importing", "Importing"),
+                            ("done", "Imported"),
+                            ("cancelled", "Nothing imported"),
+                            ("failed", "Failed"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "good_rows_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Import the rows that passed and skip the bad ones (otherwise nothing if any failed).",
+                    ),
+                ),
+                ("progress_bytes", models.PositiveBigIntegerField(default=0)),
+                ("rows_total", models.PositiveIntegerField(default=0)),
+                ("rows_bad", models.PositiveIntegerField(default=0)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("failure", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SavedMapping',
+            name="SavedMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('mapping', models.JSONField(help_text="{verify column: the file's header}")),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("mapping", models.JSONField(help_text="{verify column: the file's header}")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

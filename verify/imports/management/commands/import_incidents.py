@@ -1,7 +1,7 @@
 """Import a dataset from the command line, through the same check-then-import steps as the page.
 
-    manage.py import_incidents FILE [--format verify_csv|acled|json|mapped_csv] [--mapping MAPPING.json]
-                               --user USERNAME [--good-rows] [--dry-run] [--report REPORT.csv] [--worker]
+manage.py import_incidents FILE [--format verify_csv|acled|json|mapped_csv] [--mapping MAPPING.json]
+                           --user USERNAME [--good-rows] [--dry-run] [--report REPORT.csv] [--worker]
 """
 
 import json
