@@ -411,7 +411,8 @@ class ImportRun:
             self.visible.add(incident.pk)
         else:
             incident = Incident.objects.get(pk=pk)
-            changed = incident_services.incident_update(
+            # Only a real change is saved: an unchanged re-import leaves versions and history alone.
+            changed = _differs(incident, data) and incident_services.incident_update(
                 incident=incident, user=self.user, data=data, expected_version=incident.version
             )
             self.counts["incidents_updated" if changed else "incidents_unchanged"] += 1
@@ -429,7 +430,7 @@ class ImportRun:
             claim_services.claim_create(user=self.user, incident=incident, data=data)
             self.counts["claims_created"] += 1
             return
-        changed = claim_services.claim_update(
+        changed = _differs(existing, data) and claim_services.claim_update(
             claim=existing, user=self.user, data=data, expected_version=existing.version
         )
         self.counts["claims_updated" if changed else "claims_unchanged"] += 1
@@ -494,6 +495,10 @@ class ImportRun:
             warnings=[w.__dict__ for w in self.warnings[:MAX_LISTED_PROBLEMS]],
             finished_at=timezone.now() if status == ImportStatus.DONE else None,
         )
+
+
+def _differs(instance, data: dict[str, Any]) -> bool:
+    return any(getattr(instance, name) != value for name, value in data.items())
 
 
 def _messages(exc: ValidationError) -> list[tuple[str, str]]:

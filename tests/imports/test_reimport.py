@@ -1,0 +1,84 @@
+"""Importing the same file again updates what it created and duplicates nothing."""
+
+import pytest
+
+from tests import factories
+from tests.imports.conftest import ARIHA_ROWS, run_import, verify_csv
+from verify.claims.models import Actor, Claim, Source
+from verify.incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(Incident.objects.values_list("external_id", "title", "version")),
+        sorted(Claim.objects.values_list("incident__external_id", "source__name", "killed_min", "version")),
+        Source.objects.count(),
+        Actor.objects.count(),
+    )
+
+
+def test_reimporting_the_same_file_changes_nothing(researcher, places):
+    data = verify_csv(ARIHA_ROWS).encode()
+    run_import(researcher, data)
+    before = snapshot()
+    checked, job = run_import(researcher, data)
+    assert checked.summary["incidents_created"] == 0 and checked.summary["incidents_updated"] == 2
+    assert checked.summary["claims_created"] == 0
+    assert job.summary["incidents_unchanged"] == 2 and job.summary["claims_unchanged"] == 3
+    assert snapshot() == before
+
+
+def test_reimporting_a_corrected_file_updates_in_place(researcher, places):
+    run_import(researcher, verify_csv(ARIHA_ROWS).encode())
+    strike = Incident.objects.get(external_id="PARTNER-0001")
+    corrected = [dict(r) for r in ARIHA_ROWS]
+    corrected[0]["killed_min"] = "36"
+    for row in corrected[:2]:
+        row["title"] = "Missile strike on the Ariha market"
+    _, job = run_import(researcher, verify_csv(corrected).encode())
+    assert job.summary["incidents_updated"] == 1 and job.summary["claims_updated"] == 1
+    assert Incident.objects.count() == 2 and Claim.objects.count() == 3
+    strike.refresh_from_db()
+    assert strike.title == "Missile strike on the Ariha market" and strike.version == 2
+    assert strike.claims.get(source__name="Local activists").killed_min == 36
+    # The change is in the history, by the importing researcher.
+    assert strike.history.first().history_user == researcher
+
+
+def test_rows_without_ids_match_by_their_content(researcher, places):
+    rows = [{k: v for k, v in r.items() if k != "external_id"} for r in ARIHA_ROWS[:2]]
+    run_import(researcher, verify_csv(rows).encode())
+    assert Incident.objects.count() == 1 and Claim.objects.count() == 2
+    run_import(researcher, verify_csv(rows).encode())
+    assert Incident.objects.count() == 1 and Claim.objects.count() == 2
+
+
+def test_a_row_with_a_known_reference_updates_that_incident(researcher, places):
+    incident = factories.incident(created_by=researcher, title="Logged by hand")
+    row = ARIHA_ROWS[0] | {"reference": incident.reference, "external_id": "", "title": "Logged by hand, then imported"}
+    _, job = run_import(researcher, verify_csv([row]).encode())
+    assert job.summary["incidents_updated"] == 1
+    incident.refresh_from_db()
+    assert incident.title == "Logged by hand, then imported"
+    assert incident.claims.get().source.name == "Local activists"
+    assert Incident.objects.count() == 1
+
+
+def test_a_restricted_incident_cannot_be_updated_by_someone_outside_its_groups(
+    researcher, restricted_incident, researcher2, places
+):
+    row = ARIHA_ROWS[0] | {"reference": restricted_incident.reference, "external_id": ""}
+    checked, _ = run_import(researcher2, verify_csv([row]).encode())
+    assert checked.rows_bad == 1 and "cannot edit" in checked.errors[0]["message"]
+    restricted_incident.refresh_from_db()
+    assert restricted_incident.version == 1
+
+
+def test_reimport_sends_a_verified_incident_back_to_review(researcher, places):
+    run_import(researcher, verify_csv(ARIHA_ROWS[:1]).encode())
+    Incident.objects.filter(external_id="PARTNER-0001").update(status="verified")
+    changed = [ARIHA_ROWS[0] | {"summary": "New detail from the partner."}]
+    run_import(researcher, verify_csv(changed).encode())
+    assert Incident.objects.get(external_id="PARTNER-0001").status == "submitted"
