@@ -24,9 +24,13 @@ def _import_root(settings, tmp_path):
 def places(db) -> dict[str, Place]:
     """Idlib governorate and its capital (same name), Ariha with its Arabic name, and an ambiguous Kafr Zita."""
     idlib_gov = factories.place(
-        "Idlib", kind=Place.Kind.GOVERNORATE, name_ar="إدلب", alternative_names=["Idleb", "Edlib"],
-        latitude=Decimal("35.750000"), longitude=Decimal("36.650000"),
-    )  # fmt: skip
+        "Idlib",
+        kind=Place.Kind.GOVERNORATE,
+        name_ar="إدلب",
+        alternative_names=["Idleb", "Edlib"],
+        latitude=Decimal("35.750000"),
+        longitude=Decimal("36.650000"),
+    )
     hama_gov = factories.place(
         "Hama",
         kind=Place.Kind.GOVERNORATE,
@@ -44,7 +48,7 @@ def places(db) -> dict[str, Place]:
             alternative_names=["Idleb"],
             latitude=Decimal("35.930870"),
             longitude=Decimal("36.633930"),
-        ),  # fmt: skip
+        ),
         "ariha": factories.place(
             "Arīḩā",
             governorate=idlib_gov,
@@ -52,7 +56,7 @@ def places(db) -> dict[str, Place]:
             alternative_names=["Ariha", "Areeha"],
             latitude=Decimal("35.813740"),
             longitude=Decimal("36.609640"),
-        ),  # fmt: skip
+        ),
         "kafr_zita_hama": factories.place(
             "Kafr Zita", governorate=hama_gov, latitude=Decimal("35.374000"), longitude=Decimal("36.601000")
         ),

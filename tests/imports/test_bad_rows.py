@@ -70,14 +70,19 @@ def test_report_csv_lists_every_bad_row(researcher, places):
     assert report.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(report.lstrip("\ufeff"))))
     assert [int(r["row"]) for r in rows if r["severity"] == "error"] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
-    assert {"row": "3", "severity": "error", "column": "latitude", "value": "200",
-            "reason": "Latitude must be between -90 and 90."} in rows  # fmt: skip
+    assert {
+        "row": "3",
+        "severity": "error",
+        "column": "latitude",
+        "value": "200",
+        "reason": "Latitude must be between -90 and 90.",
+    } in rows
     negative = next(r for r in rows if r["row"] == "11")
     assert negative["value"] == "'-3", "cells of the report are escaped against formula injection"
 
 
 def test_import_the_good_rows_only(researcher, places):
-    checked, job = run_import(researcher, malformed_file(), good_rows=True)
+    _, job = run_import(researcher, malformed_file(), good_rows=True)
     assert job.status == ImportStatus.DONE
     assert list(Incident.objects.values_list("external_id", flat=True)) == ["PARTNER-0001"]
     assert Claim.objects.count() == 1
@@ -142,7 +147,7 @@ def test_broken_quote_stops_reading_and_is_reported(researcher, places):
 
 def test_formula_guard_of_the_export_is_undone(researcher, places):
     rows = [GOOD | {"title": '\'=HYPERLINK("x")', "summary": "'-- not a formula", "excerpt": "'@mention"}]
-    checked, job = run_import(researcher, verify_csv(rows).encode())
+    run_import(researcher, verify_csv(rows).encode())
     incident = Incident.objects.get(external_id="PARTNER-0001")
     assert incident.title == '=HYPERLINK("x")'
     assert incident.summary == "-- not a formula"
