@@ -87,7 +87,10 @@ def pdf_text(stream: BinaryIO) -> str:
 
 
 def _tokens(name: str) -> set[str]:
-    return {t for t in re.findall(r"[\w’']+", name.casefold()) if t not in _NOISE}
+    """Words that identify a name, cut to six letters so that 'Russia's' meets 'Russian' and 'Defense' 'Defence'."""
+    words = re.findall(r"[\w’']+", name.casefold().replace("defense", "defence"))
+    words = [re.sub(r"['’]s$", "", w) for w in words]
+    return {w[:6] for w in words if w not in _NOISE}
 
 
 def best_match(name: str, candidates: list[tuple[Any, str]]) -> Any | None:

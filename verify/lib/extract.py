@@ -105,11 +105,12 @@ _UNITS = re.compile(
     re.IGNORECASE,
 )
 _SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+which)\s+$", re.IGNORECASE)
-_KILLED = r"killed|killing|kills|dead|died|deaths?|death\s+toll|lost\s+their\s+lives|massacred|perished"
+_KILLED = r"killed|killing|kills|dead|died|death\s+toll|deaths?|lost\s+their\s+lives|massacred|perished"
 _INJURED = r"injured|injuring|injuries|wounded|wounding|hurt|injures|wounds"
 _CASUALTY = re.compile(r"\b(?P<word>" + _KILLED + "|" + _INJURED + r")\b", re.IGNORECASE)
 _FORWARD_GAP = re.compile(
     r"^(?:\s*,?\s*(?:were|was|have\s+been|had\s+been|are|is|being|been|reportedly|also|all|later|had|have|who|"
+    r"may|might|could|feared|believed|thought|to|be|likely|confirmed|now|"
     r"people|civilians|children|others|persons)\b)*\s*$",
     re.IGNORECASE,
 )
@@ -234,10 +235,15 @@ _COMMON_SOURCES = (
     r"a\s+spokeswoman|the\s+spokesman|the\s+spokeswoman|the\s+group|the\s+organi[sz]ation|state\s+media|"
     r"state\s+television|the\s+coalition|villagers|survivors|relatives"
 )
-_PROPER = r"(?:[A-Z][\w’'.&-]*|[A-Z]{2,})(?:\s+(?:of|for|on|the|and|de|al-|el-)?\s*(?:[A-Z][\w’'&-]*))*"
-_SUBJECT = r"(?P<who>(?:the\s+|The\s+)?" + _PROPER + r"(?:['’]s\s+[a-z]+(?:\s+[a-z]+)?)?|" + _COMMON_SOURCES + r")"
+_PROPER = r"(?:[A-Z][\w’'.&-]*|[A-Z]{2,})(?:\s+(?:of|for|the|and|de|al-|el-)?\s*(?:[A-Z][\w’'&-]*))*"
+_SUBJECT = (
+    r"(?P<who>(?:the\s+|The\s+)?" + _PROPER + r"(?:['’]s\s+[a-z]+(?:\s+[a-z]+)?)?|(?i:" + _COMMON_SOURCES + r"))"
+    r"(?:\s+(?:in|from)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?"  # "Activists in Mouadamiyeh said"
+)
 _ATTRIBUTION_BEFORE = re.compile(
-    _SUBJECT + r"\s+(?:has\s+|have\s+|had\s+|also\s+|later\s+|flatly\s+|categorically\s+|firmly\s+|swiftly\s+)*"
+    _SUBJECT + r"(?:,?\s+(?:on|late\s+on|early\s+on|last)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2})(?:\s+(?:morning|afternoon|evening|night))?,?)?"
+    r"\s+(?:has\s+|have\s+|had\s+|also\s+|later\s+|flatly\s+|categorically\s+|firmly\s+|swiftly\s+)*"
     r"(?P<verb>" + _SPEECH + r")\b",
 )
 _ACCORDING = re.compile(
@@ -279,7 +285,7 @@ _STANCES = [
     (
         "alternative",
         re.compile(
-            r"\b(?:blamed\s+(?:the\s+)?\w+(?:\s+\w+){0,4}\s+(?:on|for)|was\s+caused\s+by|were\s+caused\s+by|"
+            r"\b(?:blamed\s+(?:the\s+)?\w+(?:\s+\w+){0,4}\s+on\b|was\s+caused\s+by|were\s+caused\s+by|"
             r"staged|fabricated\s+by|the\s+result\s+of\s+(?:a\s+)?(?:an\s+)?(?:accident|explosion|"
             r"militant|rebel|terrorist))",
             re.IGNORECASE,
@@ -289,7 +295,7 @@ _STANCES = [
         "denies",
         re.compile(
             r"\b(?:denied|denies|deny|denial|rejected|rejects|dismissed|dismisses|refuted|refutes|"
-            r"no\s+such\s+\w+|never\s+(?:struck|targeted|hit|used|bombed)|categorically\s+false|fake\s+news|"
+            r"no\s+such\s+\w+|no\s+(?:cluster|chemical|barrel|weapons|munitions|strikes?|attacks?|raids?)\b|never\s+(?:struck|targeted|hit|used|bombed)|categorically\s+false|fake\s+news|"
             r"falsehoods?)\b",
             re.IGNORECASE,
         ),
@@ -328,11 +334,15 @@ def _clean_source(who: str) -> str:
     return who[0].upper() + who[1:] if who else who
 
 
+_NEGATED = re.compile(r"\b(?:not|never|no|n[’']t|neither|nor|refused\s+to|declined\s+to|yet\s+to)\s+(?:\w+\s+)?$", re.I)
+
+
 def find_stance(sentence: str) -> tuple[str, Span | None]:
+    """Denied, rejected, acknowledged… ('has not acknowledged' is no acknowledgement); otherwise an allegation."""
     for stance, pattern in _STANCES:
-        m = pattern.search(sentence)
-        if m:
-            return stance, Span(m.start(), m.end(), "stance")
+        for m in pattern.finditer(sentence):
+            if not _NEGATED.search(sentence[: m.start()]):
+                return stance, Span(m.start(), m.end(), "stance")
     return "alleges", None
 
 
@@ -420,6 +430,8 @@ _RELATIVE = re.compile(
 )
 
 
+# "BEIRUT, Nov 30 (Newswire) -": the date a wire report was filed, not the date of the events it reports.
+_DATELINE = re.compile(r"^[A-Z][A-Z\s.'-]+,\s*$")
 _NOT_EVENT_DATE = re.compile(r"\b(?:since|until|till|by|before|from|published|released|dated)\s+(?:on\s+)?$", re.I)
 
 
@@ -434,7 +446,14 @@ class FoundDate:
 def find_date(sentence: str, published_on: date | None) -> FoundDate | None:
     """The first date in the sentence. Relative dates ('on Sunday', 'two days ago') count back from publication."""
     for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY):
-        m = next((m for m in pattern.finditer(sentence) if not _NOT_EVENT_DATE.search(sentence[: m.start()])), None)
+        m = next(
+            (
+                m
+                for m in pattern.finditer(sentence)
+                if not _NOT_EVENT_DATE.search(sentence[: m.start()]) and not _DATELINE.match(sentence[: m.start()])
+            ),
+            None,
+        )
         if not m:
             continue
         try:
@@ -520,7 +539,7 @@ def find_places(sentence: str, index: PlaceIndex) -> list[PlaceMention]:
             if i + n > len(words):
                 continue
             start, end = words[i].start(), words[i + n - 1].end()
-            text = sentence[start:end].strip("'’-")
+            text = re.sub(r"['’]s$", "", sentence[start:end]).strip("'’-")
             first = text[:1]
             if first.isascii() and not first.isupper():
                 continue
@@ -529,7 +548,8 @@ def find_places(sentence: str, index: PlaceIndex) -> list[PlaceMention]:
                 continue
             candidates = index.get(key) or index.get(key.replace(" ", ""))
             if candidates:
-                found.append(PlaceMention(text, list(candidates), Span(start, start + len(text), "place")))
+                unique = list(dict.fromkeys(candidates))
+                found.append(PlaceMention(text, unique, Span(start, start + len(text), "place")))
                 i += n - 1
                 break
         i += 1
