@@ -20,6 +20,7 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from verify.claims import services as claim_services
 from verify.claims.models import Actor, Claim, Source
@@ -29,6 +30,7 @@ from verify.imports.geocode import Gazetteer
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus
 from verify.imports.readers import FileUnreadable, iter_rows
 from verify.imports.rows import ParsedRow, RowError, parse_row
+from verify.imports.signals import incidents_imported
 from verify.incidents import services as incident_services
 from verify.incidents.models import Incident
 from verify.lib.encoding import detect_encoding
@@ -39,6 +41,7 @@ IMPORT_PERMISSIONS = ("incidents.add_incident", "incidents.change_incident", "cl
 PROGRESS_EVERY = 200
 MAX_LISTED_PROBLEMS = 10_000
 MAX_LINKED_REFERENCES = 200
+BATCH_SIZE = 500
 
 
 class ImportRejected(Exception):
@@ -232,6 +235,8 @@ def import_commit(*, job: ImportJob) -> ImportJob:
             if run.errors and not job.good_rows_only:
                 raise _AbortImport
             run.save_results(status=ImportStatus.DONE)
+            references = list(dict.fromkeys(run.touched))
+            transaction.on_commit(lambda: incidents_imported.send(sender=ImportJob, job=job, references=references))
     except _AbortImport:
         _mark(
             job,
@@ -292,6 +297,12 @@ class ImportRun:
         self.new_actors: set[str] = set()
         self.ignored_columns_noted = False
         self.touched: list[str] = []  # references of the incidents imported, for links on the result page
+        self.targets: dict[str, Incident] = {}  # incident key -> the incident, saved or pending
+        self.next_numbers: dict[int, int] = {}
+        self.pending_incidents: list[Incident] = []
+        self.pending_claims: list[Claim] = []
+        self.claims: dict[tuple, Claim] = {}
+        self.claims_loaded: set[int] = set()
 
     def execute(self) -> None:
         job = self.job
@@ -306,6 +317,8 @@ class ImportRun:
                     self._row(raw.number, raw.values)
                 if self.rows_total % PROGRESS_EVERY == 0:
                     self.on_progress(position, self.rows_total)
+            if self.write:
+                self.flush()
             self.on_progress(position, self.rows_total)
         if self.rows_total == 0:
             raise FileUnreadable("The file has a header but no rows.")
@@ -330,8 +343,11 @@ class ImportRun:
             self.warnings.extend(parsed.warnings)
             return
         try:
-            with transaction.atomic():
-                self._write(parsed)
+            if self._incident_pk(parsed) is None:
+                self._write(parsed)  # a new incident: checked in full before anything is kept
+            else:
+                with transaction.atomic():  # updates go through the services: undo this row's alone on error
+                    self._write(parsed)
         except ValidationError as exc:
             self._bad([RowError(number, column, message) for column, message in _messages(exc)])
             return
@@ -395,21 +411,26 @@ class ImportRun:
         self.claim_keys[key] = parsed.number
         self.counts["claims_updated" if exists else "claims_created"] += 1
 
+    # Writing. New incidents and claims are validated one by one (the model's field and clean() rules; the foreign
+    # keys are objects loaded here) and inserted in batches with their history, which is what makes 10,000 rows
+    # take seconds rather than minutes. Changes to existing records go through the services, one by one.
+
     def _write(self, parsed: ParsedRow) -> None:
         data = dict(parsed.incident)
-        place_id = data.pop("place_id")
-        data["place"] = self._place(place_id)
-        pk = self._incident_pk(parsed)
-        if parsed.key in self.seen:
-            incident = Incident.objects.get(pk=pk)
-        elif pk is None:
-            data["external_id"] = parsed.external_id
-            incident = incident_services.incident_create(user=self.user, data=data)
+        data["place"] = self._place(data.pop("place_id"))
+        incident = self.targets.get(parsed.key)
+        pk = self._incident_pk(parsed) if incident is None else incident.pk
+        new_incident = None
+        if incident is None and pk is None:
+            new_incident = Incident(**data, external_id=parsed.external_id, created_by=self.user)
+            _validate(new_incident)
+        if parsed.claim is not None:
+            # Checked before anything is kept, so a bad claim never leaves its incident half-imported.
+            _validate(Claim(incident=new_incident or incident, **parsed.claim))
+        if new_incident is not None:
+            incident = self._add_incident(new_incident)
             self.counts["incidents_created"] += 1
-            self.touched.append(incident.reference)
-            self.external_ids[parsed.external_id] = incident.pk
-            self.visible.add(incident.pk)
-        else:
+        elif incident is None:
             incident = Incident.objects.get(pk=pk)
             # Only a real change is saved: an unchanged re-import leaves versions and history alone.
             changed = _differs(incident, data) and incident_services.incident_update(
@@ -417,23 +438,77 @@ class ImportRun:
             )
             self.counts["incidents_updated" if changed else "incidents_unchanged"] += 1
             self.touched.append(incident.reference)
+        self.targets[parsed.key] = incident
         self.seen.setdefault(parsed.key, (parsed.number, incident.pk, parsed.incident))
         if parsed.claim is not None:
             self._write_claim(incident, parsed)
+        if len(self.pending_incidents) >= BATCH_SIZE or len(self.pending_claims) >= BATCH_SIZE:
+            self.flush()
+
+    def _add_incident(self, incident: Incident) -> Incident:
+        year = (incident.date_start or timezone.localdate()).year
+        if year not in self.next_numbers:
+            self.next_numbers[year] = int(incident_services.next_reference(year=year).rsplit("-", 1)[1])
+        incident.reference = f"{settings.VERIFY_REFERENCE_PREFIX}-{year}-{self.next_numbers[year]:04d}"
+        self.next_numbers[year] += 1
+        incident.last_edited_by = self.user
+        self.pending_incidents.append(incident)
+        self.touched.append(incident.reference)
+        return incident
 
     def _write_claim(self, incident: Incident, parsed: ParsedRow) -> None:
         data = dict(parsed.claim)
         data["source"] = self._source(parsed.source_name)
         data["perpetrator"] = self._actor(parsed.perpetrator_name) if parsed.perpetrator_name else None
-        existing = self._find_claim(incident.pk, data["source"], data)
+        key = self._claim_key(incident, data)
+        if key not in self.claims and incident.pk is not None and incident.pk not in self.claims_loaded:
+            self.claims_loaded.add(incident.pk)
+            for claim in Claim.objects.filter(incident=incident).order_by("-pk"):
+                self.claims[self._claim_key(incident, vars(claim) | {"source": claim.source_id})] = claim
+        existing = self.claims.get(key)
         if existing is None:
-            claim_services.claim_create(user=self.user, incident=incident, data=data)
+            claim = Claim(incident=incident, created_by=self.user, last_edited_by=self.user, **data)
+            _validate(claim)
+            self.pending_claims.append(claim)
+            self.claims[key] = claim
             self.counts["claims_created"] += 1
-            return
-        changed = _differs(existing, data) and claim_services.claim_update(
-            claim=existing, user=self.user, data=data, expected_version=existing.version
+        elif existing.pk is None:  # the same claim twice in this file: the later row wins
+            for name, value in data.items():
+                setattr(existing, name, value)
+            _validate(existing)
+        else:
+            changed = _differs(existing, data) and claim_services.claim_update(
+                claim=existing, user=self.user, data=data, expected_version=existing.version
+            )
+            self.counts["claims_updated" if changed else "claims_unchanged"] += 1
+
+    @staticmethod
+    def _claim_key(incident: Incident, claim: dict[str, Any]) -> tuple:
+        source = claim["source"]
+        return (
+            incident.pk or id(incident),
+            source if isinstance(source, int) else source.pk,
+            claim["url"],
+            claim["published_on"],
+            claim["stance"],
         )
-        self.counts["claims_updated" if changed else "claims_unchanged"] += 1
+
+    def flush(self) -> None:
+        reason = f"Imported from {self.job.original_filename}"
+        if self.pending_incidents:
+            bulk_create_with_history(
+                self.pending_incidents, Incident, default_user=self.user, default_change_reason=reason
+            )
+            for incident in self.pending_incidents:
+                self.external_ids[incident.external_id] = incident.pk
+                self.visible.add(incident.pk)
+                self.claims_loaded.add(incident.pk)  # it has no claims but those pending here
+            self.pending_incidents = []
+        if self.pending_claims:
+            for claim in self.pending_claims:
+                claim.incident = claim.incident  # picks up the incident's new primary key
+            bulk_create_with_history(self.pending_claims, Claim, default_user=self.user, default_change_reason=reason)
+            self.pending_claims = []
 
     def _find_claim(self, incident_pk: int, source: Source, claim: dict[str, Any]) -> Claim | None:
         return (
@@ -495,6 +570,14 @@ class ImportRun:
             warnings=[w.__dict__ for w in self.warnings[:MAX_LISTED_PROBLEMS]],
             finished_at=timezone.now() if status == ImportStatus.DONE else None,
         )
+
+
+def _validate(instance) -> None:
+    """The model's own rules without a query per row: foreign keys hold objects loaded by the run, the database
+    constraints are checked by the row form and enforced again by the database at insert."""
+    foreign_keys = [f.name for f in instance._meta.fields if f.is_relation]
+    instance.clean_fields(exclude=foreign_keys)
+    instance.clean()
 
 
 def _differs(instance, data: dict[str, Any]) -> bool:
