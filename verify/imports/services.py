@@ -303,6 +303,7 @@ class ImportRun:
         self.pending_claims: list[Claim] = []
         self.claims: dict[tuple, Claim] = {}
         self.claims_loaded: set[int] = set()
+        self.existing_claim_keys: dict[int, set[tuple]] = {}
 
     def execute(self) -> None:
         job = self.job
@@ -403,10 +404,10 @@ class ImportRun:
             self.new_sources.add(parsed.source_name)
         if parsed.perpetrator_name and parsed.perpetrator_name.casefold() not in self.actors:
             self.new_actors.add(parsed.perpetrator_name)
-        key = (parsed.key, parsed.source_name.casefold(), parsed.claim["url"], parsed.claim["published_on"],
-               parsed.claim["stance"])  # fmt: skip
+        source_key = source.pk if source else parsed.source_name.casefold()
+        key = (parsed.key, source_key, parsed.claim["url"], parsed.claim["published_on"], parsed.claim["stance"])
         exists = key in self.claim_keys or (
-            pk is not None and source is not None and self._find_claim(pk, source, parsed.claim) is not None
+            pk is not None and source is not None and key[1:] in self._existing_claim_keys(pk)
         )
         self.claim_keys[key] = parsed.number
         self.counts["claims_updated" if exists else "claims_created"] += 1
@@ -510,18 +511,13 @@ class ImportRun:
             bulk_create_with_history(self.pending_claims, Claim, default_user=self.user, default_change_reason=reason)
             self.pending_claims = []
 
-    def _find_claim(self, incident_pk: int, source: Source, claim: dict[str, Any]) -> Claim | None:
-        return (
-            Claim.objects.filter(
-                incident_id=incident_pk,
-                source=source,
-                url=claim["url"],
-                published_on=claim["published_on"],
-                stance=claim["stance"],
+    def _existing_claim_keys(self, incident_pk: int) -> set[tuple]:
+        """(source, url, published_on, stance) of an existing incident's claims, read once per incident."""
+        if incident_pk not in self.existing_claim_keys:
+            self.existing_claim_keys[incident_pk] = set(
+                Claim.objects.filter(incident_id=incident_pk).values_list("source_id", "url", "published_on", "stance")
             )
-            .order_by("pk")
-            .first()
-        )
+        return self.existing_claim_keys[incident_pk]
 
     def _place(self, place_id: int | None) -> Place | None:
         if place_id is None:
