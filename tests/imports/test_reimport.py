@@ -82,3 +82,46 @@ def test_reimport_sends_a_verified_incident_back_to_review(researcher, places):
     changed = [ARIHA_ROWS[0] | {"summary": "New detail from the partner."}]
     run_import(researcher, verify_csv(changed).encode())
     assert Incident.objects.get(external_id="PARTNER-0001").status == "submitted"
+
+
+def test_rows_of_one_incident_far_apart_in_a_long_file(researcher, places, monkeypatch):
+    """Written in batches: a later row of an incident already written attaches to it, and a repeated claim
+    updates the one written before instead of adding a second."""
+    monkeypatch.setattr("verify.imports.services.BATCH_SIZE", 1)
+    first, amnesty, other = ARIHA_ROWS
+    repeated = first | {"killed_min": "35"}  # the same claim (source, URL, date, stance), corrected
+    _, job = run_import(researcher, verify_csv([first, other, amnesty, repeated]).encode())
+    assert job.summary["incidents_created"] == 2
+    strike = Incident.objects.get(external_id="PARTNER-0001")
+    claims = {c.source.name: c for c in strike.claims.select_related("source")}
+    assert set(claims) == {"Local activists", "Amnesty International"}
+    assert claims["Local activists"].killed_min == 35
+    assert Claim.objects.count() == 3
+
+
+def test_new_records_carry_their_history(researcher, places):
+    run_import(researcher, verify_csv(ARIHA_ROWS).encode(), name="partner.csv")
+    strike = Incident.objects.get(external_id="PARTNER-0001")
+    record = strike.history.get()
+    assert record.history_user == researcher and record.history_type == "+"
+    assert record.history_change_reason == "Imported from partner.csv"
+    assert {c.history.get().history_user for c in strike.claims.all()} == {researcher}
+    assert strike.created_by == researcher and strike.last_edited_by == researcher
+    assert strike.reference.startswith("SYR-2015-")
+
+
+def test_imported_signal_lists_the_incidents(researcher, places, django_capture_on_commit_callbacks):
+    from verify.imports.signals import incidents_imported
+
+    received = []
+
+    def listener(sender, references, **kwargs):
+        received.extend(references)
+
+    incidents_imported.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(researcher, verify_csv(ARIHA_ROWS).encode())
+    finally:
+        incidents_imported.disconnect(listener)
+    assert sorted(received) == sorted(Incident.objects.values_list("reference", flat=True))

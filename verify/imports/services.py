@@ -284,8 +284,8 @@ class ImportRun:
             if actor.short_name:
                 self.actors.setdefault(actor.short_name.casefold(), actor)
         self.places: dict[int, Place] = {}
-        # Incident key -> (first row, incident pk or None when it is new, its incident fields).
-        self.seen: dict[str, tuple[int, int | None, dict[str, Any]]] = {}
+        # Incident key -> (first row, incident pk or None when it is new, a digest of its incident fields).
+        self.seen: dict[str, tuple[int, int | None, int]] = {}
         self.claim_keys: dict[tuple, int] = {}
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
@@ -297,7 +297,7 @@ class ImportRun:
         self.new_actors: set[str] = set()
         self.ignored_columns_noted = False
         self.touched: list[str] = []  # references of the incidents imported, for links on the result page
-        self.targets: dict[str, Incident] = {}  # incident key -> the incident, saved or pending
+        self.targets: dict[str, Incident | int] = {}  # incident key -> the incident pending, or its id once saved
         self.next_numbers: dict[int, int] = {}
         self.pending_incidents: list[Incident] = []
         self.pending_claims: list[Claim] = []
@@ -381,7 +381,7 @@ class ImportRun:
             column = "reference" if parsed.reference else "external_id"
             return RowError(parsed.number, column, f"{parsed.key[4:]} belongs to a record you cannot edit.")
         first = self.seen.get(parsed.key)
-        if first and first[2] != parsed.incident:
+        if first and first[2] != _digest(parsed.incident):
             parsed.warnings.append(
                 RowError(
                     parsed.number,
@@ -396,7 +396,7 @@ class ImportRun:
         pk = self._incident_pk(parsed)
         if parsed.key not in self.seen:
             self.counts["incidents_updated" if pk else "incidents_created"] += 1
-            self.seen[parsed.key] = (parsed.number, pk, parsed.incident)
+            self.seen[parsed.key] = (parsed.number, pk, _digest(parsed.incident))
         if parsed.claim is None:
             return
         source = self.sources.get(parsed.source_name.casefold())
@@ -420,6 +420,8 @@ class ImportRun:
         data = dict(parsed.incident)
         data["place"] = self._place(data.pop("place_id"))
         incident = self.targets.get(parsed.key)
+        if isinstance(incident, int):  # imported earlier in this run and already flushed
+            incident = Incident.objects.get(pk=incident)
         pk = self._incident_pk(parsed) if incident is None else incident.pk
         new_incident = None
         if incident is None and pk is None:
@@ -440,7 +442,7 @@ class ImportRun:
             self.counts["incidents_updated" if changed else "incidents_unchanged"] += 1
             self.touched.append(incident.reference)
         self.targets[parsed.key] = incident
-        self.seen.setdefault(parsed.key, (parsed.number, incident.pk, parsed.incident))
+        self.seen.setdefault(parsed.key, (parsed.number, incident.pk, _digest(parsed.incident)))
         if parsed.claim is not None:
             self._write_claim(incident, parsed)
         if len(self.pending_incidents) >= BATCH_SIZE or len(self.pending_claims) >= BATCH_SIZE:
@@ -510,6 +512,13 @@ class ImportRun:
                 claim.incident = claim.incident  # picks up the incident's new primary key
             bulk_create_with_history(self.pending_claims, Claim, default_user=self.user, default_change_reason=reason)
             self.pending_claims = []
+        # Keep ids, not objects, so memory stays flat however long the file: a later row of an incident flushed
+        # here reloads it, and its claims, from the database.
+        for key, incident in self.targets.items():
+            if not isinstance(incident, int):
+                self.targets[key] = incident.pk
+        self.claims.clear()
+        self.claims_loaded.clear()
 
     def _existing_claim_keys(self, incident_pk: int) -> set[tuple]:
         """(source, url, published_on, stance) of an existing incident's claims, read once per incident."""
@@ -574,6 +583,10 @@ def _validate(instance) -> None:
     foreign_keys = [f.name for f in instance._meta.fields if f.is_relation]
     instance.clean_fields(exclude=foreign_keys)
     instance.clean()
+
+
+def _digest(fields: dict[str, Any]) -> int:
+    return hash(tuple(sorted(fields.items())))
 
 
 def _differs(instance, data: dict[str, Any]) -> bool:
