@@ -180,3 +180,24 @@ def test_verify_csv_without_title_column_is_refused(researcher, places):
     checked, _ = run_import(researcher, b"name,date\nfoo,2015-11-29\n")
     assert checked.status == "failed" and "no 'title' column" in checked.failure
     assert not services.job_path(checked).exists(), "a refused file is deleted"
+
+
+def test_the_documented_example_file_imports(researcher, monkeypatch):
+    """docs/examples/verify-import-example.csv against the real offline gazetteer."""
+    from functools import cache
+    from pathlib import Path
+
+    from verify.gazetteer import services as gazetteer_services
+    from verify.lib.gazetteer import syrian_places
+
+    monkeypatch.setattr(gazetteer_services, "syrian_places", cache(lambda: tuple(syrian_places())))
+    gazetteer_services.gazetteer_load()
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "verify-import-example.csv"
+    checked, job = run_import(researcher, example.read_bytes())
+    assert checked.rows_bad == 0, checked.errors
+    assert job.summary["incidents_created"] == 3 and job.summary["claims_created"] == 4
+    # Mouadamiyeh is not in GeoNames: flagged, and the row's own coordinates are used.
+    assert any("Mouadamiyeh" in w["message"] for w in checked.warnings)
+    ariha = Incident.objects.get(external_id="PARTNER-2015-001")
+    assert ariha.place.name == "Arīḩā" and ariha.claims.count() == 3
+    assert Incident.objects.get(external_id="PARTNER-2015-003").title == "قصف على حي سكني"
