@@ -55,7 +55,13 @@ def test_each_bad_row_is_reported_with_its_reason(researcher, places):
     assert errors[5][0][0] == "place" and "Unknown place “Atlantis”" in errors[5][0][1]
     assert errors[6][0][0] == "date_start"
     assert errors[7] == [("date_start", "The date is in the future.")]
-    assert errors[8][0][0] == "attack_type" and "laser" in errors[8][0][1]
+    assert errors[8] == [
+        (
+            "attack_type",
+            "Unknown value “laser”: use one of airstrike, missile, shelling, barrel_bomb, "
+            "cluster_munition, chemical, ground_attack, other.",
+        )
+    ]
     assert errors[9][0][0] == "place" and "Ambiguous place “Kafr Zita”" in errors[9][0][1]
     assert "Hama" in errors[9][0][1] and "Idlib" in errors[9][0][1]
     assert errors[10] == [("source", "The row asserts facts but names no source: who says this?")]

@@ -216,3 +216,16 @@ def test_source_matching():
     assert best_match("Amnesty", sources) == "ai"
     assert best_match("Russia's Defense Ministry", sources) == "mod"
     assert best_match("Human Rights Watch", sources) is None
+
+
+def test_capital_stands_for_its_state():
+    sources = [("mod", "Russian Ministry of Defence"), ("sana", "Syrian Arab News Agency")]
+    assert best_match("Moscow's defence ministry", sources) == "mod"
+
+
+def test_objective_found_is_preselected(client, researcher, register, incident):
+    client.force_login(researcher)
+    text = "Amnesty International said the nearest military position was about 300 metres from the market."
+    html = review(client, incident=incident.reference, text=text).content.decode()
+    assert '<option value="true" selected>Present</option>' in html
+    assert 'name="s0-military_objective_distance_m" value="300"' in html

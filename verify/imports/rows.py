@@ -23,7 +23,12 @@ SIX_PLACES = Decimal("0.000001")
 
 
 def _choice(choices: type[models.TextChoices]) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=[("", ""), *choices.choices], required=False)
+    allowed = ", ".join(choices.values)
+    return forms.ChoiceField(
+        choices=[("", ""), *choices.choices],
+        required=False,
+        error_messages={"invalid_choice": f"Unknown value “%(value)s”: use one of {allowed}."},
+    )
 
 
 class RowForm(forms.Form):

@@ -86,11 +86,14 @@ def pdf_text(stream: BinaryIO) -> str:
     return text[:MAX_TEXT_CHARS]
 
 
+# A capital speaks for its state in wire copy: "Moscow's defence ministry" is Russia's.
+_CAPITALS = {"moscow": "russia", "damascus": "syria", "ankara": "turkey", "tehran": "iran", "washington": "us"}
+
+
 def _tokens(name: str) -> set[str]:
-    """Words that identify a name, cut to six letters so that 'Russia's' meets 'Russian' and 'Defense' 'Defence'."""
-    words = re.findall(r"[\w’']+", name.casefold().replace("defense", "defence"))
-    words = [re.sub(r"['’]s$", "", w) for w in words]
-    return {w[:6] for w in words if w not in _NOISE}
+    """Words that identify a name, cut to five letters so that 'Russia's' meets 'Russian' and 'Defense' 'Defence'."""
+    words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w’']+", name.casefold())]
+    return {_CAPITALS.get(w, w)[:5] for w in words if w not in _NOISE}
 
 
 def best_match(name: str, candidates: list[tuple[Any, str]]) -> Any | None:
@@ -142,7 +145,8 @@ def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> d
         "event_date": s.event_date,
         "event_date_precision": s.event_date_precision or "day",
         "place": place.id if place else None,
-        "military_objective_present": s.military_objective_present,
+        # The select's values are the strings "true" and "false".
+        "military_objective_present": {True: "true", False: "false"}.get(s.military_objective_present, ""),
         "military_objective_distance_m": s.military_objective_distance_m,
         "credibility": "6",
         "excerpt": s.sentence,
