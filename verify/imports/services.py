@@ -41,6 +41,7 @@ IMPORT_PERMISSIONS = ("incidents.add_incident", "incidents.change_incident", "cl
 PROGRESS_EVERY = 200
 MAX_LISTED_PROBLEMS = 10_000
 MAX_LINKED_REFERENCES = 200
+UNEXPECTED = "An unexpected error stopped the import; it has been logged for the administrators."
 BATCH_SIZE = 500
 
 
@@ -185,13 +186,17 @@ def import_start(*, job: ImportJob) -> None:
 def import_validate(*, job: ImportJob) -> ImportJob:
     """Phase one: read every row, check it, and record what an import would do. Writes nothing else."""
     _mark(job, status=ImportStatus.VALIDATING, started_at=timezone.now(), failure="")
-    run = ImportRun(job, write=False)
     try:
+        run = ImportRun(job, write=False)
         run.execute()
     except FileUnreadable as exc:
         _mark(job, status=ImportStatus.FAILED, failure=str(exc), finished_at=timezone.now())
         _discard_file(job)
         return job
+    except Exception:
+        logger.exception("Import %s: the check failed", job.pk)
+        _mark(job, status=ImportStatus.FAILED, failure=UNEXPECTED, finished_at=timezone.now())
+        raise
     run.save_results(status=ImportStatus.VALIDATED)
     return job
 
@@ -228,9 +233,9 @@ def import_cancel(*, job: ImportJob) -> None:
 
 def import_commit(*, job: ImportJob) -> ImportJob:
     """Phase two: write in one transaction. With bad rows and not `good_rows_only`, nothing is written."""
-    run = ImportRun(job, write=True)
     try:
         with transaction.atomic():
+            run = ImportRun(job, write=True)
             run.execute()
             if run.errors and not job.good_rows_only:
                 raise _AbortImport
@@ -248,6 +253,11 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         )
     except FileUnreadable as exc:
         _mark(job, status=ImportStatus.FAILED, failure=str(exc), finished_at=timezone.now())
+    except Exception:
+        # Everything was rolled back. The file is kept, so the researcher can decide again.
+        logger.exception("Import %s failed", job.pk)
+        _mark(job, status=ImportStatus.VALIDATED, failure=UNEXPECTED + " Nothing was imported; you can try again.")
+        raise
     _discard_file(job)
     job.refresh_from_db()
     return job
