@@ -216,6 +216,8 @@ IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(VAR_DIR / "imports")))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 500 * 1024**2)
 # The largest PDF or pasted report that claim suggestions will read.
 SUGGEST_MAX_PDF_BYTES = env_int("SUGGEST_MAX_PDF_BYTES", 20 * 1024**2)
+# Jobs whose task was lost (broker down, worker killed) are queued again; both import tasks are idempotent.
+CELERY_BEAT_SCHEDULE["import-sweep"] = {"task": "verify.imports.tasks.import_sweep", "schedule": crontab(minute="*/10")}
 # Import progress lives in a cache shared by the worker and the web process: the import's own database writes
 # stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
 _import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""

@@ -196,3 +196,35 @@ def test_too_large_upload_is_refused_and_not_kept(researcher, places, settings):
 def test_viewer_cannot_import(viewer):
     with pytest.raises(services.ImportRejected, match="cannot import"):
         services.import_job_create(user=viewer, chunks=[b"x"], filename="a.csv", fmt="verify_csv", start=False)
+
+
+def test_sweep_queues_lost_jobs_again(researcher, places, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verify.imports.models import ImportJob
+    from verify.imports.tasks import import_sweep
+
+    lost = services.import_job_create(
+        user=researcher, chunks=[verify_csv([GOOD]).encode()], filename="lost.csv", fmt="verify_csv", start=False
+    )
+    fresh = services.import_job_create(
+        user=researcher, chunks=[verify_csv([GOOD]).encode()], filename="new.csv", fmt="verify_csv", start=False
+    )
+    unmapped = services.import_job_create(
+        user=researcher, chunks=[b"a,b\n1,2\n"], filename="m.csv", fmt="mapped_csv", start=False
+    )
+    long_ago = timezone.now() - timedelta(hours=2)
+    ImportJob.objects.filter(pk__in=[lost.pk, unmapped.pk]).update(updated_at=long_ago)
+    assert import_sweep.apply().get() == 1
+    assert ImportJob.objects.get(pk=lost.pk).status == ImportStatus.VALIDATED
+    assert ImportJob.objects.get(pk=fresh.pk).status == ImportStatus.QUEUED
+    assert ImportJob.objects.get(pk=unmapped.pk).status == ImportStatus.QUEUED
+    # An import lost half-way (nothing was committed) is run again; a finished one is left alone.
+    services.import_confirm(job=ImportJob.objects.get(pk=lost.pk), good_rows_only=False, queue=False)
+    ImportJob.objects.filter(pk=lost.pk).update(updated_at=long_ago)
+    assert import_sweep.apply().get() == 1
+    assert ImportJob.objects.get(pk=lost.pk).status == ImportStatus.DONE
+    assert Incident.objects.count() == 1
+    assert import_sweep.apply().get() == 0

@@ -178,7 +178,7 @@ def import_job_create(
 def import_start(*, job: ImportJob) -> None:
     from verify.imports.tasks import import_validate_task
 
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
     job.status = ImportStatus.QUEUED
     transaction.on_commit(lambda: import_validate_task.delay(job.pk))
 
@@ -214,7 +214,7 @@ def import_confirm(*, job: ImportJob, good_rows_only: bool, queue: bool = True) 
     if job.rows_good == 0:
         raise ImportRejected("There is no good row to import.")
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.IMPORTING, good_rows_only=good_rows_only
+        status=ImportStatus.IMPORTING, good_rows_only=good_rows_only, updated_at=timezone.now()
     )
     if not updated:
         raise ImportRejected("This import was already decided.")
@@ -256,7 +256,9 @@ def import_commit(*, job: ImportJob) -> ImportJob:
     except Exception:
         # Everything was rolled back. The file is kept, so the researcher can decide again.
         logger.exception("Import %s failed", job.pk)
-        _mark(job, status=ImportStatus.VALIDATED, failure=UNEXPECTED + " Nothing was imported; you can try again.")
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.VALIDATED, failure=UNEXPECTED + " Nothing was imported; you can try again."
+        )
         raise
     _discard_file(job)
     job.refresh_from_db()
