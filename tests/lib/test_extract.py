@@ -280,3 +280,14 @@ def test_highlight_segments_cover_the_sentence_exactly():
 
 def test_sentences_without_facts_are_not_suggested():
     assert extract("The weather in Idlib was cold. Markets reopened.", places=PLACES) == []
+
+
+def test_a_city_and_its_governorate_of_the_same_name():
+    city, province = PlaceRef(7, "Hama", "Hama"), PlaceRef(8, "Hama", "Hama", is_governorate=True)
+    index = index_of((city, ["Hama"]), (province, ["Hama"]))
+    assert find_places("Jets struck Hama on Monday.", index)[0].candidates == [city]
+    assert find_places("Jets struck Hama province on Monday.", index)[0].candidates == [province]
+
+
+def test_attribution_drops_trailing_punctuation():
+    assert find_attribution("Ten people died, according to activists.").who == "Activists"

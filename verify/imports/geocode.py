@@ -86,6 +86,8 @@ class Gazetteer:
     def place_index(self) -> dict[str, list[PlaceRef]]:
         """The same names as the claim extractor wants them."""
         return {
-            key: list(dict.fromkeys(PlaceRef(e.id, e.name, e.governorate) for e in entries))
+            key: list(
+                dict.fromkeys(PlaceRef(e.id, e.name, e.governorate, e.kind == Place.Kind.GOVERNORATE) for e in entries)
+            )
             for key, entries in self.index.items()
         }

@@ -320,7 +320,7 @@ def find_attribution(sentence: str) -> Attribution | None:
             if noise and noise.end() < len(who):
                 start += noise.end()
                 who = who[noise.end() :]
-            who = who.strip(" ,")
+            who = who.strip(" ,.;:")
             if not who or _NOT_SOURCES.match(who) or _FIGURE.fullmatch(who):
                 continue
             candidates.append(Attribution(_clean_source(who), Span(start, start + len(who), "attribution")))
@@ -508,6 +508,7 @@ class PlaceRef:
     id: int
     name: str
     governorate: str = ""
+    is_governorate: bool = False
 
 
 PlaceIndex = Mapping[str, Sequence[PlaceRef]]
@@ -548,12 +549,23 @@ def find_places(sentence: str, index: PlaceIndex) -> list[PlaceMention]:
                 continue
             candidates = index.get(key) or index.get(key.replace(" ", ""))
             if candidates:
-                unique = list(dict.fromkeys(candidates))
+                unique = _capital_or_province(list(dict.fromkeys(candidates)), sentence[end:])
                 found.append(PlaceMention(text, unique, Span(start, start + len(text), "place")))
                 i += n - 1
                 break
         i += 1
     return found
+
+
+def _capital_or_province(candidates: list[PlaceRef], after: str) -> list[PlaceRef]:
+    """'Idlib' is a city and the governorate around it: 'Idlib province' is the governorate, else the city."""
+    provinces = [c for c in candidates if c.is_governorate]
+    others = [c for c in candidates if not c.is_governorate]
+    if len(provinces) != 1 or len(others) != 1 or others[0].governorate != provinces[0].name:
+        return candidates
+    if re.match(r"\s*(?:province|governorate|countryside|region)\b", after, re.IGNORECASE):
+        return provinces
+    return others
 
 
 # --- Perpetrators -----------------------------------------------------------------------------------------------
