@@ -1,5 +1,6 @@
 """Claim suggestions: paste or upload a report, review the suggestions, and accept some as claims."""
 
+import io
 from datetime import date
 
 import pytest
@@ -183,7 +184,7 @@ def test_restricted_incident_is_a_404_for_outsiders_of_its_group(client, researc
 def test_pdf_upload_is_read_offline(client, researcher, register, incident):
     client.force_login(researcher)
     pdf = make_pdf(["Amnesty International said three missiles", "killed 49 civilians in Ariha."])
-    assert "killed 49 civilians" in pdf_text(__import__("io").BytesIO(pdf))
+    assert "killed 49 civilians" in pdf_text(io.BytesIO(pdf))
     response = client.post(
         URL,
         {"pdf": SimpleUploadedFile("report.pdf", pdf, "application/pdf"), "incident": incident.reference},
@@ -229,3 +230,64 @@ def test_objective_found_is_preselected(client, researcher, register, incident):
     html = review(client, incident=incident.reference, text=text).content.decode()
     assert '<option value="true" selected>Present</option>' in html
     assert 'name="s0-military_objective_distance_m" value="300"' in html
+
+
+def test_accepted_claims_from_a_pdf_are_supported_by_it_as_evidence(
+    client, researcher, register, incident, settings, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    from verify.evidence.models import ClaimEvidence, CustodyEvent, IncidentEvidence
+
+    client.force_login(researcher)
+    pdf = make_pdf(["Amnesty International said three missiles", "killed 49 civilians in Ariha."])
+    html = client.post(
+        URL, {"pdf": SimpleUploadedFile("amnesty.pdf", pdf), "incident": incident.reference}
+    ).content.decode()
+    token = html.split('name="pdf_token" value="')[1].split('"')[0]
+    stashed = settings.IMPORT_ROOT / "reports" / f"{token}.pdf"
+    assert stashed.read_bytes() == pdf
+    post = {
+        "step": "review",
+        "count": "1",
+        "incident": incident.reference,
+        "pdf_token": token,
+        "pdf_name": "amnesty.pdf",
+        "s0-accept": "on",
+        "s0-source": register["amnesty"].pk,
+        "s0-stance": "alleges",
+        "s0-killed_min": "49",
+        "s0-killed_max": "49",
+        "s0-credibility": "2",
+        "s0-event_date_precision": "day",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, post)
+    claim = Claim.objects.get(incident=incident)
+    link = ClaimEvidence.objects.select_related("evidence").get(claim=claim)
+    assert link.relation == "supports"
+    assert link.evidence.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert link.evidence.original_filename == "amnesty.pdf" and link.evidence.kind == "document"
+    assert IncidentEvidence.objects.filter(incident=incident, evidence=link.evidence).exists()
+    assert CustodyEvent.objects.filter(evidence=link.evidence, action="linked").count() == 2
+    assert not stashed.exists()
+
+
+def test_a_forged_pdf_token_is_ignored(client, researcher, register, incident):
+    from verify.evidence.models import EvidenceItem
+
+    client.force_login(researcher)
+    post = {
+        "step": "review",
+        "count": "1",
+        "incident": incident.reference,
+        "pdf_token": "../../etc/passwd",
+        "s0-accept": "on",
+        "s0-source": register["amnesty"].pk,
+        "s0-stance": "alleges",
+        "s0-credibility": "2",
+        "s0-event_date_precision": "day",
+    }
+    assert client.post(URL, post).status_code == 302
+    assert Claim.objects.filter(incident=incident).count() == 1
+    assert not EvidenceItem.objects.exists()

@@ -2,10 +2,15 @@
 turn the accepted suggestions into claims."""
 
 import json
+import os
 import re
+import uuid
+from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import transaction
 
 from verify.claims import services as claim_services
@@ -49,6 +54,33 @@ _NOISE = frozenset(
 
 class ReportUnreadable(Exception):
     pass
+
+
+# An uploaded PDF waits here, privately, between reading it and the researcher's decision; accepted, it becomes an
+# evidence item (kept by its hash, with custody) that supports each claim taken from it.
+
+
+def _stash_root() -> Path:
+    return Path(settings.IMPORT_ROOT) / "reports"
+
+
+def report_stash(chunks: Iterable[bytes]) -> str:
+    _stash_root().mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    path = _stash_root() / f"{token}.pdf"
+    with open(path, "xb") as out:
+        os.chmod(path, 0o600)
+        for chunk in chunks:
+            out.write(chunk)
+    return token
+
+
+def report_stashed(token: str) -> Path | None:
+    """The stashed PDF for this token, if there is one (the token comes back from the browser: checked)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    path = _stash_root() / f"{token}.pdf"
+    return path if path.is_file() else None
 
 
 def pdf_text(stream: BinaryIO) -> str:
@@ -171,6 +203,8 @@ def suggestions_accept(
     accepted: list[dict[str, Any]],
     url: str,
     published_on: date | None,
+    report_file: Path | None = None,
+    report_name: str = "",
 ) -> tuple[Incident, list[Claim]]:
     """Accepted suggestions become claims linked to the report (its URL; the sentence as excerpt). A new incident is
     created only now, when at least one suggestion was accepted."""
@@ -196,4 +230,27 @@ def suggestions_accept(
         fields = {key: data.get(key) for key in CLAIM_KEYS}
         fields["url"], fields["published_on"] = url, published_on
         claims.append(claim_services.claim_create(user=user, incident=incident, data=fields))
+    if report_file is not None:
+        _report_as_evidence(user=user, incident=incident, claims=claims, path=report_file, name=report_name, url=url)
     return incident, claims
+
+
+def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: Path, name: str, url: str) -> None:
+    from verify.evidence.models import ClaimEvidence, CustodyAction, EvidenceKind
+    from verify.evidence.services import custody_record, evidence_store
+
+    with path.open("rb") as fh:
+        item, _ = evidence_store(
+            user=user,
+            chunks=iter(lambda: fh.read(1 << 20), b""),
+            original_filename=name or "report.pdf",
+            metadata={"title": f"Report: {name or 'PDF'}"[:200], "kind": EvidenceKind.DOCUMENT, "source_url": url},
+            incident=incident,
+        )
+    for claim in claims:
+        _, created = ClaimEvidence.objects.get_or_create(
+            claim=claim, evidence=item, defaults={"relation": ClaimEvidence.Relation.SUPPORTS, "linked_by": user}
+        )
+        if created:
+            custody_record(evidence=item, action=CustodyAction.LINKED, actor=user, claim=claim.pk)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))

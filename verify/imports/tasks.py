@@ -1,4 +1,5 @@
 from datetime import timedelta
+from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
@@ -47,4 +48,9 @@ def import_sweep() -> int:
     for job_id in importing.values_list("pk", flat=True):
         import_commit_task.delay(job_id)
         count += 1
+    # Reports read for claim suggestions and never accepted.
+    stash = Path(settings.IMPORT_ROOT) / "reports"
+    for path in stash.glob("*.pdf") if stash.is_dir() else []:
+        if path.stat().st_mtime < (now - timedelta(days=1)).timestamp():
+            path.unlink(missing_ok=True)
     return count

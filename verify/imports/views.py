@@ -1,3 +1,4 @@
+import os
 from functools import wraps
 
 from django.contrib import messages
@@ -147,6 +148,8 @@ def suggest_claims(request: HttpRequest) -> HttpResponse:
             text = data["text"]
             if data["pdf"]:
                 text = suggest.pdf_text(data["pdf"])
+                data["pdf_token"] = suggest.report_stash(data["pdf"].chunks())
+                data["pdf_name"] = os.path.basename(data["pdf"].name)[:200]
         except Http404:
             form.add_error("incident", "No incident with this reference that you can see.")
         except suggest.ReportUnreadable as exc:
@@ -186,6 +189,8 @@ def _suggest_review(request: HttpRequest) -> HttpResponse:
         "new_title": request.POST.get("new_title", "").strip()[:200],
         "url": report.cleaned_data.get("url", ""),
         "published_on": report.cleaned_data.get("published_on"),
+        "pdf_token": request.POST.get("pdf_token", ""),
+        "pdf_name": os.path.basename(request.POST.get("pdf_name", ""))[:200],
     }
     incident = None
     if data["incident"]:
@@ -208,6 +213,8 @@ def _suggest_review(request: HttpRequest) -> HttpResponse:
         accepted=[f.cleaned_data for f in accepted],
         url=data["url"],
         published_on=data["published_on"],
+        report_file=suggest.report_stashed(data["pdf_token"]),
+        report_name=data["pdf_name"],
     )
     messages.success(request, f"{len(claims)} claim{'s' if len(claims) != 1 else ''} added from the report.")
     return redirect(incident)
