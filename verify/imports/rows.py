@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from verify.claims.models import Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from verify.imports.geocode import Gazetteer
-from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS
+from verify.incidents.columns import INCIDENT_COLUMNS
 from verify.incidents.models import AttackType, TargetType
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -237,11 +236,3 @@ def content_key(values: dict[str, str]) -> str:
     """A stable id for a row that brings none: the hash of its incident columns, so a re-import matches it."""
     text = "\x1f".join((values.get(name) or "").strip() for name in INCIDENT_COLUMNS if name not in ("status", "grade"))
     return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
-
-
-def claim_is_empty(values: dict[str, str]) -> bool:
-    return not any((values.get(name) or "").strip() for name in CLAIM_COLUMNS)
-
-
-def as_date(value: date | None) -> str:
-    return value.isoformat() if value else ""
