@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.imports.conftest import ARIHA_ROWS, verify_csv
 from verify.imports.models import ImportJob, ImportStatus, SavedMapping
@@ -151,3 +152,39 @@ def test_uploaded_files_are_private(client, researcher, places, settings):
     assert str(settings.IMPORT_ROOT) not in client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     path = settings.IMPORT_ROOT / job.stored_name
     assert path.exists() and (path.stat().st_mode & 0o077) == 0
+
+
+def test_hostile_file_name_is_kept_as_text(client, researcher, places, settings):
+    client.force_login(researcher)
+    upload(client, verify_csv(ARIHA_ROWS).encode(), name="../../<img src=x onerror=alert(1)>.csv")
+    job = ImportJob.objects.get()
+    assert job.original_filename == "<img src=x onerror=alert(1)>.csv"
+    assert (settings.IMPORT_ROOT / job.stored_name).is_file() and "/" not in job.stored_name
+    html = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;.csv" in html
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "no 'title' column"),
+        (b"<!doctype html><html><body><script>alert(1)</script></body></html>", "no 'title' column"),
+        (b"\x00\x00\x00", "no 'title' column"),
+    ],
+)
+def test_files_that_are_not_csv_get_a_clear_error(client, researcher, places, payload, message):
+    client.force_login(researcher)
+    upload(client, payload, name="incidents.csv")
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.FAILED and message in job.failure
+    assert escape(message) in client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_import_page_lists_jobs_in_constant_queries(client, researcher, places, django_assert_max_num_queries):
+    client.force_login(researcher)
+    for _ in range(3):
+        upload(client, verify_csv(ARIHA_ROWS).encode())
+    with django_assert_max_num_queries(8):
+        response = client.get(START)
+    assert response.content.decode().count("partner.csv") == 3
