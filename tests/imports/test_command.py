@@ -75,3 +75,13 @@ def test_clear_errors(tmp_path, researcher, viewer):
     bad_mapping.write_text('{"headline": "Headline"}')
     with pytest.raises(CommandError, match="unknown verify columns"):
         run(path, "--user", researcher.username, "--mapping", bad_mapping)
+
+
+def test_restricted_to_a_group(tmp_path, researcher, desk, places):
+    path = tmp_path / "p.csv"
+    path.write_text(verify_csv(ARIHA_ROWS))
+    with pytest.raises(CommandError, match="No group"):
+        run(path, "--user", researcher.username, "--restricted-to", "Nobody")
+    run(path, "--user", researcher.username, "--restricted-to", desk.name)
+    assert set(Incident.objects.values_list("restricted", flat=True)) == {True}
+    assert {g.name for i in Incident.objects.all() for g in i.allowed_groups.all()} == {desk.name}

@@ -188,3 +188,27 @@ def test_import_page_lists_jobs_in_constant_queries(client, researcher, places, 
     with django_assert_max_num_queries(8):
         response = client.get(START)
     assert response.content.decode().count("partner.csv") == 3
+
+
+def test_restricted_import_is_invisible_outside_its_groups(client, researcher, researcher2, desk, places):
+    researcher.groups.add(desk)
+    client.force_login(researcher)
+    response = upload(client, verify_csv(ARIHA_ROWS).encode(), restricted="on")
+    assert "Restricted incidents need at least one group" in response.content.decode()
+    upload(client, verify_csv(ARIHA_ROWS).encode(), restricted="on", allowed_groups=[desk.pk])
+    job = ImportJob.objects.get()
+    assert (
+        "New incidents restricted to Sensitive desk"
+        in client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    )
+    client.post(reverse("imports:decide", args=[job.pk]), {"decision": "import"})
+    strike = Incident.objects.get(external_id="PARTNER-0001")
+    assert strike.restricted and list(strike.allowed_groups.all()) == [desk]
+    assert client.get(strike.get_absolute_url()).status_code == 200
+    client.force_login(researcher2)
+    assert client.get(strike.get_absolute_url()).status_code == 404
+    # Nor can the outsider update it by importing its reference.
+    row = ARIHA_ROWS[0] | {"reference": strike.reference, "external_id": "", "title": "Overwritten"}
+    upload(client, verify_csv([row]).encode())
+    second = ImportJob.objects.latest("pk")
+    assert second.rows_bad == 1 and "cannot edit" in second.errors[0]["message"]

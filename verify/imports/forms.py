@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.contrib.auth.models import Group
 
 from verify.claims.forms import ClaimForm
 from verify.claims.models import Actor, Claim, Source
@@ -17,12 +18,27 @@ class UploadForm(forms.Form):
     format = forms.ChoiceField(
         choices=ImportFormat.choices, initial=ImportFormat.VERIFY_CSV, widget=forms.RadioSelect, label="Format"
     )
+    restricted = forms.BooleanField(
+        required=False, label="Restrict the new incidents", help_text="For a sensitive dataset."
+    )
+    allowed_groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Groups allowed to see them",
+    )
     saved_mapping = forms.ModelChoiceField(
         SavedMapping.objects.all(),
         required=False,
         label="Saved column mapping",
         help_text="For 'Other CSV': start from a mapping saved earlier. You can still adjust it.",
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("restricted") and not data.get("allowed_groups"):
+            self.add_error("allowed_groups", "Restricted incidents need at least one group allowed to see them.")
+        return data
 
 
 class MappingForm(forms.Form):

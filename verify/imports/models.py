@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 
 from verify.core.models import TimeStampedModel
@@ -44,6 +45,9 @@ class ImportJob(TimeStampedModel):
     # For mapped CSV: {verify column: the file's header}.
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True)
+    # New incidents from this file are restricted to these groups (existing ones keep their own setting).
+    restricted = models.BooleanField(default=False)
+    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="+")
     good_rows_only = models.BooleanField(
         default=False, help_text="Import the rows that passed and skip the bad ones (otherwise nothing if any failed)."
     )

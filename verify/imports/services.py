@@ -145,6 +145,7 @@ def import_job_create(
     fmt: str,
     mapping: dict[str, str] | None = None,
     start: bool = True,
+    allowed_groups: list | None = None,
 ) -> ImportJob:
     """Store the upload privately, detect its encoding, and queue the check (unless `start` is False)."""
     if not can_import(user):
@@ -163,10 +164,13 @@ def import_job_create(
         format=fmt,
         encoding=encoding,
         mapping=mapping or {},
+        restricted=bool(allowed_groups),
     )
     try:
         job.full_clean()
         job.save()
+        if allowed_groups:
+            job.allowed_groups.set(allowed_groups)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -309,6 +313,7 @@ class ImportRun:
         self.new_actors: set[str] = set()
         self.ignored_columns_noted = False
         self.touched: list[str] = []  # references of the incidents imported, for links on the result page
+        self.group_ids = list(job.allowed_groups.values_list("pk", flat=True)) if job.restricted else []
         self.targets: dict[str, Incident | int] = {}  # incident key -> the incident pending, or its id once saved
         self.next_numbers: dict[int, int] = {}
         self.pending_incidents: list[Incident] = []
@@ -467,6 +472,7 @@ class ImportRun:
         incident.reference = f"{settings.VERIFY_REFERENCE_PREFIX}-{year}-{self.next_numbers[year]:04d}"
         self.next_numbers[year] += 1
         incident.last_edited_by = self.user
+        incident.restricted = bool(self.group_ids)
         self.pending_incidents.append(incident)
         self.touched.append(incident.reference)
         return incident
@@ -513,6 +519,13 @@ class ImportRun:
         if self.pending_incidents:
             bulk_create_with_history(
                 self.pending_incidents, Incident, default_user=self.user, default_change_reason=reason
+            )
+            Incident.allowed_groups.through.objects.bulk_create(
+                [
+                    Incident.allowed_groups.through(incident_id=incident.pk, group_id=group_id)
+                    for incident in self.pending_incidents
+                    for group_id in self.group_ids
+                ]
             )
             for incident in self.pending_incidents:
                 self.external_ids[incident.external_id] = incident.pk

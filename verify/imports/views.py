@@ -46,6 +46,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 fmt=fmt,
                 mapping=saved.mapping if saved else None,
                 start=fmt != ImportFormat.MAPPED_CSV,
+                allowed_groups=list(form.cleaned_data["allowed_groups"]) if form.cleaned_data["restricted"] else None,
             )
         except services.ImportRejected as exc:
             form.add_error("file", str(exc))

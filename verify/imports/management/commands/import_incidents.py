@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from verify.imports import services
@@ -30,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--good-rows", action="store_true", help="Import the good rows when some are bad (default: nothing)."
         )
+        parser.add_argument(
+            "--restricted-to",
+            action="append",
+            metavar="GROUP",
+            help="Restrict the new incidents to this group (repeat for several).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check the rows and report; write nothing.")
         parser.add_argument("--report", type=Path, help="Write the row-by-row report of problems to this CSV file.")
         parser.add_argument(
@@ -45,6 +52,12 @@ class Command(BaseCommand):
             raise CommandError(f"No user {options['user']!r}.")
         fmt = options["format"] or self._guess_format(path, options["mapping"])
         mapping = self._mapping(options["mapping"]) if fmt == ImportFormat.MAPPED_CSV else None
+        groups = []
+        for name in options["restricted_to"] or []:
+            group = Group.objects.filter(name=name).first()
+            if group is None:
+                raise CommandError(f"No group {name!r}.")
+            groups.append(group)
         with path.open("rb") as fh:
             try:
                 job = services.import_job_create(
@@ -54,6 +67,7 @@ class Command(BaseCommand):
                     fmt=fmt,
                     mapping=mapping,
                     start=False,
+                    allowed_groups=groups,
                 )
             except services.ImportRejected as exc:
                 raise CommandError(str(exc)) from exc
