@@ -212,3 +212,12 @@ def test_restricted_import_is_invisible_outside_its_groups(client, researcher, r
     upload(client, verify_csv([row]).encode())
     second = ImportJob.objects.latest("pk")
     assert second.rows_bad == 1 and "cannot edit" in second.errors[0]["message"]
+
+
+def test_a_file_waiting_for_its_mapping_links_to_the_mapping_page(client, researcher, places):
+    client.force_login(researcher)
+    upload(client, b"a,b\n1,2\n", fmt="mapped_csv")
+    job = ImportJob.objects.get()
+    html = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert reverse("imports:mapping", args=[job.pk]) in html
+    assert 'data-running="0"' in html and "import-progress.js" not in html

@@ -76,8 +76,13 @@ class ImportJob(TimeStampedModel):
         return self.rows_total - self.rows_bad
 
     @property
+    def needs_mapping(self) -> bool:
+        return self.format == ImportFormat.MAPPED_CSV and self.status == ImportStatus.QUEUED and not self.mapping
+
+    @property
     def is_running(self) -> bool:
-        return self.status in {ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING}
+        running = {ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING}
+        return self.status in running and not self.needs_mapping
 
     @property
     def progress_percent(self) -> int:
