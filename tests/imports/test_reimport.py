@@ -125,3 +125,31 @@ def test_imported_signal_lists_the_incidents(researcher, places, django_capture_
     finally:
         incidents_imported.disconnect(listener)
     assert sorted(received) == sorted(Incident.objects.values_list("reference", flat=True))
+
+
+def test_an_incident_edited_after_the_check_is_not_overwritten(researcher, researcher2, places):
+    from verify.imports import services
+    from verify.imports.tasks import import_commit_task, import_validate_task
+    from verify.incidents import services as incident_services
+
+    run_import(researcher, verify_csv(ARIHA_ROWS).encode())
+    corrected = [r | {"summary": "From the partner's second file."} for r in ARIHA_ROWS]
+    job = services.import_job_create(
+        user=researcher, chunks=[verify_csv(corrected).encode()], filename="v2.csv", fmt="verify_csv", start=False
+    )
+    import_validate_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.rows_bad == 0 and job.summary["incidents_updated"] == 2
+    # Meanwhile a colleague edits one of them by hand.
+    strike = Incident.objects.get(external_id="PARTNER-0001")
+    incident_services.incident_update(
+        incident=strike, user=researcher2, data={"summary": "Checked on the ground."}, expected_version=strike.version
+    )
+    services.import_confirm(job=job, good_rows_only=False, queue=False)
+    import_commit_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "failed" and "nothing was imported" in job.failure
+    assert "was changed by Rami after the check" in job.errors[0]["message"]
+    strike.refresh_from_db()
+    assert strike.summary == "Checked on the ground."
+    assert Incident.objects.get(external_id="PARTNER-0002").summary == ""

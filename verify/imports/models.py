@@ -58,6 +58,8 @@ class ImportJob(TimeStampedModel):
     summary = models.JSONField(default=dict, blank=True)
     # [{"row": 5, "column": "killed_max", "message": "..."}], warnings likewise.
     errors = models.JSONField(default=list, blank=True)
+    # {incident id: version} of the incidents the check found to update: one changed since is not overwritten.
+    checked_versions = models.JSONField(default=dict, blank=True, editable=False)
     warnings = models.JSONField(default=list, blank=True)
     failure = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

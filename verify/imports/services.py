@@ -321,6 +321,7 @@ class ImportRun:
         self.claims: dict[tuple, Claim] = {}
         self.claims_loaded: set[int] = set()
         self.existing_claim_keys: dict[int, set[tuple]] = {}
+        self.checked_versions: dict[str, int] = {}
 
     def execute(self) -> None:
         job = self.job
@@ -414,6 +415,8 @@ class ImportRun:
         if parsed.key not in self.seen:
             self.counts["incidents_updated" if pk else "incidents_created"] += 1
             self.seen[parsed.key] = (parsed.number, pk, _digest(parsed.incident))
+            if pk:
+                self.checked_versions[str(pk)] = Incident.objects.values_list("version", flat=True).get(pk=pk)
         if parsed.claim is None:
             return
         source = self.sources.get(parsed.source_name.casefold())
@@ -451,7 +454,15 @@ class ImportRun:
             incident = self._add_incident(new_incident)
             self.counts["incidents_created"] += 1
         elif incident is None:
-            incident = Incident.objects.get(pk=pk)
+            incident = Incident.objects.select_related("last_edited_by").get(pk=pk)
+            checked = self.job.checked_versions.get(str(pk))
+            if checked is not None and checked != incident.version:
+                editor = incident.last_edited_by
+                who = (editor.get_full_name() or editor.username) if editor else "someone"
+                raise ValidationError(
+                    f"{incident.reference} was changed by {who} after the check "
+                    f"(version {checked}, now {incident.version}); it was not overwritten. Check the file again."
+                )
             # Only a real change is saved: an unchanged re-import leaves versions and history alone.
             changed = _differs(incident, data) and incident_services.incident_update(
                 incident=incident, user=self.user, data=data, expected_version=incident.version
@@ -599,6 +610,7 @@ class ImportRun:
             errors=[e.__dict__ for e in self.errors[:MAX_LISTED_PROBLEMS]],
             warnings=[w.__dict__ for w in self.warnings[:MAX_LISTED_PROBLEMS]],
             finished_at=timezone.now() if status == ImportStatus.DONE else None,
+            **({} if self.write else {"checked_versions": self.checked_versions}),
         )
 
 
