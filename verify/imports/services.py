@@ -322,6 +322,7 @@ class ImportRun:
         self.claims_loaded: set[int] = set()
         self.existing_claim_keys: dict[int, set[tuple]] = {}
         self.checked_versions: dict[str, int] = {}
+        self.savepoint: str | None = None
 
     def execute(self) -> None:
         job = self.job
@@ -361,16 +362,29 @@ class ImportRun:
             self._predict(parsed)
             self.warnings.extend(parsed.warnings)
             return
+        # New records are checked in full before anything is kept. Changes to existing ones go through the services;
+        # the first of them opens a savepoint, so a row that fails half-way is undone alone (and an unchanged row,
+        # the common case of a re-import, costs no savepoint at all).
+        self.savepoint, counts = None, dict(self.counts)
         try:
-            if self._incident_pk(parsed) is None:
-                self._write(parsed)  # a new incident: checked in full before anything is kept
-            else:
-                with transaction.atomic():  # updates go through the services: undo this row's alone on error
-                    self._write(parsed)
+            self._write(parsed)
         except ValidationError as exc:
+            if self.savepoint:
+                transaction.savepoint_rollback(self.savepoint)
+                self.counts = counts
+                self.targets.pop(parsed.key, None)
+                self.flush()  # then forget cached objects that the rollback may have made stale
+                self.claims.clear()
+                self.claims_loaded.clear()
             self._bad([RowError(number, column, message) for column, message in _messages(exc)])
             return
+        if self.savepoint:
+            transaction.savepoint_commit(self.savepoint)
         self.warnings.extend(parsed.warnings)
+
+    def _before_change(self) -> None:
+        if self.savepoint is None:
+            self.savepoint = transaction.savepoint()
 
     def _note_ignored_columns(self, number: int) -> None:
         if not self.ignored_columns_noted:
@@ -464,9 +478,12 @@ class ImportRun:
                     f"(version {checked}, now {incident.version}); it was not overwritten. Check the file again."
                 )
             # Only a real change is saved: an unchanged re-import leaves versions and history alone.
-            changed = _differs(incident, data) and incident_services.incident_update(
-                incident=incident, user=self.user, data=data, expected_version=incident.version
-            )
+            changed = False
+            if _differs(incident, data):
+                self._before_change()
+                changed = incident_services.incident_update(
+                    incident=incident, user=self.user, data=data, expected_version=incident.version
+                )
             self.counts["incidents_updated" if changed else "incidents_unchanged"] += 1
             self.touched.append(incident.reference)
         self.targets[parsed.key] = incident
@@ -509,9 +526,12 @@ class ImportRun:
                 setattr(existing, name, value)
             _validate(existing)
         else:
-            changed = _differs(existing, data) and claim_services.claim_update(
-                claim=existing, user=self.user, data=data, expected_version=existing.version
-            )
+            changed = False
+            if _differs(existing, data):
+                self._before_change()
+                changed = claim_services.claim_update(
+                    claim=existing, user=self.user, data=data, expected_version=existing.version
+                )
             self.counts["claims_updated" if changed else "claims_unchanged"] += 1
 
     @staticmethod
