@@ -12,6 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     EVIDENCE_ROOT=/data/evidence \
+    IMPORT_ROOT=/data/imports \
     VERIFY_VAR_DIR=/data/var \
     STATIC_ROOT=/app/staticfiles
 
@@ -25,7 +26,7 @@ RUN apt-get update \
 # only /data is the app's. A named volume mounted on /data/evidence starts out with this ownership.
 RUN groupadd --system --gid 10001 verify \
     && useradd --system --uid 10001 --gid verify --home-dir /app --no-create-home --shell /usr/sbin/nologin verify \
-    && mkdir -p /app /data/evidence /data/var \
+    && mkdir -p /app /data/evidence /data/imports /data/var \
     && chown -R verify:verify /data
 
 WORKDIR /app

@@ -260,6 +260,22 @@ MAP_DEFAULT_ZOOM = 7
 EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 1000)
 
 # --- Imports (issue 7) ----------------------------------------------------------------------
+# Uploaded import files are private (never served by URL) and deleted once their import is decided.
+IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(VAR_DIR / "imports")))
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 500 * 1024**2)
+# The largest PDF or pasted report that claim suggestions will read.
+SUGGEST_MAX_PDF_BYTES = env_int("SUGGEST_MAX_PDF_BYTES", 20 * 1024**2)
+# Jobs whose task was lost (broker down, worker killed) are queued again; both import tasks are idempotent.
+CELERY_BEAT_SCHEDULE["import-sweep"] = {"task": "verify.imports.tasks.import_sweep", "schedule": crontab(minute="*/10")}
+# Import progress lives in a cache shared by the worker and the web process: the import's own database writes
+# stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
+_import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _import_cache_url}
+    if _import_cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -25,7 +25,8 @@ SUBSTANTIVE_FIELDS = (
     "attack_type",
     "target_type",
 )
-EDITABLE_FIELDS = (*SUBSTANTIVE_FIELDS, "restricted")
+# external_id is set by imports (issue 7), never by the forms.
+EDITABLE_FIELDS = (*SUBSTANTIVE_FIELDS, "restricted", "external_id")
 
 
 def next_reference(*, year: int, prefix: str | None = None) -> str:

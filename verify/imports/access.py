@@ -1,0 +1,15 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from verify.imports.models import ImportJob
+from verify.imports.services import can_import
+
+
+def get_import_job_for_user(user, pk: int) -> ImportJob:
+    """An import job is its uploader's (admins see all); anyone else gets a 404. Importing needs a researcher."""
+    if not can_import(user):
+        raise PermissionDenied
+    job = ImportJob.objects.for_user(user).select_related("created_by").filter(pk=pk).first()
+    if job is None:
+        raise Http404("No such import.")
+    return job

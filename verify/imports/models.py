@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+
+from verify.core.models import TimeStampedModel
+
+
+class ImportFormat(models.TextChoices):
+    VERIFY_CSV = "verify_csv", "verify CSV (our own columns)"
+    ACLED = "acled", "ACLED-style CSV"
+    JSON = "json", "JSON (a list of objects with verify column names)"
+    MAPPED_CSV = "mapped_csv", "Other CSV (map its columns to ours)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued for checking"
+    VALIDATING = "validating", "Checking rows"
+    VALIDATED = "validated", "Checked: waiting for your decision"
+    IMPORTING = "importing", "Importing"
+    DONE = "done", "Imported"
+    CANCELLED = "cancelled", "Nothing imported"
+    FAILED = "failed", "Failed"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ImportJobQuerySet":
+        """Import jobs hold the rows of a file someone uploaded: each researcher sees their own, admins all."""
+        if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
+            return self
+        return self.filter(created_by=user)
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file, checked row by row and then imported, or not, as the researcher decides.
+
+    The file is kept in private storage (settings.IMPORT_ROOT, never served by URL) until the job ends.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    original_filename = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    format = models.CharField(max_length=12, choices=ImportFormat.choices)
+    encoding = models.CharField(max_length=20, blank=True)
+    # For mapped CSV: {verify column: the file's header}.
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True)
+    # New incidents from this file are restricted to these groups (existing ones keep their own setting).
+    restricted = models.BooleanField(default=False)
+    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="+")
+    good_rows_only = models.BooleanField(
+        default=False, help_text="Import the rows that passed and skip the bad ones (otherwise nothing if any failed)."
+    )
+    progress_bytes = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_bad = models.PositiveIntegerField(default=0)
+    # Counts from the check (what would happen) and then from the import (what happened).
+    summary = models.JSONField(default=dict, blank=True)
+    # [{"row": 5, "column": "killed_max", "message": "..."}], warnings likewise.
+    errors = models.JSONField(default=list, blank=True)
+    # {incident id: version} of the incidents the check found to update: one changed since is not overwritten.
+    checked_versions = models.JSONField(default=dict, blank=True, editable=False)
+    warnings = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.original_filename}"
+
+    @property
+    def rows_good(self) -> int:
+        return self.rows_total - self.rows_bad
+
+    @property
+    def needs_mapping(self) -> bool:
+        return self.format == ImportFormat.MAPPED_CSV and self.status == ImportStatus.QUEUED and not self.mapping
+
+    @property
+    def is_running(self) -> bool:
+        running = {ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING}
+        return self.status in running and not self.needs_mapping
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status in {ImportStatus.VALIDATED, ImportStatus.DONE}:
+            return 100
+        if not self.size_bytes:
+            return 0
+        return min(100, int(100 * self.progress_bytes / self.size_bytes))
+
+
+class SavedMapping(TimeStampedModel):
+    """A column mapping for a partner's spreadsheet layout, saved to be used again."""
+
+    name = models.CharField(max_length=100, unique=True)
+    mapping = models.JSONField(help_text="{verify column: the file's header}")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

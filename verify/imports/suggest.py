@@ -1,0 +1,256 @@
+"""Claim suggestions from a report: read the text (pasted or from a PDF), extract, match names to our records, and
+turn the accepted suggestions into claims."""
+
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db import transaction
+
+from verify.claims import services as claim_services
+from verify.claims.models import Actor, Claim, Source
+from verify.imports.geocode import Gazetteer
+from verify.incidents import services as incident_services
+from verify.incidents.models import Incident
+from verify.lib.extract import PlaceRef, Suggestion, extract
+
+MAX_PDF_PAGES = 300
+MAX_TEXT_CHARS = 500_000
+# Words that do not tell sources or actors apart: "Russian warplanes" is the Russian air force.
+_NOISE = frozenset(
+    {
+        "the",
+        "of",
+        "for",
+        "and",
+        "local",
+        "a",
+        "an",
+        "on",
+        "in",
+        "s",
+        "’s",
+        "group",
+        "organisation",
+        "organization",
+        "warplanes",
+        "aircraft",
+        "jets",
+        "planes",
+        "helicopters",
+        "forces",
+        "troops",
+        "army",
+        "military",
+    }
+)
+
+
+class ReportUnreadable(Exception):
+    pass
+
+
+# An uploaded PDF waits here, privately, between reading it and the researcher's decision; accepted, it becomes an
+# evidence item (kept by its hash, with custody) that supports each claim taken from it.
+
+
+def _stash_root() -> Path:
+    return Path(settings.IMPORT_ROOT) / "reports"
+
+
+def report_stash(chunks: Iterable[bytes]) -> str:
+    _stash_root().mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    path = _stash_root() / f"{token}.pdf"
+    with open(path, "xb") as out:
+        os.chmod(path, 0o600)
+        for chunk in chunks:
+            out.write(chunk)
+    return token
+
+
+def report_stashed(token: str) -> Path | None:
+    """The stashed PDF for this token, if there is one (the token comes back from the browser: checked)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    path = _stash_root() / f"{token}.pdf"
+    return path if path.is_file() else None
+
+
+def pdf_text(stream: BinaryIO) -> str:
+    """The text of a PDF, page by page (pypdf, offline). Encrypted or broken files get a clear error."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    head = stream.read(5)
+    stream.seek(0)
+    if head != b"%PDF-":
+        raise ReportUnreadable("This file is not a PDF.")
+    try:
+        reader = PdfReader(stream)
+        if reader.is_encrypted:
+            raise ReportUnreadable("The PDF is encrypted: save an unprotected copy and upload that.")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise ReportUnreadable(f"The PDF has more than {MAX_PDF_PAGES} pages: upload the relevant part.")
+        parts, size = [], 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+            if size > MAX_TEXT_CHARS:
+                break
+    except ReportUnreadable:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ReportUnreadable(f"The PDF cannot be read: {exc}") from exc
+    text = "\n\n".join(parts)
+    # PDF lines break mid-sentence: join them, keeping blank lines as paragraph breaks.
+    text = re.sub(r"-\n(?=[a-z])", "", text)
+    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    if not text.strip():
+        raise ReportUnreadable("The PDF has no text layer (a scan?): paste the text instead.")
+    return text[:MAX_TEXT_CHARS]
+
+
+# A capital speaks for its state in wire copy: "Moscow's defence ministry" is Russia's.
+_CAPITALS = {"moscow": "russia", "damascus": "syria", "ankara": "turkey", "tehran": "iran", "washington": "us"}
+
+
+def _tokens(name: str) -> set[str]:
+    """Words that identify a name, cut to five letters so that 'Russia's' meets 'Russian' and 'Defense' 'Defence'."""
+    words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w’']+", name.casefold())]
+    return {_CAPITALS.get(w, w)[:5] for w in words if w not in _NOISE}
+
+
+def best_match(name: str, candidates: list[tuple[Any, str]]) -> Any | None:
+    """The candidate whose name is this one, contains it or is contained in it (ignoring filler words)."""
+    if not name:
+        return None
+    folded, wanted = name.casefold(), _tokens(name)
+    for obj, label in candidates:
+        if label.casefold() == folded:
+            return obj
+    scored = []
+    for obj, label in candidates:
+        tokens = _tokens(label)
+        if wanted and tokens and (wanted <= tokens or tokens <= wanted):
+            scored.append((len(tokens ^ wanted), label, obj))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    return scored[0][2] if scored else None
+
+
+def suggest(text: str, *, published_on: date | None, default_source: Source | None = None) -> list[dict[str, Any]]:
+    """Initial values for one suggestion form per suggestion."""
+    gazetteer = Gazetteer()
+    suggestions = extract(text[:MAX_TEXT_CHARS], published_on=published_on, places=gazetteer.place_index())
+    sources = [(s, s.name) for s in Source.objects.all()]
+    actors = [(a, a.name) for a in Actor.objects.all()]
+    actors += [(a, a.short_name) for a in Actor.objects.exclude(short_name="")]
+    return [_initial(s, sources, actors, default_source) for s in suggestions]
+
+
+def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> dict[str, Any]:
+    source = best_match(s.source, sources) or (default_source if not s.source else None)
+    perpetrator = best_match(s.perpetrator, actors) if s.perpetrator else None
+    place = s.place
+    notes = [f"“{m.text}” could be " + ", ".join(_label(c) for c in m.candidates) for m in s.places if m.ambiguous]
+    return {
+        "accept": False,
+        "sentence": s.sentence,
+        "spans": json.dumps([[span.start, span.end, span.kind] for span in s.spans]),
+        "said_by": s.source,
+        "place_note": "; ".join(notes),
+        "source": source.pk if source else None,
+        "stance": s.stance,
+        "killed_min": s.killed_min,
+        "killed_max": s.killed_max,
+        "injured_min": s.injured_min,
+        "injured_max": s.injured_max,
+        "perpetrator": perpetrator.pk if perpetrator else None,
+        "munition": s.munition,
+        "event_date": s.event_date,
+        "event_date_precision": s.event_date_precision or "day",
+        "place": place.id if place else None,
+        # The select's values are the strings "true" and "false".
+        "military_objective_present": {True: "true", False: "false"}.get(s.military_objective_present, ""),
+        "military_objective_distance_m": s.military_objective_distance_m,
+        "credibility": "6",
+        "excerpt": s.sentence,
+    }
+
+
+def _label(place: PlaceRef) -> str:
+    return f"{place.name} ({place.governorate})" if place.governorate else place.name
+
+
+CLAIM_KEYS = ("source", "stance", "killed_min", "killed_max", "injured_min", "injured_max", "perpetrator", "munition",
+              "event_date", "event_date_precision", "place", "military_objective_present",
+              "military_objective_distance_m", "credibility", "excerpt")  # fmt: skip
+
+
+@transaction.atomic
+def suggestions_accept(
+    *,
+    user,
+    incident: Incident | None,
+    new_title: str,
+    accepted: list[dict[str, Any]],
+    url: str,
+    published_on: date | None,
+    report_file: Path | None = None,
+    report_name: str = "",
+) -> tuple[Incident, list[Claim]]:
+    """Accepted suggestions become claims linked to the report (its URL; the sentence as excerpt). A new incident is
+    created only now, when at least one suggestion was accepted."""
+    if not accepted:
+        raise ValueError("Accept at least one suggestion.")
+    if incident is None:
+        first = next((a for a in accepted if a.get("event_date")), {})
+        place = next((a["place"] for a in accepted if a.get("place")), None)
+        incident = incident_services.incident_create(
+            user=user,
+            data={
+                "title": new_title,
+                "date_start": first.get("event_date"),
+                "date_end": first.get("event_date"),
+                "date_precision": first.get("event_date_precision") or ("day" if first else "unknown"),
+                "place": place,
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+            },
+        )
+    claims = []
+    for data in accepted:
+        fields = {key: data.get(key) for key in CLAIM_KEYS}
+        fields["url"], fields["published_on"] = url, published_on
+        claims.append(claim_services.claim_create(user=user, incident=incident, data=fields))
+    if report_file is not None:
+        _report_as_evidence(user=user, incident=incident, claims=claims, path=report_file, name=report_name, url=url)
+    return incident, claims
+
+
+def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: Path, name: str, url: str) -> None:
+    from verify.evidence.models import ClaimEvidence, CustodyAction, EvidenceKind
+    from verify.evidence.services import custody_record, evidence_store
+
+    with path.open("rb") as fh:
+        item, _ = evidence_store(
+            user=user,
+            chunks=iter(lambda: fh.read(1 << 20), b""),
+            original_filename=name or "report.pdf",
+            metadata={"title": f"Report: {name or 'PDF'}"[:200], "kind": EvidenceKind.DOCUMENT, "source_url": url},
+            incident=incident,
+        )
+    for claim in claims:
+        _, created = ClaimEvidence.objects.get_or_create(
+            claim=claim, evidence=item, defaults={"relation": ClaimEvidence.Relation.SUPPORTS, "linked_by": user}
+        )
+        if created:
+            custody_record(evidence=item, action=CustodyAction.LINKED, actor=user, claim=claim.pk)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
