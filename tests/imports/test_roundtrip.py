@@ -1,7 +1,8 @@
 """An export of the incident list imports back to the same data.
 
-The export itself is issue 6's; this test writes a verify CSV from database rows with `verify.incidents.columns`
-the way an export does (UTF-8 with BOM, formula-guarded cells), imports it into an empty database and compares.
+Run twice: once with a verify CSV written here from database rows with `verify.incidents.columns` (UTF-8 with BOM,
+formula-guarded cells), and once with the real CSV export of the incident list (`maps:export_csv`). Each is
+imported into an empty database and compared.
 """
 
 import csv
@@ -10,9 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from tests import factories
-from tests.imports.conftest import run_import
+from tests.imports.conftest import ARIHA_ROWS, run_import
 from verify.claims.models import Claim, Stance
 from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, VERIFY_CSV_COLUMNS
 from verify.incidents.models import Incident
@@ -93,13 +96,22 @@ def export_like(incidents) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def real_export(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("maps:export_csv"))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
 def state():
     incidents = sorted(Incident.objects.values_list(*INCIDENT_FIELDS, "external_id", "reference"), key=lambda r: r[-1])
     claims = sorted(Claim.objects.values_list("incident__reference", *CLAIM_FIELDS), key=str)
     return incidents, claims
 
 
-def test_export_then_import_round_trips(researcher, places):
+@pytest.mark.parametrize("exporter", ["written here", "the list's CSV export"])
+def test_export_then_import_round_trips(researcher, places, exporter):
     activists = factories.source("Local activists")
     amnesty = factories.source("Amnesty International")
     ministry = factories.source("Russian Ministry of Defence")
@@ -152,7 +164,10 @@ def test_export_then_import_round_trips(researcher, places):
         longitude=places["idlib_gov"].longitude,
         location_precision="governorate",
     )
-    exported = export_like(Incident.objects.order_by("pk"))
+    if exporter == "written here":
+        exported = export_like(Incident.objects.order_by("pk"))
+    else:
+        exported = real_export(researcher)
     before_incidents, before_claims = state()
 
     # A fresh database: the same gazetteer, sources and actors; no incidents.
@@ -175,5 +190,22 @@ def test_export_then_import_round_trips(researcher, places):
 
     # And importing the export again changes nothing.
     _, again = run_import(researcher, exported)
-    assert again.summary["incidents_unchanged"] == 3 and again.summary["claims_unchanged"] == 3
+    assert again.summary["incidents_unchanged"] == 3, again.summary
+    assert again.summary["claims_unchanged"] == 3
     assert state() == (after_incidents, after_claims)
+
+
+def test_an_ambiguous_reference_is_refused_not_guessed(researcher, places):
+    """A reference of this database that an earlier import also kept as an external id, with a third title."""
+    ours = factories.incident(created_by=researcher, title="Shelling of a school in Douma")
+    factories.incident(created_by=researcher, title="Imported strike", external_id=ours.reference)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=VERIFY_CSV_COLUMNS, restval="")
+    writer.writeheader()
+    writer.writerow({**ARIHA_ROWS[0], "reference": ours.reference, "external_id": ""})
+    checked, job = run_import(researcher, out.getvalue().encode())
+
+    assert (checked.rows_bad, job) == (1, None)
+    assert "both an incident of this database and the external id" in str(checked.errors)
+    ours.refresh_from_db()
+    assert (ours.title, Incident.objects.count()) == ("Shelling of a school in Douma", 2)

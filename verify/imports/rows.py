@@ -1,6 +1,7 @@
 """Check one row and turn it into the fields of an incident and of a claim, or into reasons it is bad."""
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -146,8 +147,19 @@ class ParsedRow:
 
 
 def parse_row(
-    number: int, values: dict[str, str], *, gazetteer: Gazetteer, known_references: set[str]
+    number: int,
+    values: dict[str, str],
+    *,
+    gazetteer: Gazetteer,
+    known_references: Mapping[str, str],
+    known_external_ids: Mapping[str, str] | None = None,
 ) -> ParsedRow | list[RowError]:
+    """`known_references` and `known_external_ids` map this database's references and external ids to titles.
+
+    A reference names an incident of this database, unless an earlier import of a file from another verify
+    database kept that same reference as an external id: then the title tells the two apart.
+    """
+    known_external_ids = known_external_ids or {}
     values = normalise_choices(
         {k: (v or "") if k in ("summary", "excerpt") else (v or "").strip() for k, v in values.items()}
     )
@@ -212,7 +224,23 @@ def parse_row(
             "credibility": data["credibility"] or Credibility.CANNOT_BE_JUDGED,
         }
     reference, external_id = data["reference"], data["external_id"]
-    if reference and reference in known_references:
+    here = known_references.get(reference) if reference else None
+    imported = known_external_ids.get(reference) if reference and not external_id else None
+    if here is not None and imported is not None and here != imported:
+        # Ours by reference, and also the reference of another incident in the database an earlier import came
+        # from: the title tells them apart, and if it does not, nothing is guessed.
+        if incident["title"] == imported:
+            here = None
+        elif incident["title"] != here:
+            return [
+                RowError(
+                    number,
+                    "reference",
+                    f"{reference} is both an incident of this database and the external id of an imported one. "
+                    "Put the other database's references in the external_id column.",
+                )
+            ]
+    if here is not None:
         key = f"ref:{reference}"
     else:
         # An export from another verify database: its reference identifies the incident there.

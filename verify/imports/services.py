@@ -291,6 +291,8 @@ class ImportRun:
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
         self.references = dict(Incident.objects.values_list("reference", "pk"))
+        self.titles = dict(Incident.objects.values_list("reference", "title"))
+        self.external_titles = dict(Incident.objects.exclude(external_id="").values_list("external_id", "title"))
         self.external_ids = dict(Incident.objects.exclude(external_id="").values_list("external_id", "pk"))
         self.merged = dict(Incident.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
         self.sources = {s.name.casefold(): s for s in Source.objects.all()}
@@ -350,7 +352,13 @@ class ImportRun:
     def _row(self, number: int, values: dict[str, str]) -> None:
         if values.get("status") or values.get("grade"):
             self._note_ignored_columns(number)
-        parsed = parse_row(number, values, gazetteer=self.gazetteer, known_references=self.references.keys())
+        parsed = parse_row(
+            number,
+            values,
+            gazetteer=self.gazetteer,
+            known_references=self.titles,
+            known_external_ids=self.external_titles,
+        )
         if isinstance(parsed, list):
             self._bad(parsed)
             return
