@@ -100,6 +100,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "verify.sqlite3",
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A file, not memory, for tests too: an in-memory database is one connection shared by every thread
+            # of the browser tests' live server, and concurrent requests on it can deadlock.
+            "TEST": {"NAME": VAR_DIR / "test-verify.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
