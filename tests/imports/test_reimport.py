@@ -5,7 +5,7 @@ import pytest
 from tests import factories
 from tests.imports.conftest import ARIHA_ROWS, run_import, verify_csv
 from verify.claims.models import Actor, Claim, Source
-from verify.incidents.models import Incident
+from verify.incidents.models import Grade, Incident
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,16 @@ def test_an_incident_edited_after_the_check_is_not_overwritten(researcher, resea
     strike.refresh_from_db()
     assert strike.summary == "Checked on the ground."
     assert Incident.objects.get(external_id="PARTNER-0002").summary == ""
+
+
+def test_imported_claims_bring_the_cross_check_up_to_date(researcher, places, django_capture_on_commit_callbacks):
+    """Imports bulk-insert claims; once they commit, the flags and the suggested grade follow the claims."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _, job = run_import(researcher, verify_csv(ARIHA_ROWS).encode())
+    assert job.status == "done"
+
+    incident = Incident.objects.get(external_id=ARIHA_ROWS[0]["external_id"])
+    assert incident.claims.count() >= 2
+    assert incident.has_disagreements  # 34 against 49 killed
+    assert incident.suggested_grade != Grade.UNASSESSED
+    assert incident.suggestion_reasons

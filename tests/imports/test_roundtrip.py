@@ -164,10 +164,11 @@ def test_export_then_import_round_trips(researcher, places, exporter):
         longitude=places["idlib_gov"].longitude,
         location_precision="governorate",
     )
-    if exporter == "written here":
-        exported = export_like(Incident.objects.order_by("pk"))
-    else:
-        exported = real_export(researcher)
+    exporters = {
+        "written here": lambda: export_like(Incident.objects.order_by("pk")),
+        "the list's CSV export": lambda: real_export(researcher),
+    }
+    exported = exporters[exporter]()
     before_incidents, before_claims = state()
 
     # A fresh database: the same gazetteer, sources and actors; no incidents.
