@@ -8,7 +8,7 @@ What it does, all in one run:
    and a researcher account, and writes a BENCH_UPLOAD_MIB (default 1024) MiB file of random bytes behind an
    MP4 header (so it is accepted as video/mp4) in a temporary directory.
 2. Times `sha256sum` on that file (best of two, the file being in the page cache both times).
-3. Starts gunicorn (one sync worker, as in production) on a free port, signs in over HTTP, uploads a 16 MiB
+3. Starts gunicorn (one worker) on a free port, signs in over HTTP, uploads a 16 MiB
    warm-up file, then POSTs the file
    as multipart/form-data with a streamed body (never in the client's memory either), timing it until the
    response arrives: streaming, hashing, fsync, type sniffing, the atomic rename and the database row.

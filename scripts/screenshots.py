@@ -31,6 +31,27 @@ def main() -> None:
         page.screenshot(path=OUT / "incident-detail.png", full_page=True)
         page.goto(f"{BASE}/incidents/SYR-2015-0001/claims/new/")
         page.screenshot(path=OUT / "claim-form.png", full_page=True)
+        page.goto(f"{BASE}/map/")
+        page.wait_for_timeout(1500)  # the markers and the timeline load after the page
+        page.screenshot(path=OUT / "map.png", full_page=True)
+        for name, path in [
+            ("evidence-list", "/evidence/"),
+            ("duplicates", "/incidents/duplicates/"),
+            ("sources", "/claims/sources/"),
+            ("import", "/import/"),
+            ("my-work", "/review/mine/"),
+        ]:
+            page.goto(f"{BASE}{path}")
+            page.screenshot(path=OUT / f"{name}.png", full_page=True)
+
+        reviewer = browser.new_page(viewport={"width": 1360, "height": 900})
+        reviewer.goto(f"{BASE}/accounts/login/")
+        reviewer.get_by_label("Username").fill("reviewer")
+        reviewer.get_by_label("Password").fill("demo-reviewer-2015")
+        reviewer.get_by_role("button", name="Sign in").click()
+        reviewer.wait_for_url(f"{BASE}/")
+        reviewer.goto(f"{BASE}/review/")
+        reviewer.screenshot(path=OUT / "review-queue.png", full_page=True)
         browser.close()
 
 

@@ -206,7 +206,7 @@ CELERY_BEAT_SCHEDULE = {
 # How many evidence files one fixity sweep re-hashes, least recently checked first.
 FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
 
-# --- Evidence processing (issue 3) ----------------------------------------------------------
+# --- Evidence processing --------------------------------------------------------------------
 # Types accepted as evidence, as sniffed from the bytes (python-magic), never as claimed by the file name.
 # HTML and SVG are accepted (web captures, graphics) but always downloaded as attachments, never rendered.
 EVIDENCE_ALLOWED_MIME_TYPES = env_list(
@@ -238,16 +238,14 @@ CELERY_BEAT_SCHEDULE["evidence-processing-sweep"] = {
     "schedule": crontab(minute="*/5"),
 }
 
-# --- Cross-checking (issue 4) ---------------------------------------------------------------
+# --- Cross-checking ------------------------------------------------------------------------
 # Two claims' places disagree when they are further apart than both precision radii plus this margin.
 CROSSCHECK_PLACE_MARGIN_M = env_int("CROSSCHECK_PLACE_MARGIN_M", 0)
 # Two incidents are possible duplicates when their date windows, widened by their date precision, overlap
 # and they lie within the larger of their precision radii plus this margin.
 DUPLICATE_MARGIN_M = env_int("DUPLICATE_MARGIN_M", 2_000)
 
-# --- Review (issue 5) -----------------------------------------------------------------------
-
-# --- Map and exports (issue 6) --------------------------------------------------------------
+# --- Map and exports ------------------------------------------------------------------------
 # Map tiles: any XYZ tile server. Leave MAP_TILE_URL empty for a blank background (offline use): nothing on
 # the map depends on tiles loading. The CSP img-src allows the tile server's origin and nothing else.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -262,7 +260,7 @@ MAP_DEFAULT_ZOOM = 7
 # Incidents fetched per query (with their claims) while an export streams.
 EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 1000)
 
-# --- Imports (issue 7) ----------------------------------------------------------------------
+# --- Imports --------------------------------------------------------------------------------
 # Uploaded import files are private (never served by URL) and deleted once their import is decided.
 IMPORT_ROOT = Path(env_str("IMPORT_ROOT", str(VAR_DIR / "imports")))
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 500 * 1024**2)

@@ -21,6 +21,10 @@ def _source_choices() -> list[tuple[int, str]]:
     return list(Source.objects.order_by("name").values_list("pk", "name"))
 
 
+# The flags in the URL read ?has_disagreements=true; empty means either.
+YES_NO = [("", "Either"), ("true", "Yes"), ("false", "No")]
+
+
 class IncidentFilter(django_filters.FilterSet):
     """The one filter for incidents, shared by the list, the map, the timeline, the exports and the API.
 
@@ -56,12 +60,9 @@ class IncidentFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(
         choices=_source_choices, method="filter_source", empty_label="Any source", label="Source"
     )
-    has_disagreements = django_filters.BooleanFilter(
-        label="Has disagreements", widget=forms.NullBooleanSelect(attrs={"aria-label": "Has disagreements"})
-    )
+    has_disagreements = django_filters.BooleanFilter(label="Has disagreements", widget=forms.Select(choices=YES_NO))
     denied_by_party = django_filters.BooleanFilter(
-        label="Denied by a party to the conflict",
-        widget=forms.NullBooleanSelect(attrs={"aria-label": "Denied by a party to the conflict"}),
+        label="Denied by a party to the conflict", widget=forms.Select(choices=YES_NO)
     )
     ordering = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
