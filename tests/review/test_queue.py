@@ -222,6 +222,18 @@ def test_activity_feed_shows_transitions_comments_and_edits(draft, researcher2, 
     assert f'href="/incidents/{draft.reference}/"' in page
 
 
+def test_activity_feed_leaves_out_the_cross_checks_own_recomputations(draft, researcher):
+    from verify.claims import services as claim_services
+    from verify.claims.crosscheck import CROSSCHECK_REASON
+
+    claim_services.claim_create(user=researcher, incident=draft, data={"source": factories.source("Activists"), "stance": "alleges"})
+    assert draft.history.filter(history_change_reason=CROSSCHECK_REASON).exists()
+
+    feed = activity_feed(researcher)
+    assert any(a.verb.startswith("added a claim from Activists") for a in feed)
+    assert all(a.detail != CROSSCHECK_REASON for a in feed)
+
+
 def test_activity_feed_leaves_out_restricted_incidents_for_outsiders(restricted_incident, researcher, reviewer):
     services.incident_submit(incident=restricted_incident, user=researcher)
     services.comment_create(incident=restricted_incident, user=researcher, body="Secret remark.")

@@ -90,6 +90,10 @@ def incident_crosscheck(incident: Incident) -> CrossCheck:
     return crosscheck(incident_claims(incident))
 
 
+# The history reason of a recomputation: derived values, left out of the activity feed.
+CROSSCHECK_REASON = "Cross-check updated from the claims"
+
+
 @transaction.atomic
 def incident_recompute(incident: Incident, *, user=None) -> bool:
     """Bring the incident's stored flags and suggested grade up to date with its claims.
@@ -114,7 +118,7 @@ def incident_recompute(incident: Incident, *, user=None) -> bool:
     for name in changed:
         setattr(fresh, name, values[name])
     fresh._history_user = user
-    fresh._change_reason = "Cross-check updated from the claims"
+    fresh._change_reason = CROSSCHECK_REASON
     fresh.save(update_fields=[*changed, "updated_at"])
     return True
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from verify.claims.crosscheck import CROSSCHECK_REASON
 from verify.incidents.models import Incident, Status
 from verify.review.models import Comment, StatusTransition
 
@@ -54,6 +55,7 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
     edits = (
         Incident.history.filter(id__in=visible)
         .exclude(history_change_reason__startswith="Status:")
+        .exclude(history_change_reason=CROSSCHECK_REASON)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
