@@ -226,7 +226,8 @@ def test_activity_feed_leaves_out_the_cross_checks_own_recomputations(draft, res
     from verify.claims import services as claim_services
     from verify.claims.crosscheck import CROSSCHECK_REASON
 
-    claim_services.claim_create(user=researcher, incident=draft, data={"source": factories.source("Activists"), "stance": "alleges"})
+    data = {"source": factories.source("Activists"), "stance": "alleges"}
+    claim_services.claim_create(user=researcher, incident=draft, data=data)
     assert draft.history.filter(history_change_reason=CROSSCHECK_REASON).exists()
 
     feed = activity_feed(researcher)
