@@ -19,10 +19,11 @@ DEBUG = env_bool("DEBUG", default=False)
 # Demo mode loads and prints the demo sign-ins. It is only ever on when asked for.
 DEMO_MODE = env_bool("VERIFY_DEMO", default=False)
 
+# Without DEBUG there is no fallback key. Django refuses every use of an empty key (sessions, CSRF, signing), and
+# the WSGI application checks it at start-up, so nothing serves without one; commands that sign nothing, such as
+# makemigrations, still run.
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])

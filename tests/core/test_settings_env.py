@@ -81,18 +81,33 @@ def test_env_bool_refuses_a_value_that_is_not_a_boolean(monkeypatch, raw):
 # --- settings, imported in a clean process ------------------------------------------------------
 
 
-def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():
-    result = run_python("from django.conf import settings; settings.DEBUG", DEBUG="0")
+@pytest.mark.parametrize("debug", [{"DEBUG": "0"}, {}], ids=["debug off", "debug unset"])
+def test_without_secret_key_the_web_application_refuses_to_start(debug):
+    result = run_python("import verify.wsgi", **debug)
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "ImproperlyConfigured: The SECRET_KEY setting must not be empty." in result.stderr
 
 
-def test_settings_refuse_to_load_without_secret_key_when_debug_is_unset():
-    result = run_python("from django.conf import settings; settings.DEBUG")
+def test_without_secret_key_nothing_can_be_signed():
+    result = run_python("import django; django.setup(); from django.core import signing; signing.dumps(1)")
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "ImproperlyConfigured: The SECRET_KEY setting must not be empty." in result.stderr
+
+
+def test_makemigrations_check_needs_no_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_settings_load_without_secret_key_in_debug_mode():
