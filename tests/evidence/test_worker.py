@@ -3,15 +3,14 @@
 import os
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.conftest import need, redis_available
+from tests.evidence.conftest import database_url, wait_for
 from verify.celery import app
 from verify.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, FixityStatus
 from verify.evidence.services import evidence_store
@@ -19,15 +18,6 @@ from verify.evidence.tasks import fixity_check
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        return ""
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -61,15 +51,6 @@ def worker():
             proc.kill()
             output, _ = proc.communicate()
         print(output[-4000:])
-
-
-def wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_real_worker_runs_fixity_check_and_records_custody(worker, researcher):

@@ -290,11 +290,15 @@ class ImportRun:
         self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows))
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
-        self.references = dict(Incident.objects.values_list("reference", "pk"))
-        self.titles = dict(Incident.objects.values_list("reference", "title"))
-        self.external_titles = dict(Incident.objects.exclude(external_id="").values_list("external_id", "title"))
-        self.external_ids = dict(Incident.objects.exclude(external_id="").values_list("external_id", "pk"))
-        self.merged = dict(Incident.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id"))
+        # One pass over the incidents gives every lookup a row needs.
+        known = Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id")
+        self.references, self.titles, self.external_ids, self.external_titles, self.merged = {}, {}, {}, {}, {}
+        for pk, reference, external_id, title, merged_into_id in known.iterator(chunk_size=5000):
+            self.references[reference], self.titles[reference] = pk, title
+            if external_id:
+                self.external_ids[external_id], self.external_titles[external_id] = pk, title
+            if merged_into_id:
+                self.merged[pk] = merged_into_id
         self.sources = {s.name.casefold(): s for s in Source.objects.all()}
         self.actors: dict[str, Actor] = {}
         for actor in Actor.objects.all():

@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from verify.claims.models import Claim
 from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
@@ -43,20 +42,13 @@ def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> 
     incident = get_incident_for_user(request.user, reference)
     if incident.reference != reference:
         return redirect(incident)
-    claims = (
-        Claim.objects.filter(incident=incident)
-        .select_related("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
-        .order_by("published_on", "pk")
-    )
     return render(
         request,
         "incidents/incident_detail.html",
         {
             "incident": incident,
-            "claims": claims,
             "history": incident_history(incident),
             "can_edit": request.user.has_perm("incidents.change_incident"),
-            "can_add_claim": request.user.has_perm("claims.add_claim"),
             **incident_review_context(request, incident),
             **incident_crosscheck_context(request, incident),
         },
