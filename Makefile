@@ -29,6 +29,7 @@ run: install
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
+	@mkdir -p var
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
