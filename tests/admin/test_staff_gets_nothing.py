@@ -85,3 +85,10 @@ def test_inactive_superuser_gets_nothing(client, superuser, restricted_world):
 def test_superuser_gets_in(client, superuser, restricted_world):
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
+
+
+def test_only_superusers_are_shown_the_admin_link(client, staff, superuser):
+    client.force_login(staff)
+    assert 'href="/admin/"' not in client.get("/").content.decode()
+    client.force_login(superuser)
+    assert 'href="/admin/"' in client.get("/").content.decode()

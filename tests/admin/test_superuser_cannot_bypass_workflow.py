@@ -121,3 +121,24 @@ def test_history_of_a_record_the_user_cannot_see_is_a_404(rf, researcher2, restr
         with pytest.raises(Exception) as caught:
             model_admin.history_view(request, str(obj.pk))
         assert caught.typename == "Http404"
+
+
+def test_every_workflow_admin_hides_what_the_user_cannot_see(rf, researcher2, restricted_world):
+    """Only superusers get in, but each ModelAdmin still applies the site's visibility, so widening the door
+    later cannot expose restricted rows through the custody log, checks, comments or links."""
+    from verify.evidence.models import IncidentEvidence
+
+    item = restricted_world["evidence"]
+    hidden = [
+        restricted_world["incident"],
+        restricted_world["claim"],
+        item,
+        restricted_world["comment"],
+        item.custody_events.first(),
+        IncidentEvidence.objects.get(evidence=item),
+    ]
+    request = rf.get("/")
+    request.user = researcher2
+    for obj in hidden:
+        model_admin = admin.site._registry[type(obj)]
+        assert not model_admin.get_queryset(request).filter(pk=obj.pk).exists(), type(obj)
