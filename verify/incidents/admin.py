@@ -1,19 +1,22 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from verify.incidents.models import Incident
+from verify.core.admin_site import WorkflowAdmin, WorkflowHistoryAdmin
+from verify.incidents.models import DuplicateDismissal, Incident
 
 
 @admin.register(Incident)
-class IncidentAdmin(SimpleHistoryAdmin):
+class IncidentAdmin(WorkflowHistoryAdmin):
+    """View-only: an incident changes through its pages and the review workflow, and is never deleted."""
+
     list_display = ["reference", "title", "date_start", "status", "grade", "restricted"]
     list_filter = ["status", "grade", "attack_type", "target_type", "restricted"]
     search_fields = ["reference", "title", "summary", "location_name"]
-    autocomplete_fields = ["place"]
-    filter_horizontal = ["allowed_groups"]
-    readonly_fields = ["reference", "version", "created_by", "last_edited_by", "created_at", "updated_at"]
-    raw_id_fields = ["assigned_to", "merged_into"]
+
+
+@admin.register(DuplicateDismissal)
+class DuplicateDismissalAdmin(WorkflowAdmin):
+    list_display = ["incident_a", "incident_b", "dismissed_by", "created_at"]
 
     def get_queryset(self, request):
-        # Even in the admin, restricted incidents stay invisible outside their groups.
-        return Incident.objects.visible_to(request.user)
+        visible = Incident.objects.visible_to(request.user)
+        return DuplicateDismissal.objects.filter(incident_a__in=visible, incident_b__in=visible)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
@@ -224,6 +225,11 @@ class Incident(TimeStampedModel, VersionedModel):
         from django.urls import reverse
 
         return reverse("incidents:detail", args=[self.reference])
+
+    def delete(self, *args, **kwargs):
+        # Deleting would cascade away claims, comments and evidence links with no custody record; an incident
+        # that should not exist is merged into the right one instead.
+        raise ValidationError(_("Incidents are never deleted. Merge a duplicate into the right incident instead."))
 
     @property
     def precision_radius_m(self) -> int:

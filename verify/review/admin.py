@@ -1,29 +1,35 @@
 from django.contrib import admin
 
+from verify.core.admin_site import WorkflowAdmin
+from verify.incidents.models import Incident
 from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
+
+# All view-only: the review workflow writes these (with the signed-in user as reviewer or author), and each is
+# shown only for incidents the user can see.
+
+
+class ByIncidentAdmin(WorkflowAdmin):
+    def get_queryset(self, request):
+        return self.model._default_manager.filter(incident__in=Incident.objects.visible_to(request.user))
 
 
 @admin.register(ReviewDecision)
-class ReviewDecisionAdmin(admin.ModelAdmin):
+class ReviewDecisionAdmin(ByIncidentAdmin):
     list_display = ["incident", "reviewer", "verdict", "grade", "created_at"]
     list_filter = ["verdict", "grade"]
-    raw_id_fields = ["incident"]
 
 
 @admin.register(StatusTransition)
-class StatusTransitionAdmin(admin.ModelAdmin):
+class StatusTransitionAdmin(ByIncidentAdmin):
     list_display = ["incident", "from_status", "to_status", "by", "at"]
-    raw_id_fields = ["incident"]
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ByIncidentAdmin):
     list_display = ["incident", "author", "created_at"]
-    raw_id_fields = ["incident"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ByIncidentAdmin):
     list_display = ["recipient", "kind", "incident", "created_at", "read_at"]
     list_filter = ["kind"]
-    raw_id_fields = ["incident", "comment"]
