@@ -81,6 +81,9 @@ class EvidenceItem(TimeStampedModel):
     original_filename = models.CharField(max_length=255)
     extension_mismatch = models.BooleanField(default=False, editable=False)
     storage_name = models.CharField(max_length=200, editable=False)
+    # The first item stored for these bytes. Someone who cannot see it gets an item of their own for the same
+    # stored file (canonical=False), so that deduplication never reveals or links a hidden item.
+    canonical = models.BooleanField(default=True, editable=False)
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=EvidenceKind.choices)
@@ -117,7 +120,11 @@ class EvidenceItem(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["sha256"], name="evidence_one_file_per_sha256"),
+            # One canonical row per hash. Its row lock serialises every later store of the same bytes (see
+            # services.evidence_store_file), so that concurrent uploads never make two copies for one person.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(canonical=True), name="evidence_one_canonical_per_sha256"
+            ),
             models.CheckConstraint(condition=Q(size_bytes__gt=0), name="evidence_not_empty"),
             models.CheckConstraint(
                 condition=Q(gps_latitude__isnull=True) | Q(gps_latitude__gte=-90, gps_latitude__lte=90),

@@ -85,8 +85,11 @@ def evidence_store_file(
 ) -> StoreResult:
     """Store a staged (or streamed) file by its content, checking its bytes first.
 
-    The row is written only after the file is safely in place, and the staged file is always removed: moved to
-    its content address, or discarded. Raises EvidenceRejected with a reason a person can act on.
+    Deduplication never crosses visibility: the same bytes join an existing item only if the uploader can see it;
+    otherwise the uploader gets an item of their own for the same stored file, and nothing is revealed about, linked
+    to, or written in the log of the hidden one. The row is written only after the file is safely in place, and the
+    staged file is always removed: moved to its content address, or discarded. Raises EvidenceRejected with a reason
+    a person can act on.
     """
     if staged is None:
         try:
@@ -96,9 +99,6 @@ def evidence_store_file(
     try:
         if staged.size == 0:
             raise EvidenceRejected("The file is empty.")
-        existing = EvidenceItem.objects.filter(sha256=staged.sha256).first()
-        if existing:
-            return StoreResult(existing, False, _link_if(existing, incident, user))
         try:
             mime_type = inspection.sniff_mime(staged.path)
             inspection.check_allowed(mime_type)
@@ -116,37 +116,50 @@ def evidence_store_file(
             processing_queued_at=timezone.now(),
             **metadata,
         )
-        item.full_clean()
-        staged.commit()
-        try:
-            with transaction.atomic():
-                item.save()
-                custody_record(
-                    evidence=item,
-                    action=CustodyAction.UPLOADED,
-                    actor=user,
-                    filename=original_filename,
-                    size=item.size_bytes,
-                    mime_type=mime_type,
-                    extension_mismatch=item.extension_mismatch,
-                )
-                linked = _link_if(item, incident, user)
-                transaction.on_commit(partial(evidence_queue_processing, item.pk))
-        except IntegrityError:
-            # The same bytes were stored by a concurrent upload a moment ago: theirs is the row.
-            existing = EvidenceItem.objects.filter(sha256=staged.sha256).first()
-            if existing is None:
-                storage.remove_stored(item.storage_name)
-                raise
-            return StoreResult(existing, False, _link_if(existing, incident, user))
-        except BaseException:
-            # No row, no file: unless a concurrent upload of the same bytes owns it now.
-            if not EvidenceItem.objects.filter(sha256=staged.sha256).exists():
-                storage.remove_stored(item.storage_name)
-            raise
-        return StoreResult(item, True, linked)
+        # The hash's uniqueness is the database's to enforce (a concurrent upload may win at any moment): it is
+        # handled below as an IntegrityError, not validated here.
+        item.full_clean(validate_constraints=False)
+        for _attempt in range(3):
+            try:
+                return _store_or_join(item, staged=staged, incident=incident, user=user)
+            except IntegrityError:
+                # A concurrent upload stored the same bytes a moment ago: go round again and join (or copy) theirs.
+                item.pk, item._state.adding = None, True
+        raise EvidenceRejected("The file could not be stored; please try again.")
+    except BaseException:
+        # No row, no file: unless another row owns the bytes.
+        if staged.committed and not EvidenceItem.objects.filter(sha256=staged.sha256).exists():
+            storage.remove_stored(storage.name_for(staged.sha256))
+        raise
     finally:
         staged.discard()
+
+
+@transaction.atomic
+def _store_or_join(item: EvidenceItem, *, staged: storage.StagedFile, incident, user) -> StoreResult:
+    # Locking the canonical row serialises all stores of these bytes; without one, the unique constraint does.
+    canonical = EvidenceItem.objects.select_for_update().filter(sha256=item.sha256, canonical=True).first()
+    if canonical is not None:
+        existing = EvidenceItem.objects.visible_to(user).filter(sha256=item.sha256).order_by("pk").first()
+        if existing is not None:
+            return StoreResult(existing, False, _link_if(existing, incident, user))
+    item.canonical = canonical is None
+    if not staged.committed and (item.canonical or not storage.exists(item.storage_name)):
+        staged.commit()
+    item.save()
+    custody_record(
+        evidence=item,
+        action=CustodyAction.UPLOADED,
+        actor=user,
+        sha256=staged.sha256,
+        filename=item.original_filename,
+        size=item.size_bytes,
+        mime_type=item.mime_type,
+        extension_mismatch=item.extension_mismatch,
+    )
+    linked = _link_if(item, incident, user)
+    transaction.on_commit(partial(evidence_queue_processing, item.pk))
+    return StoreResult(item, True, linked)
 
 
 def _link_if(evidence: EvidenceItem, incident, user) -> bool:
