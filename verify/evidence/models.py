@@ -158,11 +158,19 @@ class EvidenceItem(TimeStampedModel):
         return self.gps_latitude is not None and self.gps_longitude is not None
 
 
+class IncidentEvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IncidentEvidenceQuerySet":
+        """Links whose item the user may see: what every evidence panel and count is built from."""
+        return self.filter(evidence__in=EvidenceItem.objects.visible_to(user))
+
+
 class IncidentEvidence(models.Model):
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="evidence_links")
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="incident_links")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IncidentEvidenceQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "evidence"], name="evidence_linked_once")]
