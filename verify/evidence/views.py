@@ -78,7 +78,7 @@ def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> Ht
 
     form = EvidenceUploadForm(request.POST)
     files = request.FILES.getlist("files")
-    results = [rejected(name, reason) for name, reason in handler.rejected]
+    results = [rejected(name, message, reason=code) for name, code, message in handler.rejected]
     if not files and not results:
         form.add_error(None, "Choose at least one file to upload.")
     if form.is_valid():
@@ -135,8 +135,9 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
     return result
 
 
-def rejected(filename: str, reason: str) -> dict:
-    return {"filename": filename, "status": "rejected", "message": reason}
+def rejected(filename: str, message: str, *, reason: str = "refused") -> dict:
+    """`reason` is a code for scripts ("too_large", "refused"); `message` says it for a person."""
+    return {"filename": filename, "status": "rejected", "reason": reason, "message": message}
 
 
 def wants_json(request: HttpRequest) -> bool:
