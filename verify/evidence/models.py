@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
@@ -38,6 +41,11 @@ class FixityStatus(models.TextChoices):
     OK = "ok", "Intact"
     CHANGED = "changed", "Changed on disk"
     MISSING = "missing", "Missing"
+
+
+def abandoned_before():
+    """A run started before this is over: the worker's hard time limit has killed it, or the worker died."""
+    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -152,6 +160,15 @@ class EvidenceItem(TimeStampedModel):
     @property
     def is_active_content(self) -> bool:
         return is_active(self.mime_type)
+
+    @property
+    def can_be_reprocessed(self) -> bool:
+        """Failed, still waiting, or "processing" for longer than any run can last (its worker died)."""
+        if self.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING):
+            return True
+        return self.processing_status == ProcessingStatus.PROCESSING and (
+            self.processing_queued_at is None or self.processing_queued_at < abandoned_before()
+        )
 
     @property
     def has_position(self) -> bool:

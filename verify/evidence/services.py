@@ -249,9 +249,7 @@ def evidence_process(*, evidence_id: int) -> str:
             return "gone"
         if item.processing_status == ProcessingStatus.DONE:
             return item.processing_status
-        running_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        started = item.processing_queued_at
-        if item.processing_status == ProcessingStatus.PROCESSING and started and started > running_since:
+        if item.processing_status == ProcessingStatus.PROCESSING and not item.can_be_reprocessed:
             return "already running"  # a duplicate message; the sweep takes over if that run died
         EvidenceItem.objects.filter(pk=item.pk).update(
             processing_status=ProcessingStatus.PROCESSING, processing_queued_at=timezone.now()
@@ -287,7 +285,9 @@ def evidence_process(*, evidence_id: int) -> str:
     except ProcessingFailed as exc:
         status, fields["processing_error"] = ProcessingStatus.FAILED, str(exc)[:1000]
     except (DatabaseError, OSError):
-        raise  # transient: the task retries with backoff
+        # Transient: the task retries with backoff. Back to pending, or the retry would read it as "already running".
+        _back_to_pending(item.pk)
+        raise
     except Exception as exc:
         log.exception("Processing evidence %s failed unexpectedly", item.pk)
         status, fields["processing_error"] = ProcessingStatus.FAILED, f"Unexpected error: {exc}"[:1000]
@@ -300,26 +300,52 @@ def evidence_process(*, evidence_id: int) -> str:
     return status
 
 
-def evidence_reprocess(*, evidence: EvidenceItem, user) -> None:
-    """Send a failed or stuck item back to the queue."""
-    EvidenceItem.objects.filter(pk=evidence.pk).update(
-        processing_status=ProcessingStatus.PENDING, processing_error="", processing_queued_at=timezone.now()
-    )
-    transaction.on_commit(partial(evidence_queue_processing, evidence.pk))
+def _back_to_pending(evidence_id: int) -> None:
+    try:
+        EvidenceItem.objects.filter(pk=evidence_id, processing_status=ProcessingStatus.PROCESSING).update(
+            processing_status=ProcessingStatus.PENDING
+        )
+    except DatabaseError:
+        log.warning("Evidence %s stays 'processing' until the sweep takes it up.", evidence_id)
+
+
+def evidence_reprocess(*, evidence: EvidenceItem, user) -> bool:
+    """Send a failed, waiting or abandoned item back to the queue. Returns whether it was re-queued."""
+    if not evidence.can_be_reprocessed:
+        return False
+    reset = EvidenceItem.objects.filter(
+        pk=evidence.pk,
+        processing_status=evidence.processing_status,
+        processing_queued_at=evidence.processing_queued_at,
+    ).update(processing_status=ProcessingStatus.PENDING, processing_error="", processing_queued_at=timezone.now())
+    if reset:
+        transaction.on_commit(partial(evidence_queue_processing, evidence.pk))
+    return bool(reset)
 
 
 def evidence_requeue_stuck() -> int:
-    """Re-queue items left pending, e.g. after the broker was down. Returns how many were handed to the broker."""
+    """Re-queue items left pending (the broker was down) or abandoned mid-processing (the worker died).
+
+    An abandoned item is first put back to pending, so that the task takes it up instead of reading it as
+    "already running". Returns how many were handed to the broker.
+    """
     now = timezone.now()
     stuck = EvidenceItem.objects.processing_stuck(
         queued_before=now - timedelta(seconds=settings.EVIDENCE_PROCESSING_RETRY_AFTER),
-        # Well past the hard time limit and the retries' backoff: that worker is gone.
-        started_before=now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + 3600),
+        # Past the hard time limit the run is over, whatever happened to its worker.
+        started_before=now
+        - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.EVIDENCE_PROCESSING_RETRY_AFTER),
     )
     queued = 0
-    for pk in stuck.values_list("pk", flat=True)[:500]:
+    for pk, status, queued_at in stuck.values_list("pk", "processing_status", "processing_queued_at")[:500]:
+        # Conditional: a run that started meanwhile keeps the item.
+        taken = EvidenceItem.objects.filter(pk=pk, processing_status=status, processing_queued_at=queued_at)
+        if status == ProcessingStatus.PROCESSING and not taken.update(processing_status=ProcessingStatus.PENDING):
+            continue
         if evidence_queue_processing(pk):
-            EvidenceItem.objects.filter(pk=pk).update(processing_queued_at=timezone.now())
+            EvidenceItem.objects.filter(pk=pk, processing_status=ProcessingStatus.PENDING).update(
+                processing_queued_at=timezone.now()
+            )
             queued += 1
     return queued
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from verify.evidence.forms import (
     VerificationCheckForm,
     linkable_claims,
 )
-from verify.evidence.models import CustodyAction, EvidenceItem, ProcessingStatus
+from verify.evidence.models import CustodyAction, EvidenceItem
 from verify.evidence.panels import near_duplicates
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
@@ -169,8 +170,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "link_form": IncidentLinkForm() if request.user.has_perm("evidence.add_incidentevidence") else None,
         "can_edit": request.user.has_perm("evidence.change_evidenceitem"),
-        "can_reprocess": request.user.has_perm("evidence.change_evidenceitem")
-        and item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING),
+        "can_reprocess": request.user.has_perm("evidence.change_evidenceitem") and item.can_be_reprocessed,
     }
     return render(request, "evidence/evidence_detail.html", context)
 
@@ -249,9 +249,10 @@ def claim_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
-    if item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING):
-        services.evidence_reprocess(evidence=item, user=request.user)
-        messages.info(request, "Processing queued again.")
+    if services.evidence_reprocess(evidence=item, user=request.user):
+        messages.info(request, _("Processing queued again."))
+    else:
+        messages.info(request, _("This item is being processed right now."))
     return redirect(item)
 
 
