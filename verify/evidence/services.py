@@ -1,11 +1,12 @@
 """Writes to evidence: storing files, processing them, linking them and recording custody."""
 
+import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
@@ -26,6 +27,9 @@ from verify.evidence.processing import ProcessingFailed, image_facts
 from verify.lib.hashing import sha256_stream
 
 log = logging.getLogger(__name__)
+
+
+DOWNLOAD_CHUNK_BYTES = 1024 * 1024
 
 
 class EvidenceRejected(Exception):
@@ -221,8 +225,64 @@ def verification_check_add(*, evidence: EvidenceItem, kind: str, result: str, no
 
 
 def evidence_record_access(*, evidence: EvidenceItem, action: str, user, **detail) -> CustodyEvent:
-    """Every view of an evidence page, download of an original and export of its log is on the record."""
-    return custody_record(evidence=evidence, action=action, actor=user, **detail)
+    """Every view of an evidence page and export of its log is on the record. No file is read for either, so no
+    hash is recorded: the log holds only hashes that were observed."""
+    return custody_record(evidence=evidence, action=action, actor=user, sha256="", **detail)
+
+
+def custody_baseline(evidence: EvidenceItem) -> str:
+    """The hash observed when the bytes were stored: the first custody event, which the database keeps
+    append-only, rather than a column that could be updated."""
+    first = evidence.custody_events.order_by("at", "pk").values_list("sha256", flat=True).first()
+    return first or evidence.sha256
+
+
+def evidence_stream_download(
+    *, evidence: EvidenceItem, fh: BinaryIO, user, integrity_warning: str = ""
+) -> "HashingDownload":
+    """The file's bytes, hashed as they are served (see HashingDownload)."""
+    return HashingDownload(evidence=evidence, fh=fh, user=user, integrity_warning=integrity_warning)
+
+
+class HashingDownload:
+    """An iterable for a streaming response. The server closes it when the response ends, complete or not (the
+    client went away); closing writes the "downloaded" event with the hash of the bytes actually served, flags a
+    mismatch with the hash first recorded, and marks the item's fixity as changed if so."""
+
+    def __init__(self, *, evidence: EvidenceItem, fh: BinaryIO, user, integrity_warning: str):
+        self.evidence, self.fh, self.user, self.integrity_warning = evidence, fh, user, integrity_warning
+        self.digest, self.sent, self.complete, self.closed = hashlib.sha256(), 0, False, False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.fh.read(DOWNLOAD_CHUNK_BYTES):
+            self.digest.update(chunk)
+            self.sent += len(chunk)
+            yield chunk
+        self.complete = True
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.fh.close()
+        expected = custody_baseline(self.evidence)
+        observed = self.digest.hexdigest() if self.complete else ""
+        mismatch = self.complete and observed != expected
+        with transaction.atomic():
+            custody_record(
+                evidence=self.evidence,
+                action=CustodyAction.DOWNLOADED,
+                actor=self.user,
+                sha256=observed,
+                filename=self.evidence.original_filename,
+                expected=expected,
+                bytes=self.sent,
+                complete=self.complete,
+                mismatch=mismatch,
+                integrity_warning=self.integrity_warning,
+            )
+            if mismatch:
+                EvidenceItem.objects.filter(pk=self.evidence.pk).update(fixity_status=FixityStatus.CHANGED)
 
 
 # --- Processing -------------------------------------------------------------------------------
@@ -360,8 +420,9 @@ def evidence_fixity_check(*, evidence: EvidenceItem) -> str:
             observed, _ = sha256_stream(iter(lambda: fh.read(1024 * 1024), b""))
     except FileNotFoundError:
         status, observed = FixityStatus.MISSING, ""
-    else:
-        status = FixityStatus.OK if observed == evidence.sha256 else FixityStatus.CHANGED
+    expected = custody_baseline(evidence)
+    if observed:
+        status = FixityStatus.OK if observed == expected else FixityStatus.CHANGED
     with transaction.atomic():
         EvidenceItem.objects.filter(pk=evidence.pk).update(fixity_status=status, fixity_checked_at=timezone.now())
         custody_record(
@@ -369,7 +430,7 @@ def evidence_fixity_check(*, evidence: EvidenceItem) -> str:
             action=CustodyAction.FIXITY_PASSED if status == FixityStatus.OK else CustodyAction.FIXITY_FAILED,
             sha256=observed,
             result=status,
-            expected=evidence.sha256,
+            expected=expected,
         )
     evidence.fixity_status = status
     return status

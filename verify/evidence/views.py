@@ -3,8 +3,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,7 +23,7 @@ from verify.evidence.forms import (
     VerificationCheckForm,
     linkable_claims,
 )
-from verify.evidence.models import CustodyAction, EvidenceItem
+from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus
 from verify.evidence.panels import near_duplicates
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
@@ -176,21 +177,30 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original, always as an attachment: never rendered by the browser, whatever it contains."""
+    """The original, always as an attachment: never rendered by the browser, whatever it contains.
+
+    A file that failed its fixity check is served only after explicit confirmation, and with a warning header.
+    """
     item = get_evidence_for_user(request.user, pk)
+    warning = item.fixity_status if item.fixity_status in (FixityStatus.CHANGED, FixityStatus.MISSING) else ""
+    if warning and request.GET.get("confirm") != warning:
+        response = render(request, "evidence/download_warning.html", {"item": item}, status=409)
+        response.headers["X-Verify-Integrity"] = warning
+        return response
     try:
         fh = storage.open_for_response(item.storage_name)
     except FileNotFoundError:
         services.evidence_fixity_check(evidence=item)
         raise Http404("The stored file is missing; an integrity alert has been raised.") from None
-    services.evidence_record_access(
-        evidence=item, action=CustodyAction.DOWNLOADED, user=request.user, filename=item.original_filename
-    )
+    stream = services.evidence_stream_download(evidence=item, fh=fh, user=request.user, integrity_warning=warning)
     content_type = "application/octet-stream" if item.is_active_content else item.mime_type
-    response = FileResponse(fh, as_attachment=True, filename=item.original_filename, content_type=content_type)
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, item.original_filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
+    if warning:
+        response.headers["X-Verify-Integrity"] = warning
     return response
 
 
