@@ -25,6 +25,7 @@ from verify.evidence.forms import (
 )
 from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus
 from verify.evidence.panels import near_duplicates
+from verify.evidence.redaction import redact_custody, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
 
@@ -160,9 +161,13 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "item": item,
         "incident_links": item.incident_links.select_related("incident", "linked_by").order_by("linked_at"),
-        "claim_links": item.claim_links.select_related("claim__incident", "claim__source", "linked_by"),
+        "claim_links": visible_claim_links(item, request.user).select_related(
+            "claim__incident", "claim__source", "linked_by"
+        ),
         "checks": item.checks.select_related("performed_by"),
-        "custody": item.custody_events.select_related("actor").order_by("-at", "-pk")[:500],
+        "custody": redact_custody(
+            item.custody_events.select_related("actor").order_by("-at", "-pk")[:500], request.user
+        ),
         "near_duplicates": near_duplicates(item, request.user),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
@@ -222,7 +227,7 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 def custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk)
     services.evidence_record_access(evidence=item, action=CustodyAction.EXPORTED, user=request.user, format=fmt)
-    events = item.custody_events.select_related("actor").order_by("at", "pk")
+    events = redact_custody(item.custody_events.select_related("actor").order_by("at", "pk"), request.user)
     name = f"custody-{item.pk}-{slugify(item.title)[:40] or 'evidence'}"
     if fmt == "csv":
         response = HttpResponse(custody_csv(item, events), content_type="text/csv; charset=utf-8")
