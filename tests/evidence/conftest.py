@@ -107,24 +107,15 @@ def postgres_only():
     need(connection.vendor == "postgresql", "needs PostgreSQL: the committed custody log cannot be flushed on SQLite")
 
 
-@pytest.fixture
-def celery_worker_process(postgres_only):
-    """A real worker in its own process, consuming the default queue on Redis and writing to the test database.
-
-    The code under test queues tasks exactly as in production (to the default queue), so the worker listens
-    there; the queue is purged first so that nothing from an earlier run is consumed.
-    """
-    need(redis_available(), "Redis is not reachable at CELERY_BROKER_URL")
-    url = database_url()
+def start_worker() -> subprocess.Popen:
+    """A real worker in its own process, consuming the default queue on Redis and writing to the test database."""
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "EVIDENCE_ROOT": str(settings.EVIDENCE_ROOT),
         "DJANGO_SETTINGS_MODULE": "verify.settings",
     }
-    app.conf.task_always_eager = False
-    app.control.purge()
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
@@ -132,16 +123,34 @@ def celery_worker_process(postgres_only):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        output, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+    print(output[-6000:])
+
+
+@pytest.fixture
+def celery_worker_process(postgres_only):
+    """A real worker consuming the default queue (see start_worker).
+
+    The code under test queues tasks exactly as in production (to the default queue), so the worker listens
+    there; the queue is purged first so that nothing from an earlier run is consumed.
+    """
+    need(redis_available(), "Redis is not reachable at CELERY_BROKER_URL")
+    app.conf.task_always_eager = False
+    app.control.purge()
+    proc = start_worker()
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            output, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        print(output[-6000:])
+        stop_worker(proc)
 
 
 def _reset_producer_pools() -> None:

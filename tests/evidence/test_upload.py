@@ -227,3 +227,18 @@ def test_anonymous_upload_redirects_to_sign_in(client):
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert tmp_files() == []
+
+
+def test_oversize_last_file_is_rejected_and_the_earlier_files_are_stored(client, researcher, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 10_000
+    client.force_login(researcher)
+    files = [("one.txt", b"first file\n"), ("two.txt", b"second file\n"), ("big.txt", b"x" * 10_001)]
+    response = upload(client, files, kind="document")
+    assert response.status_code == 200
+    results = {r["filename"]: r for r in response.json()["results"]}
+    assert (results["one.txt"]["status"], results["two.txt"]["status"]) == ("stored", "stored")
+    assert (results["big.txt"]["status"], results["big.txt"]["reason"]) == ("rejected", "too_large")
+    assert sorted(EvidenceItem.objects.values_list("original_filename", flat=True)) == ["one.txt", "two.txt"]
+    for item in EvidenceItem.objects.all():
+        assert storage.path_for(item.storage_name).is_file()
+    assert tmp_files() == []

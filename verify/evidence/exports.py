@@ -8,15 +8,13 @@ from collections.abc import Iterable
 from django.core.serializers.json import DjangoJSONEncoder
 
 from verify.evidence.models import CustodyEvent, EvidenceItem
+from verify.lib.csvsafe import escape_cell
 
 COLUMNS = ["at", "action", "actor", "sha256", "detail"]
-# A cell starting with one of these is a formula to spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return escape_cell("" if value is None else str(value))
 
 
 def custody_rows(events: Iterable[CustodyEvent]) -> Iterable[dict]:

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
@@ -38,6 +41,11 @@ class FixityStatus(models.TextChoices):
     OK = "ok", "Intact"
     CHANGED = "changed", "Changed on disk"
     MISSING = "missing", "Missing"
+
+
+def abandoned_before():
+    """A run started before this is over: the worker's hard time limit has killed it, or the worker died."""
+    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -81,6 +89,9 @@ class EvidenceItem(TimeStampedModel):
     original_filename = models.CharField(max_length=255)
     extension_mismatch = models.BooleanField(default=False, editable=False)
     storage_name = models.CharField(max_length=200, editable=False)
+    # The first item stored for these bytes. Someone who cannot see it gets an item of their own for the same
+    # stored file (canonical=False), so that deduplication never reveals or links a hidden item.
+    canonical = models.BooleanField(default=True, editable=False)
 
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=EvidenceKind.choices)
@@ -117,7 +128,11 @@ class EvidenceItem(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["sha256"], name="evidence_one_file_per_sha256"),
+            # One canonical row per hash. Its row lock serialises every later store of the same bytes (see
+            # services.evidence_store_file), so that concurrent uploads never make two copies for one person.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=Q(canonical=True), name="evidence_one_canonical_per_sha256"
+            ),
             models.CheckConstraint(condition=Q(size_bytes__gt=0), name="evidence_not_empty"),
             models.CheckConstraint(
                 condition=Q(gps_latitude__isnull=True) | Q(gps_latitude__gte=-90, gps_latitude__lte=90),
@@ -147,8 +162,23 @@ class EvidenceItem(TimeStampedModel):
         return is_active(self.mime_type)
 
     @property
+    def can_be_reprocessed(self) -> bool:
+        """Failed, still waiting, or "processing" for longer than any run can last (its worker died)."""
+        if self.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING):
+            return True
+        return self.processing_status == ProcessingStatus.PROCESSING and (
+            self.processing_queued_at is None or self.processing_queued_at < abandoned_before()
+        )
+
+    @property
     def has_position(self) -> bool:
         return self.gps_latitude is not None and self.gps_longitude is not None
+
+
+class IncidentEvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "IncidentEvidenceQuerySet":
+        """Links whose item the user may see: what every evidence panel and count is built from."""
+        return self.filter(evidence__in=EvidenceItem.objects.visible_to(user))
 
 
 class IncidentEvidence(models.Model):
@@ -156,6 +186,8 @@ class IncidentEvidence(models.Model):
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="incident_links")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IncidentEvidenceQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "evidence"], name="evidence_linked_once")]

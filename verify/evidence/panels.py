@@ -42,7 +42,8 @@ def distance_label(metres: int | None) -> str:
 
 def incident_evidence_panel(incident, user) -> dict:
     links = list(
-        IncidentEvidence.objects.filter(incident=incident)
+        IncidentEvidence.objects.visible_to(user)
+        .filter(incident=incident)
         .select_related("evidence")
         .annotate(
             checks_passed=Count("evidence__checks", filter=Q(evidence__checks__result="pass")),

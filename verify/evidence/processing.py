@@ -34,7 +34,8 @@ class ImageFacts:
 
 
 def _ratio(value) -> float:
-    return float(value.num) / float(value.den) if value.den else 0.0
+    # A zero denominator is no value at all (some phones write 0/0 when they have no fix), never zero degrees.
+    return float(value.num) / float(value.den)
 
 
 def _dms(tag) -> float | None:
@@ -93,13 +94,19 @@ def read_exif(fh: BinaryIO, facts: ImageFacts) -> None:
 
 
 def make_thumbnail(image: Image.Image) -> bytes:
-    """A re-encoded JPEG: only pixels survive, never the original's metadata or any embedded content."""
+    """A re-encoded JPEG: only pixels survive, never the original's metadata or any embedded content.
+
+    Pillow carries `info` (the JPEG comment, the ICC profile, XMP) through convert() and writes some of it back on
+    save, so the pixels are copied into a fresh image that has no metadata at all.
+    """
     size = settings.EVIDENCE_THUMBNAIL_SIZE
     thumb = ImageOps.exif_transpose(image)
     thumb = thumb.convert("RGB")
     thumb.thumbnail((size, size))
+    bare = Image.new("RGB", thumb.size)
+    bare.paste(thumb)
     out = io.BytesIO()
-    thumb.save(out, format="JPEG", quality=82, optimize=True)
+    bare.save(out, format="JPEG", quality=82, optimize=True)
     return out.getvalue()
 
 

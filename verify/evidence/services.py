@@ -1,11 +1,12 @@
 """Writes to evidence: storing files, processing them, linking them and recording custody."""
 
+import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
@@ -26,6 +27,9 @@ from verify.evidence.processing import ProcessingFailed, image_facts
 from verify.lib.hashing import sha256_stream
 
 log = logging.getLogger(__name__)
+
+
+DOWNLOAD_CHUNK_BYTES = 1024 * 1024
 
 
 class EvidenceRejected(Exception):
@@ -85,8 +89,11 @@ def evidence_store_file(
 ) -> StoreResult:
     """Store a staged (or streamed) file by its content, checking its bytes first.
 
-    The row is written only after the file is safely in place, and the staged file is always removed: moved to
-    its content address, or discarded. Raises EvidenceRejected with a reason a person can act on.
+    Deduplication never crosses visibility: the same bytes join an existing item only if the uploader can see it;
+    otherwise the uploader gets an item of their own for the same stored file, and nothing is revealed about, linked
+    to, or written in the log of the hidden one. The row is written only after the file is safely in place, and the
+    staged file is always removed: moved to its content address, or discarded. Raises EvidenceRejected with a reason
+    a person can act on.
     """
     if staged is None:
         try:
@@ -96,9 +103,6 @@ def evidence_store_file(
     try:
         if staged.size == 0:
             raise EvidenceRejected("The file is empty.")
-        existing = EvidenceItem.objects.filter(sha256=staged.sha256).first()
-        if existing:
-            return StoreResult(existing, False, _link_if(existing, incident, user))
         try:
             mime_type = inspection.sniff_mime(staged.path)
             inspection.check_allowed(mime_type)
@@ -116,37 +120,50 @@ def evidence_store_file(
             processing_queued_at=timezone.now(),
             **metadata,
         )
-        item.full_clean()
-        staged.commit()
-        try:
-            with transaction.atomic():
-                item.save()
-                custody_record(
-                    evidence=item,
-                    action=CustodyAction.UPLOADED,
-                    actor=user,
-                    filename=original_filename,
-                    size=item.size_bytes,
-                    mime_type=mime_type,
-                    extension_mismatch=item.extension_mismatch,
-                )
-                linked = _link_if(item, incident, user)
-                transaction.on_commit(partial(evidence_queue_processing, item.pk))
-        except IntegrityError:
-            # The same bytes were stored by a concurrent upload a moment ago: theirs is the row.
-            existing = EvidenceItem.objects.filter(sha256=staged.sha256).first()
-            if existing is None:
-                storage.remove_stored(item.storage_name)
-                raise
-            return StoreResult(existing, False, _link_if(existing, incident, user))
-        except BaseException:
-            # No row, no file: unless a concurrent upload of the same bytes owns it now.
-            if not EvidenceItem.objects.filter(sha256=staged.sha256).exists():
-                storage.remove_stored(item.storage_name)
-            raise
-        return StoreResult(item, True, linked)
+        # The hash's uniqueness is the database's to enforce (a concurrent upload may win at any moment): it is
+        # handled below as an IntegrityError, not validated here.
+        item.full_clean(validate_constraints=False)
+        for _attempt in range(3):
+            try:
+                return _store_or_join(item, staged=staged, incident=incident, user=user)
+            except IntegrityError:
+                # A concurrent upload stored the same bytes a moment ago: go round again and join (or copy) theirs.
+                item.pk, item._state.adding = None, True
+        raise EvidenceRejected("The file could not be stored; please try again.")
+    except BaseException:
+        # No row, no file: unless another row owns the bytes.
+        if staged.committed and not EvidenceItem.objects.filter(sha256=staged.sha256).exists():
+            storage.remove_stored(storage.name_for(staged.sha256))
+        raise
     finally:
         staged.discard()
+
+
+@transaction.atomic
+def _store_or_join(item: EvidenceItem, *, staged: storage.StagedFile, incident, user) -> StoreResult:
+    # Locking the canonical row serialises all stores of these bytes; without one, the unique constraint does.
+    canonical = EvidenceItem.objects.select_for_update().filter(sha256=item.sha256, canonical=True).first()
+    if canonical is not None:
+        existing = EvidenceItem.objects.visible_to(user).filter(sha256=item.sha256).order_by("pk").first()
+        if existing is not None:
+            return StoreResult(existing, False, _link_if(existing, incident, user))
+    item.canonical = canonical is None
+    if not staged.committed and (item.canonical or not storage.exists(item.storage_name)):
+        staged.commit()
+    item.save()
+    custody_record(
+        evidence=item,
+        action=CustodyAction.UPLOADED,
+        actor=user,
+        sha256=staged.sha256,
+        filename=item.original_filename,
+        size=item.size_bytes,
+        mime_type=item.mime_type,
+        extension_mismatch=item.extension_mismatch,
+    )
+    linked = _link_if(item, incident, user)
+    transaction.on_commit(partial(evidence_queue_processing, item.pk))
+    return StoreResult(item, True, linked)
 
 
 def _link_if(evidence: EvidenceItem, incident, user) -> bool:
@@ -208,8 +225,64 @@ def verification_check_add(*, evidence: EvidenceItem, kind: str, result: str, no
 
 
 def evidence_record_access(*, evidence: EvidenceItem, action: str, user, **detail) -> CustodyEvent:
-    """Every view of an evidence page, download of an original and export of its log is on the record."""
-    return custody_record(evidence=evidence, action=action, actor=user, **detail)
+    """Every view of an evidence page and export of its log is on the record. No file is read for either, so no
+    hash is recorded: the log holds only hashes that were observed."""
+    return custody_record(evidence=evidence, action=action, actor=user, sha256="", **detail)
+
+
+def custody_baseline(evidence: EvidenceItem) -> str:
+    """The hash observed when the bytes were stored: the first custody event, which the database keeps
+    append-only, rather than a column that could be updated."""
+    first = evidence.custody_events.order_by("at", "pk").values_list("sha256", flat=True).first()
+    return first or evidence.sha256
+
+
+def evidence_stream_download(
+    *, evidence: EvidenceItem, fh: BinaryIO, user, integrity_warning: str = ""
+) -> "HashingDownload":
+    """The file's bytes, hashed as they are served (see HashingDownload)."""
+    return HashingDownload(evidence=evidence, fh=fh, user=user, integrity_warning=integrity_warning)
+
+
+class HashingDownload:
+    """An iterable for a streaming response. The server closes it when the response ends, complete or not (the
+    client went away); closing writes the "downloaded" event with the hash of the bytes actually served, flags a
+    mismatch with the hash first recorded, and marks the item's fixity as changed if so."""
+
+    def __init__(self, *, evidence: EvidenceItem, fh: BinaryIO, user, integrity_warning: str):
+        self.evidence, self.fh, self.user, self.integrity_warning = evidence, fh, user, integrity_warning
+        self.digest, self.sent, self.complete, self.closed = hashlib.sha256(), 0, False, False
+
+    def __iter__(self) -> Iterator[bytes]:
+        while chunk := self.fh.read(DOWNLOAD_CHUNK_BYTES):
+            self.digest.update(chunk)
+            self.sent += len(chunk)
+            yield chunk
+        self.complete = True
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.fh.close()
+        expected = custody_baseline(self.evidence)
+        observed = self.digest.hexdigest() if self.complete else ""
+        mismatch = self.complete and observed != expected
+        with transaction.atomic():
+            custody_record(
+                evidence=self.evidence,
+                action=CustodyAction.DOWNLOADED,
+                actor=self.user,
+                sha256=observed,
+                filename=self.evidence.original_filename,
+                expected=expected,
+                bytes=self.sent,
+                complete=self.complete,
+                mismatch=mismatch,
+                integrity_warning=self.integrity_warning,
+            )
+            if mismatch:
+                EvidenceItem.objects.filter(pk=self.evidence.pk).update(fixity_status=FixityStatus.CHANGED)
 
 
 # --- Processing -------------------------------------------------------------------------------
@@ -236,9 +309,7 @@ def evidence_process(*, evidence_id: int) -> str:
             return "gone"
         if item.processing_status == ProcessingStatus.DONE:
             return item.processing_status
-        running_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-        started = item.processing_queued_at
-        if item.processing_status == ProcessingStatus.PROCESSING and started and started > running_since:
+        if item.processing_status == ProcessingStatus.PROCESSING and not item.can_be_reprocessed:
             return "already running"  # a duplicate message; the sweep takes over if that run died
         EvidenceItem.objects.filter(pk=item.pk).update(
             processing_status=ProcessingStatus.PROCESSING, processing_queued_at=timezone.now()
@@ -274,7 +345,9 @@ def evidence_process(*, evidence_id: int) -> str:
     except ProcessingFailed as exc:
         status, fields["processing_error"] = ProcessingStatus.FAILED, str(exc)[:1000]
     except (DatabaseError, OSError):
-        raise  # transient: the task retries with backoff
+        # Transient: the task retries with backoff. Back to pending, or the retry would read it as "already running".
+        _back_to_pending(item.pk)
+        raise
     except Exception as exc:
         log.exception("Processing evidence %s failed unexpectedly", item.pk)
         status, fields["processing_error"] = ProcessingStatus.FAILED, f"Unexpected error: {exc}"[:1000]
@@ -287,26 +360,52 @@ def evidence_process(*, evidence_id: int) -> str:
     return status
 
 
-def evidence_reprocess(*, evidence: EvidenceItem, user) -> None:
-    """Send a failed or stuck item back to the queue."""
-    EvidenceItem.objects.filter(pk=evidence.pk).update(
-        processing_status=ProcessingStatus.PENDING, processing_error="", processing_queued_at=timezone.now()
-    )
-    transaction.on_commit(partial(evidence_queue_processing, evidence.pk))
+def _back_to_pending(evidence_id: int) -> None:
+    try:
+        EvidenceItem.objects.filter(pk=evidence_id, processing_status=ProcessingStatus.PROCESSING).update(
+            processing_status=ProcessingStatus.PENDING
+        )
+    except DatabaseError:
+        log.warning("Evidence %s stays 'processing' until the sweep takes it up.", evidence_id)
+
+
+def evidence_reprocess(*, evidence: EvidenceItem, user) -> bool:
+    """Send a failed, waiting or abandoned item back to the queue. Returns whether it was re-queued."""
+    if not evidence.can_be_reprocessed:
+        return False
+    reset = EvidenceItem.objects.filter(
+        pk=evidence.pk,
+        processing_status=evidence.processing_status,
+        processing_queued_at=evidence.processing_queued_at,
+    ).update(processing_status=ProcessingStatus.PENDING, processing_error="", processing_queued_at=timezone.now())
+    if reset:
+        transaction.on_commit(partial(evidence_queue_processing, evidence.pk))
+    return bool(reset)
 
 
 def evidence_requeue_stuck() -> int:
-    """Re-queue items left pending, e.g. after the broker was down. Returns how many were handed to the broker."""
+    """Re-queue items left pending (the broker was down) or abandoned mid-processing (the worker died).
+
+    An abandoned item is first put back to pending, so that the task takes it up instead of reading it as
+    "already running". Returns how many were handed to the broker.
+    """
     now = timezone.now()
     stuck = EvidenceItem.objects.processing_stuck(
         queued_before=now - timedelta(seconds=settings.EVIDENCE_PROCESSING_RETRY_AFTER),
-        # Well past the hard time limit and the retries' backoff: that worker is gone.
-        started_before=now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + 3600),
+        # Past the hard time limit the run is over, whatever happened to its worker.
+        started_before=now
+        - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.EVIDENCE_PROCESSING_RETRY_AFTER),
     )
     queued = 0
-    for pk in stuck.values_list("pk", flat=True)[:500]:
+    for pk, status, queued_at in stuck.values_list("pk", "processing_status", "processing_queued_at")[:500]:
+        # Conditional: a run that started meanwhile keeps the item.
+        taken = EvidenceItem.objects.filter(pk=pk, processing_status=status, processing_queued_at=queued_at)
+        if status == ProcessingStatus.PROCESSING and not taken.update(processing_status=ProcessingStatus.PENDING):
+            continue
         if evidence_queue_processing(pk):
-            EvidenceItem.objects.filter(pk=pk).update(processing_queued_at=timezone.now())
+            EvidenceItem.objects.filter(pk=pk, processing_status=ProcessingStatus.PENDING).update(
+                processing_queued_at=timezone.now()
+            )
             queued += 1
     return queued
 
@@ -321,8 +420,9 @@ def evidence_fixity_check(*, evidence: EvidenceItem) -> str:
             observed, _ = sha256_stream(iter(lambda: fh.read(1024 * 1024), b""))
     except FileNotFoundError:
         status, observed = FixityStatus.MISSING, ""
-    else:
-        status = FixityStatus.OK if observed == evidence.sha256 else FixityStatus.CHANGED
+    expected = custody_baseline(evidence)
+    if observed:
+        status = FixityStatus.OK if observed == expected else FixityStatus.CHANGED
     with transaction.atomic():
         EvidenceItem.objects.filter(pk=evidence.pk).update(fixity_status=status, fixity_checked_at=timezone.now())
         custody_record(
@@ -330,7 +430,7 @@ def evidence_fixity_check(*, evidence: EvidenceItem) -> str:
             action=CustodyAction.FIXITY_PASSED if status == FixityStatus.OK else CustodyAction.FIXITY_FAILED,
             sha256=observed,
             result=status,
-            expected=evidence.sha256,
+            expected=expected,
         )
     evidence.fixity_status = status
     return status

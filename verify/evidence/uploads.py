@@ -43,7 +43,7 @@ class EvidenceUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
         self.staged: list[StagedFile] = []
-        self.rejected: list[tuple[str, str]] = []
+        self.rejected: list[tuple[str, str, str]] = []  # (file name, reason code, message)
         self.current: StagedFile | None = None
 
     def new_file(self, *args, **kwargs) -> None:
@@ -57,7 +57,7 @@ class EvidenceUploadHandler(FileUploadHandler):
         except FileTooLarge as exc:
             self.current.discard()
             self.current = None
-            self.rejected.append((self.file_name, str(exc)))
+            self.rejected.append((self.file_name, "too_large", str(exc)))
             raise SkipFile from exc
         return None
 
@@ -72,8 +72,12 @@ class EvidenceUploadHandler(FileUploadHandler):
         return uploaded
 
     def upload_interrupted(self) -> None:
-        # The client went away mid-file: no row, and no orphan file.
-        self.discard_all()
+        # Django calls this whenever the last file did not complete: the client went away mid-file, or the last
+        # file was skipped for its size. Only that file is dropped; the files before it are complete and are
+        # stored (the view discards whatever is left at the end of the request).
+        if self.current is not None:
+            self.current.discard()
+            self.current = None
 
     def discard_all(self) -> None:
         for staged in self.staged:

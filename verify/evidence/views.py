@@ -3,9 +3,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +23,9 @@ from verify.evidence.forms import (
     VerificationCheckForm,
     linkable_claims,
 )
-from verify.evidence.models import CustodyAction, EvidenceItem, ProcessingStatus
+from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus
 from verify.evidence.panels import near_duplicates
+from verify.evidence.redaction import redact_custody, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
 
@@ -78,7 +81,7 @@ def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> Ht
 
     form = EvidenceUploadForm(request.POST)
     files = request.FILES.getlist("files")
-    results = [rejected(name, reason) for name, reason in handler.rejected]
+    results = [rejected(name, message, reason=code) for name, code, message in handler.rejected]
     if not files and not results:
         form.add_error(None, "Choose at least one file to upload.")
     if form.is_valid():
@@ -135,8 +138,9 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
     return result
 
 
-def rejected(filename: str, reason: str) -> dict:
-    return {"filename": filename, "status": "rejected", "message": reason}
+def rejected(filename: str, message: str, *, reason: str = "refused") -> dict:
+    """`reason` is a code for scripts ("too_large", "refused"); `message` says it for a person."""
+    return {"filename": filename, "status": "rejected", "reason": reason, "message": message}
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -157,9 +161,13 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "item": item,
         "incident_links": item.incident_links.select_related("incident", "linked_by").order_by("linked_at"),
-        "claim_links": item.claim_links.select_related("claim__incident", "claim__source", "linked_by"),
+        "claim_links": visible_claim_links(item, request.user).select_related(
+            "claim__incident", "claim__source", "linked_by"
+        ),
         "checks": item.checks.select_related("performed_by"),
-        "custody": item.custody_events.select_related("actor").order_by("-at", "-pk")[:500],
+        "custody": redact_custody(
+            item.custody_events.select_related("actor").order_by("-at", "-pk")[:500], request.user
+        ),
         "near_duplicates": near_duplicates(item, request.user),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
@@ -168,28 +176,36 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "link_form": IncidentLinkForm() if request.user.has_perm("evidence.add_incidentevidence") else None,
         "can_edit": request.user.has_perm("evidence.change_evidenceitem"),
-        "can_reprocess": request.user.has_perm("evidence.change_evidenceitem")
-        and item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING),
+        "can_reprocess": request.user.has_perm("evidence.change_evidenceitem") and item.can_be_reprocessed,
     }
     return render(request, "evidence/evidence_detail.html", context)
 
 
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The original, always as an attachment: never rendered by the browser, whatever it contains."""
+    """The original, always as an attachment: never rendered by the browser, whatever it contains.
+
+    A file that failed its fixity check is served only after explicit confirmation, and with a warning header.
+    """
     item = get_evidence_for_user(request.user, pk)
+    warning = item.fixity_status if item.fixity_status in (FixityStatus.CHANGED, FixityStatus.MISSING) else ""
+    if warning and request.GET.get("confirm") != warning:
+        response = render(request, "evidence/download_warning.html", {"item": item}, status=409)
+        response.headers["X-Verify-Integrity"] = warning
+        return response
     try:
         fh = storage.open_for_response(item.storage_name)
     except FileNotFoundError:
         services.evidence_fixity_check(evidence=item)
         raise Http404("The stored file is missing; an integrity alert has been raised.") from None
-    services.evidence_record_access(
-        evidence=item, action=CustodyAction.DOWNLOADED, user=request.user, filename=item.original_filename
-    )
+    stream = services.evidence_stream_download(evidence=item, fh=fh, user=request.user, integrity_warning=warning)
     content_type = "application/octet-stream" if item.is_active_content else item.mime_type
-    response = FileResponse(fh, as_attachment=True, filename=item.original_filename, content_type=content_type)
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, item.original_filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
+    if warning:
+        response.headers["X-Verify-Integrity"] = warning
     return response
 
 
@@ -211,7 +227,7 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
 def custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk)
     services.evidence_record_access(evidence=item, action=CustodyAction.EXPORTED, user=request.user, format=fmt)
-    events = item.custody_events.select_related("actor").order_by("at", "pk")
+    events = redact_custody(item.custody_events.select_related("actor").order_by("at", "pk"), request.user)
     name = f"custody-{item.pk}-{slugify(item.title)[:40] or 'evidence'}"
     if fmt == "csv":
         response = HttpResponse(custody_csv(item, events), content_type="text/csv; charset=utf-8")
@@ -248,9 +264,10 @@ def claim_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reprocess(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk, perm="evidence.change_evidenceitem")
-    if item.processing_status in (ProcessingStatus.FAILED, ProcessingStatus.PENDING):
-        services.evidence_reprocess(evidence=item, user=request.user)
-        messages.info(request, "Processing queued again.")
+    if services.evidence_reprocess(evidence=item, user=request.user):
+        messages.info(request, _("Processing queued again."))
+    else:
+        messages.info(request, _("This item is being processed right now."))
     return redirect(item)
 
 

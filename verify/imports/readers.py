@@ -16,11 +16,11 @@ from typing import BinaryIO
 
 from verify.imports.models import ImportFormat
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
+from verify.lib import csvsafe
 
 # A cell longer than this is not a spreadsheet cell but a broken quote swallowing the rest of the file.
 MAX_CELL_CHARS = 100_000
 MAX_JSON_OBJECT_CHARS = 1_000_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileUnreadable(Exception):
@@ -37,9 +37,7 @@ class RawRow:
 
 def unescape_cell(value: str) -> str:
     """Undo the export's guard against formula injection: "'=SUM(A1)" was written for the text "=SUM(A1)"."""
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
-        return value[1:]
-    return value
+    return csvsafe.unescape_cell(value)
 
 
 def read_header(stream: BinaryIO, encoding: str) -> list[str]:

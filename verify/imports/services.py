@@ -33,6 +33,7 @@ from verify.imports.rows import ParsedRow, RowError, parse_row
 from verify.imports.signals import incidents_imported
 from verify.incidents import services as incident_services
 from verify.incidents.models import Incident
+from verify.lib.csvsafe import escape_cell
 from verify.lib.encoding import detect_encoding
 
 logger = logging.getLogger(__name__)
@@ -672,8 +673,7 @@ def _messages(exc: ValidationError) -> list[tuple[str, str]]:
 
 
 def _cell(value: Any) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+    return escape_cell(str(value))
 
 
 def report_csv(job: ImportJob) -> str:

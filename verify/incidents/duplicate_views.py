@@ -88,9 +88,9 @@ def incident_merge_view(request: HttpRequest, reference: str, target: str) -> Ht
         "problems": problems,
         "distance_km": None if distance is None else distance / 1000,
         "source_claims": source.claims.count(),
-        "source_evidence": source.evidence_links.count(),
+        "source_evidence": source.evidence_links.visible_to(request.user).count(),
         "target_claims": kept.claims.count(),
-        "target_evidence": kept.evidence_links.count(),
+        "target_evidence": kept.evidence_links.visible_to(request.user).count(),
     }
     return render(
         request, "incidents/merge_confirm.html", context, status=400 if problems and request.method == "POST" else 200

@@ -85,13 +85,15 @@ class IncidentQuerySet(models.QuerySet):
             | Q(place__in=place_ids)
         )
 
-    def with_counts(self) -> "IncidentQuerySet":
+    def with_counts(self, user) -> "IncidentQuerySet":
         """Claim and evidence counts as correlated subqueries rather than joins with GROUP BY: the database works
         them out only for the rows it returns (one page), and `count()` leaves them out altogether. With joins,
-        every count and every page aggregated all the claims of all matching incidents."""
+        every count and every page aggregated all the claims of all matching incidents. Evidence the user may not
+        see (linked to a restricted incident outside their groups) is never counted."""
+        evidence_links = self.model._meta.get_field("evidence_links").related_model.objects.visible_to(user)
         return self.annotate(
-            claim_count=_count_of(self.model._meta.get_field("claims").related_model),
-            evidence_count=_count_of(self.model._meta.get_field("evidence_links").related_model),
+            claim_count=_count_of(self.model._meta.get_field("claims").related_model.objects.all()),
+            evidence_count=_count_of(evidence_links),
         )
 
     def verified(self) -> "IncidentQuerySet":
@@ -105,8 +107,8 @@ class IncidentQuerySet(models.QuerySet):
         return {row[field]: row["n"] for row in rows}
 
 
-def _count_of(model) -> Coalesce:
-    rows = model.objects.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk"))
+def _count_of(rows: models.QuerySet) -> Coalesce:
+    rows = rows.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk"))
     return Coalesce(Subquery(rows.values("n")), 0)
 
 

@@ -24,7 +24,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Incident.objects.visible_to(request.user)
         .select_related("place", "place__governorate")
-        .with_counts()
+        .with_counts(request.user)
         .order_by("-date_start", "-pk")
     )
     filterset = IncidentFilter(request.GET, queryset=queryset)

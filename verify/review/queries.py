@@ -30,8 +30,8 @@ from verify.incidents.models import AttackType, Incident, Status
 AGE_BUCKETS = ((1, "Waiting over a day"), (3, "Over 3 days"), (7, "Over a week"), (30, "Over a month"))
 
 
-def _count(model, **filters) -> Coalesce:
-    rows = model.objects.filter(incident=OuterRef("pk"), **filters).order_by().values("incident")
+def _count(rows: QuerySet, **filters) -> Coalesce:
+    rows = rows.filter(incident=OuterRef("pk"), **filters).order_by().values("incident")
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
 
 
@@ -56,8 +56,8 @@ def review_queue(user) -> QuerySet:
         .in_review_queue()
         .select_related("place", "place__governorate")
         .annotate(
-            claim_count=_count(Claim),
-            evidence_count=_count(IncidentEvidence),
+            claim_count=_count(Claim.objects.all()),
+            evidence_count=_count(IncidentEvidence.objects.visible_to(user)),
             own_work=ExpressionWrapper(own_work, output_field=BooleanField()),
         )
     )
