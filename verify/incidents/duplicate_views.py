@@ -35,12 +35,11 @@ class DismissForm(forms.Form):
 
 @permission_required("incidents.view_incident", raise_exception=True)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pairs = duplicate_pairs(user=request.user)
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(duplicate_pairs(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/duplicate_list.html",
-        {"page": page, "total": len(pairs), "can_merge": request.user.has_perm("incidents.change_incident")},
+        {"page": page, "total": page.paginator.count, "can_merge": request.user.has_perm("incidents.change_incident")},
     )
 
 

@@ -8,7 +8,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
-from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
+from verify.core.models import (
+    DATE_VALIDATORS,
+    EARLIEST_DATE,
+    LATITUDE_VALIDATORS,
+    LONGITUDE_VALIDATORS,
+    TimeStampedModel,
+    VersionedModel,
+)
 
 
 class AttackType(models.TextChoices):
@@ -116,8 +123,8 @@ class Incident(TimeStampedModel, VersionedModel):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
 
-    date_start = models.DateField(null=True, blank=True)
-    date_end = models.DateField(null=True, blank=True)
+    date_start = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
+    date_end = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     place = models.ForeignKey(
@@ -176,6 +183,11 @@ class Incident(TimeStampedModel, VersionedModel):
             models.CheckConstraint(
                 condition=Q(date_start__isnull=True) | Q(date_end__isnull=True) | Q(date_start__lte=F("date_end")),
                 name="incident_date_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(date_start__isnull=True) | Q(date_start__gte=EARLIEST_DATE))
+                & (Q(date_end__isnull=True) | Q(date_end__gte=EARLIEST_DATE)),
+                name="incident_dates_not_before_1900",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -286,3 +298,44 @@ class DuplicateDismissal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.incident_a_id} is not a duplicate of {self.incident_b_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of incidents that may be the same attack, stored when either of them changes.
+
+    Worked out for every incident, whoever may see it, by verify.incidents.duplicates; readers keep only the pairs
+    whose two incidents they may both see. Stored with the lower primary key first, so that each pair is once here.
+    """
+
+    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField()
+    # The later of the two start dates: the site-wide list shows the most recent pairs first, read from an index.
+    latest_date = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident_a", "incident_b"], name="duplicate_candidate_once"),
+            models.CheckConstraint(condition=Q(incident_a__lt=F("incident_b")), name="duplicate_candidate_ordered"),
+        ]
+        indexes = [models.Index(F("latest_date").desc(), F("id").desc(), name="duplicate_candidate_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_a_id} may be a duplicate of {self.incident_b_id}"
+
+    @property
+    def first(self) -> Incident:
+        return self.incident_a
+
+    @property
+    def second(self) -> Incident:
+        return self.incident_b
+
+    @property
+    def distance_text(self) -> str:
+        return distance_text(self.distance_m)
+
+
+def distance_text(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
