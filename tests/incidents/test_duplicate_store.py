@@ -11,7 +11,7 @@ from tests import factories
 from verify.imports.signals import incidents_imported
 from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicates_rebuild
 from verify.incidents.merging import incident_merge
-from verify.incidents.models import DuplicateCandidate, Incident
+from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident
 from verify.incidents.services import incident_update
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,21 @@ def test_the_incident_page_panel_reads_the_stored_pairs(client, researcher):
     assert b.reference not in client.get(a.get_absolute_url()).content.decode()
     duplicates_rebuild()
     assert b.reference in client.get(a.get_absolute_url()).content.decode()
+
+
+def test_an_incident_cannot_be_marked_not_a_duplicate_of_itself(client, researcher):
+    a = near(researcher)
+    client.force_login(researcher)
+    response = client.post(reverse("incidents:dismiss_duplicate", args=[a.reference, a.reference]))
+    assert response.status_code == 400
+    assert "itself" in response.content.decode()
+    assert not DuplicateDismissal.objects.exists()
+
+
+def test_an_incident_and_the_one_merged_into_it_cannot_be_dismissed_as_a_pair(client, researcher):
+    a, b = near(researcher), near(researcher, 1)
+    incident_merge(source=b, target=a, user=researcher)
+    client.force_login(researcher)
+    response = client.post(reverse("incidents:dismiss_duplicate", args=[a.reference, b.reference]))
+    assert response.status_code in (302, 400)
+    assert not DuplicateDismissal.objects.exists()

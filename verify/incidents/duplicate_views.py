@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from verify.incidents.access import get_incident_for_user
@@ -101,6 +102,10 @@ def duplicate_dismiss_view(request: HttpRequest, reference: str, other: str) -> 
     pair = _pair(request, reference, other)
     if pair is None:
         return redirect("incidents:detail", reference=reference)
+    if pair[0].pk == pair[1].pk:
+        return HttpResponseBadRequest(
+            gettext("An incident cannot be marked as not a duplicate of itself."), content_type="text/plain"
+        )
     form = DismissForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     duplicate_dismiss(incident=pair[0], other=pair[1], user=request.user, note=note)
