@@ -107,12 +107,15 @@ def postgres_only():
     need(connection.vendor == "postgresql", "needs PostgreSQL: the committed custody log cannot be flushed on SQLite")
 
 
+ALL_QUEUES = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)  # default,processing,fixity,imports
+
+
 @pytest.fixture
 def celery_worker_process(postgres_only):
-    """A real worker in its own process, consuming the default queue on Redis and writing to the test database.
+    """A real worker in its own process, consuming every queue on Redis and writing to the test database.
 
-    The code under test queues tasks exactly as in production (to the default queue), so the worker listens
-    there; the queue is purged first so that nothing from an earlier run is consumed.
+    The code under test queues tasks exactly as in production (routed by CELERY_TASK_ROUTES), so the worker
+    listens on all the queues; they are purged first so that nothing from an earlier run is consumed.
     """
     need(redis_available(), "Redis is not reachable at CELERY_BROKER_URL")
     url = database_url()
@@ -125,7 +128,7 @@ def celery_worker_process(postgres_only):
     app.conf.task_always_eager = False
     app.control.purge()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "--loglevel=INFO"],
+        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "-Q", ALL_QUEUES, "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
