@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from verify.core.choices import DatePrecision, LocationPrecision
-from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident, distance_text
+from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident, distance_text, visibility
 from verify.lib.gazetteer import distance_m
 from verify.lib.proximity import Window, bounding_box, places_near, shift, widened, windows_overlap
 
@@ -186,9 +186,8 @@ def duplicate_candidates(incident: Incident, *, user) -> list[Candidate]:
 
 def duplicate_pairs(*, user) -> QuerySet[DuplicateCandidate]:
     """The stored pairs whose two incidents `user` may both see, most recent first. Page it; count it in SQL."""
-    visible = Incident.objects.visible_to(user).values("pk")
     return (
-        DuplicateCandidate.objects.filter(incident_a__in=visible, incident_b__in=visible)
+        DuplicateCandidate.objects.filter(visibility(user, "incident_a__"), visibility(user, "incident_b__"))
         .select_related("incident_a", "incident_b")
         .only(*(f"incident_a__{f}" for f in FIELDS[1:]), *(f"incident_b__{f}" for f in FIELDS[1:]), "distance_m")
         .order_by("-latest_date", "-pk")

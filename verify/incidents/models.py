@@ -59,20 +59,29 @@ class Grade(models.TextChoices):
     DISCOUNTED = "discounted", "Discounted"
 
 
+def visibility(user, prefix: str = "") -> Q:
+    """The condition of Incident.objects.visible_to(user), for a query reaching incidents through `prefix`.
+
+    With a prefix such as "incident_a__" a table of pairs is filtered through its joins, which lets the database
+    read the pairs in index order instead of testing every pair of visible incidents.
+    """
+    nothing = Q(**{f"{prefix}pk__in": []})
+    if not user.is_authenticated or not user.is_active or not user.has_perm("incidents.view_incident"):
+        return nothing
+    live = Q(**{f"{prefix}merged_into__isnull": True})
+    if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
+        return live
+    allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
+    return live & (Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}pk__in": allowed}))
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "IncidentQuerySet":
         """What this user may see. Restricted incidents only for members of their allowed groups.
 
         Merged-away incidents are left out: their reference leads to the incident they were merged into.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
-            return self.filter(merged_into__isnull=True) if user.has_perm("incidents.view_incident") else self.none()
-        if not user.has_perm("incidents.view_incident"):
-            return self.none()
-        allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
-        return self.filter(merged_into__isnull=True).filter(Q(restricted=False) | Q(pk__in=allowed))
+        return self.filter(visibility(user))
 
     def search(self, text: str) -> "IncidentQuerySet":
         text = text.strip()
