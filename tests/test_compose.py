@@ -15,6 +15,7 @@ import dj_database_url
 import pytest
 import yaml
 from celery.app.utils import find_app
+from django.conf import settings
 from django.urls import resolve
 
 from verify.lib.env import FALSE_VALUES, TRUE_VALUES
@@ -361,3 +362,50 @@ def test_web_and_worker_share_the_evidence_volume(services, volumes, app_env):
 def test_postgres_data_is_a_named_volume(services, volumes):
     source = mounts(services["postgres"]).get("/var/lib/postgresql/data")
     assert source in volumes
+
+
+# --- Queues -------------------------------------------------------------------------------------------------------
+
+
+def worker_services(services) -> dict[str, list[str]]:
+    """name -> the queues its `celery worker` consumes."""
+    found = {}
+    for name, service in services.items():
+        argv = command_argv(service.get("command") or [])
+        if argv[:1] == ["celery"] and "worker" in argv:
+            queues = option(argv, "-Q", "--queues")
+            found[name] = queues.split(",") if queues else [settings.CELERY_TASK_DEFAULT_QUEUE]
+    return found
+
+
+def routed_queues() -> set[str]:
+    return {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+
+
+def test_bulk_work_has_queues_of_its_own():
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "default"
+    assert {"processing", "fixity", "imports"} <= routed_queues()
+
+
+def test_every_queue_is_consumed_by_some_worker(services):
+    consumed = {queue for queues in worker_services(services).values() for queue in queues}
+    declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    missing = (routed_queues() | declared | {settings.CELERY_TASK_DEFAULT_QUEUE}) - consumed
+    assert not missing, f"No compose worker consumes {sorted(missing)}: those tasks would wait forever."
+
+
+def test_evidence_processing_and_imports_are_served_by_different_workers(services):
+    workers = worker_services(services)
+    serving = {q: {name for name, queues in workers.items() if q in queues} for q in ("processing", "imports")}
+    assert serving["processing"] and serving["imports"]
+    assert not serving["processing"] & serving["imports"], "A large import would hold up evidence processing again."
+
+
+def test_every_worker_reads_the_evidence_and_import_files_and_answers_its_healthcheck(services, app_env):
+    web = mounts(services["web"])
+    for name in worker_services(services):
+        for root in (app_env["EVIDENCE_ROOT"], app_env["IMPORT_ROOT"]):
+            assert mounts(services[name]).get(root) == web[root], f"{name} would not see the files web stored."
+        argv = command_argv(" ".join(services[name]["healthcheck"]["test"][1:]))
+        assert argv[0] == "celery" and "ping" in argv
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from verify.lib.env import env_bool, env_int, env_list, env_str
 from verify.lib.tiles import tile_csp_source
@@ -57,11 +58,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "verify.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so that it knows whose page this is; outermost of the rest, so that it sees every answer.
+    "verify.core.middleware.PrivateCacheMiddleware",
     # Nothing is visible without signing in: views opt out explicitly with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -200,6 +204,18 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# One queue per kind of work, so that a large import's recomputation cannot hold up an evidence upload's processing.
+# docker-compose.yml runs `worker` on default and processing and `worker-bulk` on imports and fixity (checked by
+# tests/test_compose.py); a single `celery worker -Q default,processing,fixity,imports` serves everything.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = tuple(Queue(name) for name in ("default", "processing", "fixity", "imports"))
+CELERY_TASK_ROUTES = {
+    "verify.evidence.tasks.process*": {"queue": "processing"},
+    "verify.evidence.tasks.fixity*": {"queue": "fixity"},
+    "verify.imports.tasks.*": {"queue": "imports"},
+    "verify.claims.tasks.*": {"queue": "imports"},
+    "verify.incidents.tasks.*": {"queue": "imports"},
+}
 CELERY_BEAT_SCHEDULE = {
     "fixity-sweep": {
         "task": "verify.evidence.tasks.fixity_sweep",

@@ -107,8 +107,11 @@ def postgres_only():
     need(connection.vendor == "postgresql", "needs PostgreSQL: the committed custody log cannot be flushed on SQLite")
 
 
+ALL_QUEUES = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)  # default,processing,fixity,imports
+
+
 def start_worker() -> subprocess.Popen:
-    """A real worker in its own process, consuming the default queue on Redis and writing to the test database."""
+    """A real worker in its own process, consuming every queue on Redis and writing to the test database."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -116,7 +119,7 @@ def start_worker() -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "verify.settings",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "--loglevel=INFO"],
+        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "-Q", ALL_QUEUES, "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -138,10 +141,10 @@ def stop_worker(proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def celery_worker_process(postgres_only):
-    """A real worker consuming the default queue (see start_worker).
+    """A real worker consuming every queue (see start_worker).
 
-    The code under test queues tasks exactly as in production (to the default queue), so the worker listens
-    there; the queue is purged first so that nothing from an earlier run is consumed.
+    The code under test queues tasks exactly as in production (routed by CELERY_TASK_ROUTES), so the worker
+    listens on all the queues; they are purged first so that nothing from an earlier run is consumed.
     """
     need(redis_available(), "Redis is not reachable at CELERY_BROKER_URL")
     app.conf.task_always_eager = False

@@ -16,7 +16,7 @@ from verify.core.demo import demo_load
 from verify.evidence.models import CustodyEvent, EvidenceItem, IncidentEvidence
 from verify.gazetteer import services as gazetteer_services
 from verify.incidents.access import get_incident_for_user
-from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicate_pairs
+from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicate_pairs, duplicates_rebuild
 from verify.incidents.merging import incident_merge
 from verify.incidents.models import DuplicateDismissal, Incident
 from verify.lib.gazetteer import syrian_places
@@ -94,7 +94,7 @@ def test_far_apart_or_on_other_dates_are_not_duplicates(researcher):
     near(researcher, title="Unknown date", date_start=None, date_end=None)
 
     assert duplicate_candidates(base, user=researcher) == []
-    assert duplicate_pairs(user=researcher) == []
+    assert list(duplicate_pairs(user=researcher)) == []
 
 
 def test_date_precision_widens_the_window(researcher):
@@ -111,8 +111,10 @@ def test_the_margin_setting_is_used(researcher, settings):
     b = near(researcher, location_precision="exact", latitude=ARIHA[0] + Decimal("0.01"))  # ~1.1 km north
 
     settings.DUPLICATE_MARGIN_M = 500
+    duplicates_rebuild()  # the margin is applied when the pairs are worked out
     assert duplicate_candidates(a, user=researcher) == []
     settings.DUPLICATE_MARGIN_M = 2_000
+    duplicates_rebuild()
     assert [c.incident for c in duplicate_candidates(a, user=researcher)] == [b]
 
 
@@ -146,7 +148,7 @@ def test_not_a_duplicate_is_remembered(researcher):
     assert response.status_code == 302 and response.url == a.get_absolute_url()
     assert DuplicateDismissal.objects.get().incident_a == a  # stored once, lower key first
     assert duplicate_candidates(a, user=researcher) == [] and duplicate_candidates(b, user=researcher) == []
-    assert duplicate_pairs(user=researcher) == []
+    assert list(duplicate_pairs(user=researcher)) == []
     duplicate_dismiss(incident=a, other=b, user=researcher)  # idempotent
     assert DuplicateDismissal.objects.count() == 1
 
@@ -158,7 +160,7 @@ def test_restricted_incidents_are_never_offered_to_non_members(researcher, resea
 
     assert [c.incident for c in duplicate_candidates(public, user=researcher)] == [secret]
     assert duplicate_candidates(public, user=researcher2) == []
-    assert duplicate_pairs(user=researcher2) == []
+    assert list(duplicate_pairs(user=researcher2)) == []
     for user in (researcher2, outsider):
         client = client_for(user)
         for url in (public.get_absolute_url(), reverse("incidents:duplicates")):

@@ -6,7 +6,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
-from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
+from verify.core.models import (
+    DATE_VALIDATORS,
+    LATITUDE_VALIDATORS,
+    LONGITUDE_VALIDATORS,
+    TimeStampedModel,
+    VersionedModel,
+)
 
 
 class Actor(TimeStampedModel):
@@ -101,7 +107,7 @@ class Claim(TimeStampedModel, VersionedModel):
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="claims")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
     stance = models.CharField(max_length=24, choices=Stance.choices)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     url = models.URLField(max_length=1000, blank=True)
     excerpt = models.TextField(blank=True, help_text="A short quotation or paraphrase of what the source said.")
 
@@ -113,7 +119,7 @@ class Claim(TimeStampedModel, VersionedModel):
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="claims_as_perpetrator"
     )
     munition = models.CharField(max_length=200, blank=True)
-    event_date = models.DateField(null=True, blank=True)
+    event_date = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     event_date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = models.ForeignKey("gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latitude = models.DecimalField(

@@ -17,6 +17,7 @@ from verify.claims.models import Actor, Claim, Source, Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
 from verify.gazetteer.models import Place
 from verify.gazetteer.services import gazetteer_load
+from verify.incidents.duplicates import duplicates_refresh
 from verify.incidents.models import AttackType, Grade, Incident, Status, TargetType
 from verify.review.models import ReviewDecision, StatusTransition
 
@@ -170,6 +171,7 @@ def _incident(result: DemoResult, reference: str, *, user: User, groups=(), **fi
         incident.save()
         if groups:
             incident.allowed_groups.set(groups)
+        duplicates_refresh([incident.pk])
         result.add(True)
     return incident
 

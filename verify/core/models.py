@@ -1,6 +1,9 @@
+import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 LATITUDE_VALIDATORS = [
     MinValueValidator(-90, "Latitude must be between -90 and 90."),
@@ -9,6 +12,14 @@ LATITUDE_VALIDATORS = [
 LONGITUDE_VALIDATORS = [
     MinValueValidator(-180, "Longitude must be between -180 and 180."),
     MaxValueValidator(180, "Longitude must be between -180 and 180."),
+]
+
+# No record here is older than this: an earlier date is a typing slip (year 1 for 2021), and dates far from today
+# broke the date arithmetic of the duplicate search. Whether a date is in the future is checked in clean() and the
+# forms, since "today" cannot be a validator's fixed bound or a database constraint.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+DATE_VALIDATORS = [
+    MinValueValidator(EARLIEST_DATE, _("Dates before 1 January 1900 are not accepted.")),
 ]
 
 

@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from verify.incidents.access import get_incident_for_user
@@ -35,12 +36,11 @@ class DismissForm(forms.Form):
 
 @permission_required("incidents.view_incident", raise_exception=True)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pairs = duplicate_pairs(user=request.user)
-    page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(duplicate_pairs(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "incidents/duplicate_list.html",
-        {"page": page, "total": len(pairs), "can_merge": request.user.has_perm("incidents.change_incident")},
+        {"page": page, "total": page.paginator.count, "can_merge": request.user.has_perm("incidents.change_incident")},
     )
 
 
@@ -102,6 +102,10 @@ def duplicate_dismiss_view(request: HttpRequest, reference: str, other: str) -> 
     pair = _pair(request, reference, other)
     if pair is None:
         return redirect("incidents:detail", reference=reference)
+    if pair[0].pk == pair[1].pk:
+        return HttpResponseBadRequest(
+            gettext("An incident cannot be marked as not a duplicate of itself."), content_type="text/plain"
+        )
     form = DismissForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     duplicate_dismiss(incident=pair[0], other=pair[1], user=request.user, note=note)

@@ -2,23 +2,29 @@
 
 Two incidents are possible duplicates when their date windows, widened by their date precision, overlap, and
 their coordinates are no further apart than the larger of their precision radii plus DUPLICATE_MARGIN_M
-(see verify.lib.proximity). Pairs a researcher marked "not a duplicate" are left out. Only incidents the user
-can see are ever compared or shown.
+(see verify.lib.proximity). Pairs a researcher marked "not a duplicate" are left out.
+
+The pairs are worked out when an incident changes (duplicates_refresh: that incident against the others, narrowed
+by the database to a date range and a bounding box) and stored as DuplicateCandidate rows, for every incident
+whoever may see it. Readers then keep only the pairs whose two incidents the user may see, and page them in the
+database: the site-wide list costs one page of rows, however many incidents there are.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from verify.core.choices import DatePrecision, LocationPrecision
-from verify.incidents.models import DuplicateDismissal, Incident
+from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident, distance_text, visibility
 from verify.lib.gazetteer import distance_m
-from verify.lib.proximity import Window, bounding_box, places_near, widened, windows_overlap
+from verify.lib.proximity import Window, bounding_box, places_near, shift, widened, windows_overlap
 
 MAX_TOLERANCE_DAYS = max(p.tolerance.days for p in DatePrecision if p.tolerance is not None)
 MAX_RADIUS_M = max(p.radius_m for p in LocationPrecision)
+REFRESH_BATCH = 500
 FIELDS = (
     "pk",
     "reference",
@@ -30,6 +36,8 @@ FIELDS = (
     "longitude",
     "location_precision",
 )
+# A change to one of these can make or break a pair.
+MATCHED_FIELDS = ("date_start", "date_end", "date_precision", "latitude", "longitude", "location_precision")
 
 
 @dataclass(frozen=True)
@@ -39,18 +47,7 @@ class Candidate:
 
     @property
     def distance_text(self) -> str:
-        return f"{self.distance_m / 1000:.1f} km" if self.distance_m >= 1000 else f"{self.distance_m:.0f} m"
-
-
-@dataclass(frozen=True)
-class Pair:
-    first: Incident
-    second: Incident
-    distance_m: float
-
-    @property
-    def distance_text(self) -> str:
-        return Candidate(self.second, self.distance_m).distance_text
+        return distance_text(self.distance_m)
 
 
 def _window(incident: Incident) -> Window | None:
@@ -81,72 +78,120 @@ def _dismissed_with(incident: Incident) -> set[int]:
     return {b if a == incident.pk else a for a, b in pairs.values_list("incident_a_id", "incident_b_id")}
 
 
-def duplicate_candidates(incident: Incident, *, user) -> list[Candidate]:
-    """The incidents visible to `user` that may be the same attack as `incident`, nearest first.
+def _matches(incident: Incident, *, above_pk: int | None = None) -> Iterator[tuple[Incident, float]]:
+    """Every incident (not merged away, not dismissed) that may be the same attack as `incident`.
 
-    The database narrows the search to a date range and a bounding box wide enough for any precision; each
-    remaining incident is then checked exactly.
+    The database narrows the search to a date range and a bounding box wide enough for any precision (both
+    indexed); each remaining incident is then checked exactly. With `above_pk`, only incidents with a higher key.
     """
     window, coords = _window(incident), _coords(incident)
     if window is None or coords is None:
-        return []
+        return
     margin = settings.DUPLICATE_MARGIN_M
-    slack = timedelta(days=MAX_TOLERANCE_DAYS)
     min_lat, max_lat, min_lon, max_lon = bounding_box(*coords, max(_radius(incident), MAX_RADIUS_M) + margin)
+    earliest = shift(window.start, -MAX_TOLERANCE_DAYS)
     nearby = (
-        Incident.objects.visible_to(user)
+        Incident.objects.filter(merged_into__isnull=True)
         .exclude(pk=incident.pk)
         .exclude(pk__in=_dismissed_with(incident))
         .filter(
-            date_start__lte=window.end + slack,
+            date_start__lte=shift(window.end, MAX_TOLERANCE_DAYS),
             latitude__gte=min_lat,
             latitude__lte=max_lat,
             longitude__gte=min_lon,
             longitude__lte=max_lon,
         )
-        .filter(Q(date_end__gte=window.start - slack) | Q(date_end__isnull=True, date_start__gte=window.start - slack))
+        .filter(Q(date_end__gte=earliest) | Q(date_end__isnull=True, date_start__gte=earliest))
         .only(*FIELDS)
     )
-    found = [
-        Candidate(other, distance_m(*coords, *_coords(other)))  # type: ignore[misc]
-        for other in nearby
-        if are_possible_duplicates(incident, other, margin_m=margin)
-    ]
-    return sorted(found, key=lambda c: (c.distance_m, c.incident.pk))
+    if above_pk is not None:
+        nearby = nearby.filter(pk__gt=above_pk)
+    for other in nearby:
+        if are_possible_duplicates(incident, other, margin_m=margin):
+            yield other, distance_m(*coords, *_coords(other))  # type: ignore[misc]
 
 
-def duplicate_pairs(*, user) -> list[Pair]:
-    """Every pair of possible duplicates among the incidents visible to `user`, most recent first.
+def _row(incident: Incident, other: Incident, distance: float) -> DuplicateCandidate:
+    a, b = sorted((incident.pk, other.pk))
+    latest = max(d for d in (incident.date_start, other.date_start) if d is not None)
+    return DuplicateCandidate(incident_a_id=a, incident_b_id=b, distance_m=distance, latest_date=latest)
 
-    One query for the incidents and one for the dismissals, then a sweep over the widened date windows in
-    order of their start, so only incidents whose windows overlap are compared by distance. Each incident's
-    window, coordinates and radius are worked out once, not once per comparison.
-    """
-    incidents = (
-        Incident.objects.visible_to(user)
-        .filter(date_start__isnull=False, latitude__isnull=False, longitude__isnull=False)
-        .exclude(date_precision=DatePrecision.UNKNOWN)
-        .only(*FIELDS)
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for pk in ids:
+        chunk.append(pk)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def duplicates_refresh(incident_ids: Iterable[int]) -> int:
+    """Work out again the possible duplicates of these incidents (after a change of date, place or precision, a
+    merge, or an import). Returns the number of pairs stored. Safe to run twice; a merged-away incident is left
+    with none."""
+    stored = 0
+    for chunk in _chunks(dict.fromkeys(incident_ids), REFRESH_BATCH):
+        with transaction.atomic():
+            DuplicateCandidate.objects.filter(Q(incident_a__in=chunk) | Q(incident_b__in=chunk)).delete()
+            rows: dict[tuple[int, int], DuplicateCandidate] = {}
+            for incident in Incident.objects.filter(pk__in=chunk, merged_into__isnull=True).only(*FIELDS):
+                for other, distance in _matches(incident):
+                    row = _row(incident, other, distance)
+                    rows[(row.incident_a_id, row.incident_b_id)] = row
+            # Two refreshes of neighbours may both find their pair: the second insert is a no-op.
+            DuplicateCandidate.objects.bulk_create(rows.values(), batch_size=1000, ignore_conflicts=True)
+            stored += len(rows)
+    return stored
+
+
+def duplicates_refresh_references(references: Iterable[str]) -> int:
+    ids = Incident.objects.filter(reference__in=list(references)).values_list("pk", flat=True)
+    return duplicates_refresh(list(ids))
+
+
+def duplicates_rebuild(*, batch_size: int = REFRESH_BATCH, progress=None) -> int:
+    """Every pair again, from scratch, one batch of incidents per transaction (manage.py duplicates_rebuild)."""
+    DuplicateCandidate.objects.all().delete()
+    ids = Incident.objects.filter(merged_into__isnull=True).order_by("pk").values_list("pk", flat=True)
+    stored = done = 0
+    for chunk in _chunks(ids.iterator(chunk_size=batch_size), batch_size):
+        with transaction.atomic():
+            rows = [
+                _row(incident, other, distance)
+                for incident in Incident.objects.filter(pk__in=chunk).only(*FIELDS)
+                for other, distance in _matches(incident, above_pk=incident.pk)
+            ]
+            DuplicateCandidate.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        stored, done = stored + len(rows), done + len(chunk)
+        if progress:
+            progress(done, stored)
+    return stored
+
+
+def duplicate_candidates(incident: Incident, *, user) -> list[Candidate]:
+    """The stored possible duplicates of `incident` that `user` may see, nearest first."""
+    rows = DuplicateCandidate.objects.filter(Q(incident_a=incident.pk) | Q(incident_b=incident.pk))
+    distances = {
+        b if a == incident.pk else a: distance
+        for a, b, distance in rows.values_list("incident_a_id", "incident_b_id", "distance_m")
+    }
+    if not distances:
+        return []
+    others = Incident.objects.visible_to(user).filter(pk__in=distances).only(*FIELDS)
+    return sorted((Candidate(o, distances[o.pk]) for o in others), key=lambda c: (c.distance_m, c.incident.pk))
+
+
+def duplicate_pairs(*, user) -> QuerySet[DuplicateCandidate]:
+    """The stored pairs whose two incidents `user` may both see, most recent first. Page it; count it in SQL."""
+    return (
+        DuplicateCandidate.objects.filter(visibility(user, "incident_a__"), visibility(user, "incident_b__"))
+        .select_related("incident_a", "incident_b")
+        .only(*(f"incident_a__{f}" for f in FIELDS[1:]), *(f"incident_b__{f}" for f in FIELDS[1:]), "distance_m")
+        .order_by("-latest_date", "-pk")
     )
-    dismissed = set(DuplicateDismissal.objects.values_list("incident_a_id", "incident_b_id"))
-    margin = settings.DUPLICATE_MARGIN_M
-    prepared = sorted(
-        ((_window(i), *_coords(i), _radius(i), i) for i in incidents),  # type: ignore[misc]
-        key=lambda row: (row[0].start, row[4].pk),
-    )
-    pairs: list[Pair] = []
-    active: list[tuple] = []
-    for window, lat, lon, radius, incident in prepared:
-        active = [row for row in active if row[0].end >= window.start]
-        for _, other_lat, other_lon, other_radius, other in active:
-            a, b = (other, incident) if other.pk < incident.pk else (incident, other)
-            if (a.pk, b.pk) in dismissed:
-                continue
-            distance = distance_m(lat, lon, other_lat, other_lon)
-            if distance <= max(radius, other_radius) + margin:
-                pairs.append(Pair(a, b, distance))
-        active.append((window, lat, lon, radius, incident))
-    return sorted(pairs, key=lambda p: (p.second.date_start, p.first.pk, p.second.pk), reverse=True)
 
 
 def duplicate_dismiss(*, incident: Incident, other: Incident, user, note: str = "") -> DuplicateDismissal:
@@ -154,7 +199,9 @@ def duplicate_dismiss(*, incident: Incident, other: Incident, user, note: str = 
     a, b = sorted((incident, other), key=lambda i: i.pk)
     if a.pk == b.pk:
         raise ValueError("An incident cannot be a duplicate of itself.")
-    dismissal, _ = DuplicateDismissal.objects.get_or_create(
-        incident_a=a, incident_b=b, defaults={"dismissed_by": user, "note": note.strip()}
-    )
+    with transaction.atomic():
+        dismissal, _ = DuplicateDismissal.objects.get_or_create(
+            incident_a=a, incident_b=b, defaults={"dismissed_by": user, "note": note.strip()}
+        )
+        DuplicateCandidate.objects.filter(incident_a=a, incident_b=b).delete()
     return dismissal

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from verify.core.forms import DateInput, VersionedFormMixin
+from verify.core.models import EARLIEST_DATE
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
@@ -33,8 +34,8 @@ class IncidentForm(forms.ModelForm):
             "restricted",
         ]
         widgets = {
-            "date_start": DateInput(),
-            "date_end": DateInput(),
+            "date_start": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
+            "date_end": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
         labels = {"date_start": "Date (from)", "date_end": "Date (to)", "location_name": "Location as reported"}

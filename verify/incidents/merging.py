@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from verify.incidents.duplicates import duplicates_refresh
 from verify.incidents.models import Incident, Status
 
 
@@ -116,4 +117,5 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
 
         incident_recompute(target, user=user)
         incident_recompute(source, user=user)
+        duplicates_refresh([source.pk, target.pk])  # the merged-away incident is left with no pairs
     return MergeResult(target=target, claims_moved=len(claims), evidence_moved=moved, evidence_already_linked=already)

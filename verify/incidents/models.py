@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
-from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel, VersionedModel
+from verify.core.models import (
+    DATE_VALIDATORS,
+    EARLIEST_DATE,
+    LATITUDE_VALIDATORS,
+    LONGITUDE_VALIDATORS,
+    TimeStampedModel,
+    VersionedModel,
+)
 
 
 class AttackType(models.TextChoices):
@@ -53,20 +60,29 @@ class Grade(models.TextChoices):
     DISCOUNTED = "discounted", "Discounted"
 
 
+def visibility(user, prefix: str = "") -> Q:
+    """The condition of Incident.objects.visible_to(user), for a query reaching incidents through `prefix`.
+
+    With a prefix such as "incident_a__" a table of pairs is filtered through its joins, which lets the database
+    read the pairs in index order instead of testing every pair of visible incidents.
+    """
+    nothing = Q(**{f"{prefix}pk__in": []})
+    if not user.is_authenticated or not user.is_active or not user.has_perm("incidents.view_incident"):
+        return nothing
+    live = Q(**{f"{prefix}merged_into__isnull": True})
+    if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
+        return live
+    allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
+    return live & (Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}pk__in": allowed}))
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "IncidentQuerySet":
         """What this user may see. Restricted incidents only for members of their allowed groups.
 
         Merged-away incidents are left out: their reference leads to the incident they were merged into.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
-            return self.filter(merged_into__isnull=True) if user.has_perm("incidents.view_incident") else self.none()
-        if not user.has_perm("incidents.view_incident"):
-            return self.none()
-        allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
-        return self.filter(merged_into__isnull=True).filter(Q(restricted=False) | Q(pk__in=allowed))
+        return self.filter(visibility(user))
 
     def search(self, text: str) -> "IncidentQuerySet":
         text = text.strip()
@@ -119,8 +135,8 @@ class Incident(TimeStampedModel, VersionedModel):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
 
-    date_start = models.DateField(null=True, blank=True)
-    date_end = models.DateField(null=True, blank=True)
+    date_start = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
+    date_end = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     place = models.ForeignKey(
@@ -179,6 +195,11 @@ class Incident(TimeStampedModel, VersionedModel):
             models.CheckConstraint(
                 condition=Q(date_start__isnull=True) | Q(date_end__isnull=True) | Q(date_start__lte=F("date_end")),
                 name="incident_date_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(date_start__isnull=True) | Q(date_start__gte=EARLIEST_DATE))
+                & (Q(date_end__isnull=True) | Q(date_end__gte=EARLIEST_DATE)),
+                name="incident_dates_not_before_1900",
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
@@ -294,3 +315,44 @@ class DuplicateDismissal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.incident_a_id} is not a duplicate of {self.incident_b_id}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of incidents that may be the same attack, stored when either of them changes.
+
+    Worked out for every incident, whoever may see it, by verify.incidents.duplicates; readers keep only the pairs
+    whose two incidents they may both see. Stored with the lower primary key first, so that each pair is once here.
+    """
+
+    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField()
+    # The later of the two start dates: the site-wide list shows the most recent pairs first, read from an index.
+    latest_date = models.DateField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident_a", "incident_b"], name="duplicate_candidate_once"),
+            models.CheckConstraint(condition=Q(incident_a__lt=F("incident_b")), name="duplicate_candidate_ordered"),
+        ]
+        indexes = [models.Index(F("latest_date").desc(), F("id").desc(), name="duplicate_candidate_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_a_id} may be a duplicate of {self.incident_b_id}"
+
+    @property
+    def first(self) -> Incident:
+        return self.incident_a
+
+    @property
+    def second(self) -> Incident:
+        return self.incident_b
+
+    @property
+    def distance_text(self) -> str:
+        return distance_text(self.distance_m)
+
+
+def distance_text(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from verify.incidents.duplicates import MATCHED_FIELDS, duplicates_refresh
 from verify.incidents.models import Incident, Status
 
 # Changing one of these changes what the record asserts; a verified record so changed must be reviewed again.
@@ -54,6 +55,7 @@ def incident_create(*, user, data: dict[str, Any], allowed_groups: list[Group] |
                 incident.full_clean()
                 incident.save()
                 _set_groups(incident, allowed_groups)
+                duplicates_refresh([incident.pk])
                 return incident
         except IntegrityError:
             # Someone else took this reference in the meantime; the next attempt picks the next number.
@@ -93,6 +95,8 @@ def incident_update(
         incident._history_user = user
         incident._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
         incident.save_versioned(expected_version=expected_version)
+        if any(name in MATCHED_FIELDS for name in changed):
+            duplicates_refresh([incident.pk])
         if allowed_groups is not None:
             before = set(incident.allowed_groups.values_list("pk", flat=True))
             _set_groups(incident, allowed_groups)

@@ -4,7 +4,8 @@ No Django here. Used to find possible duplicate incidents.
 
 * A date window (start, end) is widened by its precision's tolerance on both sides; two events may be the same
   when their widened windows overlap. An unknown date (no start) or an unknown precision (no tolerance) cannot
-  be compared, and never matches.
+  be compared, and never matches. Widening stops at the first and last representable dates (no OverflowError
+  for a date typed as year 1 or 9999).
 * Two places may be the same when they are no further apart than the larger of their precision radii plus a
   margin. Missing coordinates never match.
 """
@@ -34,8 +35,15 @@ def widened(start: datetime.date | None, end: datetime.date | None, tolerance_da
     if start is None or tolerance_days is None:
         return None
     end = end or start
-    slack = datetime.timedelta(days=tolerance_days)
-    return Window(start - slack, end + slack)
+    return Window(shift(start, -tolerance_days), shift(end, tolerance_days))
+
+
+def shift(day: datetime.date, days: int) -> datetime.date:
+    """`day` moved by `days`, held at date.min or date.max rather than overflowing."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.min if days < 0 else datetime.date.max
 
 
 def windows_overlap(a: Window | None, b: Window | None) -> bool:
