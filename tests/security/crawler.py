@@ -138,8 +138,12 @@ def _bogus(slot: Slot) -> str:
     return bogus_reference() if slot.name in REFERENCE_SLOTS else BOGUS_ID
 
 
-def cases(world: World) -> tuple[list[Case], list[str]]:
-    """Every URL to fetch, and the patterns that could not be turned into one (each with the reason)."""
+def cases(world: World, queries_from: World | None = None) -> tuple[list[Case], list[str]]:
+    """Every URL to fetch, and the patterns that could not be turned into one (each with the reason).
+
+    Pages that take no record in their path are asked the searches of `queries_from` (by default `world`): a
+    world predicted before the restricted records exist gives the same URLs before and after.
+    """
     out, unbuildable = [], []
     for route in routes():
         if route.name in SKIP or route.route in SKIP:
@@ -152,7 +156,7 @@ def cases(world: World) -> tuple[list[Case], list[str]]:
         except Unbuildable as exc:
             unbuildable.append(f"{route.route}: {exc}")
             continue
-        built = [case for combo in combos for case in _cases_for(route, combo, world)]
+        built = [case for combo in combos for case in _cases_for(route, combo, world, queries_from or world)]
         if not built:
             unbuildable.append(f"{route.route}: no value fits its slots")
         for case in built:
@@ -163,7 +167,7 @@ def cases(world: World) -> tuple[list[Case], list[str]]:
     return out, unbuildable
 
 
-def _cases_for(route: Route, combo: list, world: World) -> list[Case]:
+def _cases_for(route: Route, combo: list, world: World, queries_from: World) -> list[Case]:
     values = {name: value for name, value, _ in combo}
     path = route.build(values)
     restricted = any(hidden for _, _, hidden in combo)
@@ -179,30 +183,24 @@ def _cases_for(route: Route, combo: list, world: World) -> list[Case]:
             inline = (("X-Requested-With", "claim-entry"), ("HX-Request", "true"), ("Accept", "application/json"))
             found.append(Case(route, path, restricted, bogus, inline, swaps))
         return found
-    return [Case(route, path + query, False) for query in _queries(path, world)]
+    return [Case(route, path + query, False) for query in _queries(route, path, queries_from)]
 
 
-def _queries(path: str, world: World) -> list[str]:
+def _queries(route: Route, path: str, world: World) -> list[str]:
     """Searches and exports that might pull restricted rows into a page that takes no record in its URL."""
     queries = ["", f"?q={MARK}"] + [f"?q={quote(ref)}" for ref in world.restricted_references]
     queries += [f"?q={sha[:8]}" for sha in world.restricted_sha256[:1]]
     if path.startswith("/admin/"):
-        if path.rstrip("/").endswith("autocomplete"):
-            queries += _autocomplete_queries()
-        return queries
+        # In the admin only the lists search; the autocomplete is asked for every field that has one.
+        if route.name == "admin:autocomplete":
+            return [""] + _autocomplete_queries()
+        return queries if route.name.endswith("_changelist") else [""]
     ids = sorted({pk for values in world.restricted.values() for pk in values})
-    refs = world.restricted_references
-    queries.append(
-        "?"
-        + urlencode(
-            [("id", pk) for pk in ids[:100]]
-            + [("incident", ref) for ref in refs[:1]]
-            + [("reference", ref) for ref in refs[:1]]
-            + [("format", "csv")]
-        )
-    )
-    queries += ["?format=json", "?format=geojson", "?bbox=-180,-90,180,90&zoom=18", "?status=verified&grade=fair"]
-    return queries
+    refs = world.restricted_references[:1]
+    # One query for the rest: each view reads the parameters it knows and ignores the others.
+    everything = [("id", pk) for pk in ids[:100]] + [("incident", ref) for ref in refs]
+    everything += [("reference", ref) for ref in refs] + [("format", "csv"), ("bbox", "-180,-90,180,90"), ("zoom", "18")]
+    return [*queries, "?" + urlencode(everything), "?format=json"]
 
 
 def _autocomplete_queries() -> list[str]:
@@ -285,7 +283,9 @@ def scan(role: str, case: Case, fetched: Fetched, world: World) -> list[Finding]
                 start, end = max(0, hit.start() - SNIPPET), hit.end() + SNIPPET
                 snippet = data[start:end].decode("utf-8", "replace")
                 snippet = re.sub(r"\s+", " ", snippet)
-                findings.append(Finding(role, case_path, fetched.status, f"{label} in {where}", snippet))
+                label = hit.group().decode("utf-8", "replace") if label == "marker" else label
+                shown = case_path + (" (as a fragment/JSON request)" if case.headers else "")
+                findings.append(Finding(role, shown, fetched.status, f"{label} in {where}", snippet))
     return findings
 
 
@@ -308,17 +308,36 @@ def check_status(role: str, case: Case, fetched: Fetched, bogus: Fetched | None)
             problems.append(f"restricted record redirects to {fetched.location}")
     if bogus is not None and bogus.status != fetched.status:
         problems.append(f"status differs from a missing record's ({bogus.status})")
-    return [Finding(role, case.path, fetched.status, "; ".join(problems), "")] if problems else []
+    shown = case.path + (" (as a fragment/JSON request)" if case.headers else "")
+    return [Finding(role, shown, fetched.status, "; ".join(problems), "")] if problems else []
 
 
-def crawl(client: Client, role: str, world: World) -> tuple[list[Finding], list[str], int]:
-    """Fetch every case; return the findings, the patterns that could not be exercised, and the request count."""
-    all_cases, unbuildable = cases(world)
-    findings, bogus_seen = [], {}
-    with _quiet("django.request"), _quiet("django.security"):
+@dataclass
+class Crawl:
+    findings: list[Finding]
+    unbuildable: list[str]  # patterns that could not be exercised, with the reason
+    requests: int
+    plain: dict[str, Fetched]  # what the pages without a record in their path answered
+
+
+def crawl(client: Client, role: str, world: World, queries_from: World | None = None) -> Crawl:
+    """Fetch every case and look at every answer."""
+    all_cases, unbuildable = cases(world, queries_from)
+    result = Crawl([], unbuildable, 0, {})
+    bogus_seen: dict = {}
+    with quiet():
         for case in all_cases:
-            _crawl_one(client, role, world, case, findings, bogus_seen)
-    return findings, unbuildable, len(all_cases) + len(bogus_seen)
+            fetched = _crawl_one(client, role, world, case, result.findings, bogus_seen)
+            if not case.route.slots:
+                result.plain[case.path] = fetched
+    result.requests = len(all_cases) + len(bogus_seen)
+    return result
+
+
+@contextmanager
+def quiet():
+    with _quiet("django.request"), _quiet("django.security"):
+        yield
 
 
 @contextmanager
@@ -333,7 +352,7 @@ def _quiet(logger: str):
         log.setLevel(previous)
 
 
-def _crawl_one(client: Client, role: str, world: World, case: Case, findings: list, bogus_seen: dict) -> None:
+def _crawl_one(client: Client, role: str, world: World, case: Case, findings: list, bogus_seen: dict) -> Fetched:
     fetched = fetch(client, case.path, case.headers)
     findings += scan(role, case, fetched, world)
     if fetched.status >= 500:
@@ -345,15 +364,21 @@ def _crawl_one(client: Client, role: str, world: World, case: Case, findings: li
             bogus_seen[key] = fetch(client, case.bogus_path, case.headers)
         bogus = bogus_seen[key]
     findings += check_status(role, case, fetched, bogus)
+    return fetched
 
 
-def report(findings: list[Finding], limit: int = 80) -> str:
-    lines = [str(f) for f in findings[:limit]]
-    if len(findings) > limit:
-        lines.append(f"... and {len(findings) - limit} more")
-    by_route: dict[str, int] = {}
+def report(findings: list[Finding], limit: int = 60) -> str:
+    """One line per kind of leak on one route (with how many URLs showed it), and one example of each."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        key = re.sub(r"\?.*", "", re.sub(r"/\d+(?=/|$)|/[A-Z]+-\d{4}-\d{4}", "/<x>", f.path))
-        by_route[key] = by_route.get(key, 0) + 1
-    summary = "\n".join(f"  {n:4d}  {route}" for route, n in sorted(by_route.items()))
-    return f"{len(findings)} finding(s), by route:\n{summary}\n\nDetails:\n" + "\n".join(lines)
+        route = re.sub(r"\?.*?(?= \(|$)", "?…", re.sub(r"/\d+(?=/|$| )|/[A-Z]+-\d{4}-\d{4}(?=/)", "/<x>", f.path))
+        groups.setdefault((route, f.what), []).append(f)
+    lines = []
+    for (route, what), found in sorted(groups.items())[:limit]:
+        example = found[0]
+        lines.append(f"  [{example.role}] {route}: {what} (x{len(found)}), e.g. GET {example.path} -> {example.status}")
+        if example.snippet:
+            lines.append(f"      ...{example.snippet}...")
+    if len(groups) > limit:
+        lines.append(f"  ... and {len(groups) - limit} more kinds")
+    return f"{len(findings)} finding(s) of {len(groups)} kind(s):\n" + "\n".join(lines)
