@@ -4,8 +4,8 @@ shows through: a marker, the reference, a file hash, or a status that differs fr
 
 import itertools
 import logging
-from contextlib import contextmanager
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -130,7 +130,9 @@ def _combinations(route: Route, world: World) -> list[list[tuple[str, str, bool 
             for pk, hidden in _ids(world, model)
             for history_id in model.history.filter(pk=pk).values_list("history_id", flat=True)
         ]
-    per_slot = [[(slot.name, v, h) for v, h in _slot_values(route, slot, world) if slot.accepts(v)] for slot in route.slots]
+    per_slot = [
+        [(slot.name, v, h) for v, h in _slot_values(route, slot, world) if slot.accepts(v)] for slot in route.slots
+    ]
     return [list(combo) for combo in itertools.product(*per_slot)]
 
 
@@ -193,14 +195,18 @@ def _queries(route: Route, path: str, world: World) -> list[str]:
     if path.startswith("/admin/"):
         # In the admin only the lists search; the autocomplete is asked for every field that has one.
         if route.name == "admin:autocomplete":
-            return [""] + _autocomplete_queries()
+            return ["", *_autocomplete_queries()]
         return queries if route.name.endswith("_changelist") else [""]
     ids = sorted({pk for values in world.restricted.values() for pk in values})
     refs = world.restricted_references[:1]
     # One query for the rest: each view reads the parameters it knows and ignores the others.
     everything = [("id", pk) for pk in ids[:100]] + [("incident", ref) for ref in refs]
-    everything += [("reference", ref) for ref in refs] + [("format", "csv"), ("bbox", "-180,-90,180,90"), ("zoom", "18")]
-    return [*queries, "?" + urlencode(everything), "?format=json"]
+    everything += [("reference", ref) for ref in refs] + [
+        ("format", "csv"),
+        ("bbox", "-180,-90,180,90"),
+        ("zoom", "18"),
+    ]
+    return [*queries, "?" + urlencode(everything)]
 
 
 def _autocomplete_queries() -> list[str]:
@@ -239,10 +245,7 @@ class Fetched:
 
 def fetch(client: Client, path: str, headers: tuple = ()) -> Fetched:
     response = client.get(path, headers=dict(headers))
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content)
-    else:
-        body = response.content
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     # The test client closes the response itself (a streaming one once consumed): closing it again would send
     # request_finished outside the client, which closes the test database connection.
     header_text = "\n".join(f"{k}: {v}" for k, v in response.items())

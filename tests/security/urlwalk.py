@@ -65,7 +65,7 @@ def _walk(resolver: URLResolver, route: str, names: tuple, parts: tuple):
         if isinstance(entry, URLResolver):
             yield from _walk(entry, joined, names + ((entry.namespace,) if entry.namespace else ()), here)
         elif isinstance(entry, URLPattern):
-            yield Route(joined, ":".join(names + (entry.name or "",)) if entry.name else "", here, problem)
+            yield Route(joined, ":".join((*names, entry.name or "")) if entry.name else "", here, problem)
 
 
 def _join_route(first: str, second: str) -> str:

@@ -6,10 +6,10 @@ records (history rows, custody events, status transitions, notifications) exist 
 """
 
 import hashlib
-from urllib.parse import quote
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.contrib.auth.models import Group, User
 from django.db import models
@@ -172,7 +172,9 @@ def add_restricted(world: World) -> World:
         evidence=item, kind="chronolocated", result="pass", note=m("CHECKNOTE"), user=rita
     )
     # One file in both incidents: restriction wins, so it must stay hidden on the public incident too.
-    shared = _upload(rita, incident, seed=RESTRICTED_SEEDS[1], title=m("SHAREDTITLE"), filename=f"{m('SHAREDFILE')}.jpg")
+    shared = _upload(
+        rita, incident, seed=RESTRICTED_SEEDS[1], title=m("SHAREDTITLE"), filename=f"{m('SHAREDFILE')}.jpg"
+    )
     evidence_services.evidence_link(evidence=shared, incident=world.public_incident, user=rita)
     comment = review_services.comment_create(incident=incident, user=rita, body=f"@ravi {m('COMMENT')}")
     _verify(incident, author=rita, reviewer=ravi, note=m("VERDICT"), submit_note=m("SUBMITNOTE"))
@@ -208,10 +210,6 @@ def add_restricted(world: World) -> World:
 
 def predicted(world: World) -> World:
     """What the restricted records will be called, before they exist: for pages fetched before and after."""
-    from dataclasses import replace
-
-    from verify.incidents.services import next_reference
-
     next_ids = {}
     for model in RESTRICTED_MODELS:
         last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -219,7 +217,7 @@ def predicted(world: World) -> World:
     return replace(
         world,
         restricted=next_ids,
-        restricted_references=[next_reference(year=RESTRICTED_DATE.year)],
+        restricted_references=[incident_services.next_reference(year=RESTRICTED_DATE.year)],
         restricted_sha256=[hashlib.sha256(jpeg(seed=seed)).hexdigest() for seed in RESTRICTED_SEEDS],
     )
 
