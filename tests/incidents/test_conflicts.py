@@ -14,8 +14,7 @@ from verify.claims import services as claim_services
 from verify.claims.models import Claim
 from verify.core.models import ConflictError
 from verify.incidents import services
-from verify.incidents.models import Incident, Status
-from verify.review.models import StatusTransition
+from verify.incidents.models import Incident, Status, StatusTransition
 
 CONFLICT_HEADING = "Not saved: someone else changed this while you were editing"
 

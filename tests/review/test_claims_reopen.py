@@ -7,9 +7,8 @@ from tests.review.conftest import fresh
 from verify.claims import services as claim_services
 from verify.claims.models import Stance
 from verify.core.models import ConflictError
-from verify.incidents.models import Grade, Status
+from verify.incidents.models import Grade, Status, StatusTransition
 from verify.review import services
-from verify.review.models import StatusTransition
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from tests.conftest import need
 from tests.review.conftest import fresh
 from verify.core.models import ConflictError
 from verify.incidents import services as incident_services
-from verify.incidents.models import Grade, Incident, Status
+from verify.incidents.models import Grade, Incident, Status, StatusTransition
 from verify.review import services
-from verify.review.models import ReviewDecision, StatusTransition
+from verify.review.models import ReviewDecision
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ from tests import factories
 from tests.review.conftest import fresh
 from verify.core.models import ConflictError
 from verify.incidents import services as incident_services
-from verify.incidents.models import Grade, Status
+from verify.incidents.models import Grade, Status, StatusTransition
 from verify.review import services
-from verify.review.models import ReviewDecision, StatusTransition
+from verify.review.models import ReviewDecision
 from verify.review.queries import review_queue
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
+from verify.incidents.models import StatusTransition
+from verify.review.models import Comment, Notification, ReviewDecision
 
 
 @admin.register(ReviewDecision)

@@ -33,7 +33,7 @@ def _back(request: HttpRequest, incident: Incident) -> HttpResponse:
 def _refuse(request: HttpRequest, error: Exception) -> None:
     """Show why an action was refused: a broken rule, not a crash."""
     if isinstance(error, ValidationError):
-        text = " ".join(m for msgs in error.message_dict.values() for m in msgs)
+        text = " ".join(error.messages)
     else:
         text = str(error) or "You are not allowed to do that."
     messages.error(request, text)
