@@ -254,7 +254,7 @@ def test_substantive_edit_sends_a_verified_incident_back_to_submitted(researcher
         Status.SUBMITTED,
         researcher2,
     )
-    assert "title" in transition.note
+    assert transition.params == {"change": "incident_edited", "fields": ["title"]}
 
 
 def test_substantive_edit_through_the_page_sends_a_verified_incident_back_to_submitted(researcher2, verified_incident):

@@ -103,7 +103,9 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
         target.save_versioned(expected_version=target.version)
         if claims or moved:
             # New claims or evidence change what a verified record rests on.
-            workflow.record_change(incident=target, by=user, change=workflow.Change.MERGED, merged=source.reference)
+            workflow.record_change(
+                incident=target, by=user, change=workflow.Change.MERGED, bumped=True, merged=source.reference
+            )
 
         incident_recompute(target, user=user)
         incident_recompute(source, user=user)

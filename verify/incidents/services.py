@@ -93,7 +93,7 @@ def incident_update(
             changed.append("allowed_groups")
         if substantive:
             workflow.record_change(
-                incident=incident, by=user, change=workflow.Change.INCIDENT_EDITED, fields=substantive
+                incident=incident, by=user, change=workflow.Change.INCIDENT_EDITED, bumped=True, fields=substantive
             )
         return changed
 

@@ -183,12 +183,13 @@ def conclude(*, incident: Incident, by, verified: bool, note: str, expected_vers
     move(incident, to=to, by=by, reason=reason, note=note, expected_version=expected_version)
 
 
-def record_change(*, incident: Incident, by, change: str, **params: Any) -> Incident:
+def record_change(*, incident: Incident, by, change: str, bumped: bool = False, **params: Any) -> Incident:
     """A substantive change was made to this incident, its claims or its evidence links: apply the rule.
 
     Verified: back to submitted (and into the queue). In review: the version is bumped, so a pending verdict
     based on the version the reviewer read is refused as stale. Otherwise nothing to do. Call it inside the
-    transaction that made the change. Returns the locked, current row.
+    transaction that made the change; `bumped` says the caller has already bumped the version in it. Returns the
+    locked, current row.
     """
     with transaction.atomic():
         locked = lock(incident)
@@ -201,7 +202,7 @@ def record_change(*, incident: Incident, by, change: str, **params: Any) -> Inci
                 reason=TransitionReason.REOPENED,
                 params={"change": change, **params},
             )
-        elif locked.status == Status.IN_REVIEW:
+        elif locked.status == Status.IN_REVIEW and not bumped:
             locked._history_user = by
             locked._change_reason = f"change:{change}"
             locked.save_versioned(expected_version=locked.version)
