@@ -28,7 +28,7 @@ def to_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("review", "0002_notifications"), ("incidents", "0007_status_log_moves_to_incidents")]
+    dependencies = [("review", "0002_notifications"), ("incidents", "0009_status_log_moves_to_incidents")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

@@ -83,7 +83,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0007_status_log_moves_to_incidents"),
+        ("incidents", "0009_status_log_moves_to_incidents"),
         ("review", "0003_status_log_moved_notification_codes"),
     ]
 

@@ -16,7 +16,7 @@ STATUS_CHOICES = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0006_queue_index"),
+        ("incidents", "0008_duplicate_candidates"),
         ("review", "0002_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
