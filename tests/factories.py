@@ -57,3 +57,10 @@ def claim(*, incident: Incident, created_by: User | None = None, **fields) -> Cl
     c.full_clean()
     c.save()
     return c
+
+
+def claimed_incident(*, created_by: User, groups: list[Group] | None = None, **fields) -> Incident:
+    """An incident with one claim alleging the attack: what the workflow needs before it can be submitted."""
+    made = incident(created_by=created_by, groups=groups, **fields)
+    claim(incident=made)
+    return made

@@ -192,7 +192,7 @@ def test_suggested_grade_changes_are_in_the_history(researcher, incident):
 
     record = fresh(incident).history.first()
     assert record.suggested_grade == Grade.WEAK
-    assert record.history_change_reason == "Cross-check updated from the claims"
+    assert record.history_change_reason == "crosscheck"
     assert record.prev_record.suggested_grade == Grade.UNASSESSED
 
 

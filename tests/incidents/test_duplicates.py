@@ -226,9 +226,10 @@ def test_merge_of_the_demo_keeps_every_claim_every_evidence_item_and_the_history
     assert idlib.history.count() > histories_before["idlib"]
     assert ariha.history.count() > histories_before["ariha"]
     assert Claim.history.filter(id__in=claim_ids).count() > histories_before["claims"]
-    merge_record = idlib.history.get(history_change_reason="Merged into SYR-2015-0001: Same Amnesty report")
+    merge_record = idlib.history.get(history_change_reason="merged_into:SYR-2015-0001")
+    assert merge_record.merge_note == "Same Amnesty report"
     assert merge_record.merged_into_id == ariha.pk and merge_record.history_user == researcher
-    assert ariha.history.filter(history_change_reason__startswith="Merged SYR-2015-0002 into this incident").exists()
+    assert ariha.history.filter(history_change_reason="merged_from:SYR-2015-0002").exists()
     assert CustodyEvent.objects.filter(evidence=photo, action="unlinked", detail__merged_into=ariha.reference).exists()
     assert CustodyEvent.objects.filter(evidence=photo, action="linked", detail__merged_from=idlib.reference).exists()
     # The old reference and URL lead to the merged incident.
@@ -245,7 +246,7 @@ def test_merge_recomputes_the_cross_check_of_the_kept_incident(researcher):
     factories.claim(incident=kept, killed_min=3, killed_max=3, credibility="2")
     factories.claim(incident=gone, killed_min=30, killed_max=30, credibility="2")
 
-    incident_merge(source=gone, target=kept, user=researcher)
+    incident_merge(source=gone, target=kept, user=researcher, note="Same market, same day.")
 
     kept.refresh_from_db()
     assert kept.has_disagreements and kept.suggested_grade == "fair"
@@ -279,18 +280,18 @@ def test_a_restricted_incident_cannot_be_merged_into_a_public_one(researcher, de
     assert "is restricted" in response.content.decode()
     assert Claim.objects.get().incident == secret
     with pytest.raises(ValidationError):
-        incident_merge(source=secret, target=public, user=researcher)
+        incident_merge(source=secret, target=public, user=researcher, note="Same market, same day.")
     # The other way round is fine: public claims may join a restricted record.
-    incident_merge(source=public, target=secret, user=researcher)
+    incident_merge(source=public, target=secret, user=researcher, note="Same market, same day.")
 
 
 def test_merging_into_itself_or_twice_is_refused(researcher):
     a, b, c = near(researcher), near(researcher), near(researcher)
     with pytest.raises(ValidationError):
-        incident_merge(source=a, target=a, user=researcher)
-    incident_merge(source=a, target=b, user=researcher)
+        incident_merge(source=a, target=a, user=researcher, note="Same market, same day.")
+    incident_merge(source=a, target=b, user=researcher, note="Same market, same day.")
     with pytest.raises(ValidationError):
-        incident_merge(source=a, target=c, user=researcher)
+        incident_merge(source=a, target=c, user=researcher, note="Same market, same day.")
 
     response = client_for(researcher).post(reverse("incidents:merge", args=[a.reference, c.reference]))
     assert response.status_code == 302
@@ -303,11 +304,11 @@ def test_merging_new_claims_into_a_verified_record_sends_it_back_to_review(resea
     Incident.objects.filter(pk=kept.pk).update(status="verified")
     factories.claim(incident=gone)
 
-    incident_merge(source=gone, target=kept, user=researcher)
+    incident_merge(source=gone, target=kept, user=researcher, note="Same market, same day.")
 
     kept.refresh_from_db()
     assert kept.status == "submitted"
-    assert kept.transitions.get().note.startswith(f"{gone.reference} was merged")
+    assert kept.transitions.get().params == {"change": "merged", "merged": gone.reference}
 
 
 def test_window_tolerance_is_bounded_by_the_largest_precision():

@@ -19,7 +19,7 @@ def fresh(incident: Incident) -> Incident:
 @pytest.fixture
 def draft(researcher2):
     """A draft logged by Rami, so that Rita (researcher) and Ravi (reviewer) are both free to act on it."""
-    return factories.incident(created_by=researcher2, title="Market strike logged by Rami")
+    return factories.claimed_incident(created_by=researcher2, title="Market strike logged by Rami")
 
 
 @pytest.fixture

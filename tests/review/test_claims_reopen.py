@@ -7,9 +7,9 @@ from tests.review.conftest import fresh
 from verify.claims import services as claim_services
 from verify.claims.models import Stance
 from verify.core.models import ConflictError
-from verify.incidents.models import Grade, Status
+from verify.incidents.models import Grade, Status, StatusTransition
+from verify.incidents.workflow import transition_text
 from verify.review import services
-from verify.review.models import StatusTransition
 
 
 @pytest.fixture
@@ -37,7 +37,8 @@ def test_adding_a_claim_to_a_verified_incident_sends_it_back_to_the_queue(verifi
     assert incident.status == Status.SUBMITTED
     last = StatusTransition.objects.filter(incident=verified).last()
     assert (last.from_status, last.to_status, last.by) == (Status.VERIFIED, Status.SUBMITTED, researcher)
-    assert "Civil Defence" in last.note
+    assert last.params == {"change": "claim_added", "source": "Civil Defence"}
+    assert "Civil Defence" in transition_text(last)
 
 
 def test_editing_and_deleting_claims_of_a_verified_incident_reopen_it(verified, researcher, reviewer):

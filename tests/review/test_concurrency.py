@@ -16,9 +16,9 @@ from tests.conftest import need
 from tests.review.conftest import fresh
 from verify.core.models import ConflictError
 from verify.incidents import services as incident_services
-from verify.incidents.models import Grade, Incident, Status
+from verify.incidents.models import Grade, Incident, Status, StatusTransition
 from verify.review import services
-from verify.review.models import ReviewDecision, StatusTransition
+from verify.review.models import ReviewDecision
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,7 @@ def race(calls: list[Callable[[], object]]) -> tuple[list[object], list[BaseExce
 
 def test_twenty_parallel_take_next_on_ten_items_give_ten_distinct_assignments(researcher2):
     items = [
-        services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+        services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
         for _ in range(10)
     ]
     reviewers = [factories.user(f"reviewer{i:02d}", role="Reviewer") for i in range(20)]
@@ -82,7 +82,7 @@ def test_twenty_parallel_take_next_on_ten_items_give_ten_distinct_assignments(re
 
 def test_one_reviewer_pressing_take_next_many_times_at_once_gets_distinct_items(researcher2, reviewer):
     for _ in range(4):
-        services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+        services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
 
     results, errors = race([lambda: services.review_take_next(user=reviewer) for _ in range(6)])
 
@@ -93,7 +93,7 @@ def test_one_reviewer_pressing_take_next_many_times_at_once_gets_distinct_items(
 
 
 def test_two_reviewers_taking_the_same_item_one_wins_one_is_told(researcher2, reviewer):
-    item = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+    item = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
     rosa = factories.user("rosa", role="Reviewer")
 
     results, errors = race([lambda u=u: services.review_take(incident=item, user=u) for u in (reviewer, rosa)])
@@ -113,12 +113,18 @@ def edit(pk: int, user, title: str, version: int) -> Callable[[], object]:
 
 def verdict(item: Incident, reviewer, version: int) -> Callable[[], object]:
     return lambda: services.review_decide(
-        incident=item, user=reviewer, verdict="verify", grade=Grade.FAIR, note="OK.", expected_version=version
+        incident=item,
+        user=reviewer,
+        verdict="verify",
+        grade=Grade.FAIR,
+        override_rationale="Checked against the footage.",
+        note="OK.",
+        expected_version=version,
     )
 
 
 def test_two_stale_saves_give_one_success_and_one_conflict(researcher, researcher2):
-    item = factories.incident(created_by=researcher)
+    item = factories.claimed_incident(created_by=researcher)
     for _round in range(3):
         version = fresh(item).version
 
@@ -134,7 +140,7 @@ def test_two_stale_saves_give_one_success_and_one_conflict(researcher, researche
 
 def test_an_edit_racing_a_verdict_never_both_succeed(researcher2, researcher, reviewer):
     for _round in range(3):
-        item = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+        item = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
         services.review_take(incident=item, user=reviewer)
         version = fresh(item).version
 

@@ -54,7 +54,8 @@ def test_mention_notifies_the_user_who_can_see_the_incident(draft, researcher, r
         draft,
     )
     assert note.comment == Comment.objects.get()
-    assert draft.reference in note.message
+    assert draft.reference in note.text
+    assert "could you check the date" in note.message
 
 
 def test_mentions_of_unknown_users_self_and_email_addresses_notify_nobody(draft, researcher):
@@ -139,7 +140,7 @@ def test_assigning_an_item_notifies_the_assignee(submitted, reviewer):
     assert submitted.assigned_to == reviewer
     note = Notification.objects.get(recipient=reviewer)
     assert note.kind == Notification.Kind.ASSIGNED
-    assert "lena assigned" in note.message
+    assert "lena assigned" in note.text
 
 
 def test_taking_an_item_yourself_sends_no_notification(submitted, reviewer):

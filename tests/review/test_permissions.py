@@ -57,7 +57,7 @@ EXPECTED = {
 
 def setup_for(action: str, author, reviewer) -> Incident:
     """An incident by `author` in the state the action starts from."""
-    incident = factories.incident(created_by=author, title="Strike under test")
+    incident = factories.claimed_incident(created_by=author, title="Strike under test")
     if action in ("take", "verify", "request_changes"):
         services.incident_submit(incident=incident, user=author)
     if action in ("verify", "request_changes"):
@@ -82,6 +82,7 @@ def perform(client, action: str, incident: Incident):
         data = {
             "verdict": "verify" if action == "verify" else "request_changes",
             "grade": "fair",
+            "override_rationale": "Checked against the footage.",
             "note": "Matrix note.",
             "version": incident.version,
         }
@@ -133,7 +134,7 @@ def test_the_matrix_covers_every_role_and_action():
 
 
 def test_reviewer_cannot_take_their_own_incident(reviewer):
-    own = services.incident_submit(incident=factories.incident(created_by=reviewer), user=reviewer)
+    own = services.incident_submit(incident=factories.claimed_incident(created_by=reviewer), user=reviewer)
 
     response = signed_in(reviewer).post(reverse("review:take", args=[own.reference]), follow=True)
 
@@ -185,7 +186,13 @@ def test_reviewer_who_edits_during_review_can_no_longer_give_the_verdict(in_revi
 
     response = client.post(
         reverse("review:decide", args=[in_review.reference]),
-        {"verdict": "verify", "grade": "fair", "note": "Fine now.", "version": version},
+        {
+            "verdict": "verify",
+            "grade": "fair",
+            "override_rationale": "Checked.",
+            "note": "Fine now.",
+            "version": version,
+        },
         follow=True,
     )
 
@@ -195,8 +202,8 @@ def test_reviewer_who_edits_during_review_can_no_longer_give_the_verdict(in_revi
 
 
 def test_take_next_skips_the_reviewers_own_work(reviewer, researcher2):
-    own = services.incident_submit(incident=factories.incident(created_by=reviewer), user=reviewer)
-    other = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+    own = services.incident_submit(incident=factories.claimed_incident(created_by=reviewer), user=reviewer)
+    other = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
     assert own.submitted_at < other.submitted_at
 
     taken = services.review_take_next(user=reviewer)
@@ -216,7 +223,7 @@ def test_assigning_to_the_author_is_refused(submitted, reviewer, researcher2, db
 
 
 def test_own_incident_page_hides_the_take_and_verdict_buttons(reviewer):
-    own = services.incident_submit(incident=factories.incident(created_by=reviewer), user=reviewer)
+    own = services.incident_submit(incident=factories.claimed_incident(created_by=reviewer), user=reviewer)
 
     page = signed_in(reviewer).get(own.get_absolute_url()).content.decode()
 
@@ -226,8 +233,8 @@ def test_own_incident_page_hides_the_take_and_verdict_buttons(reviewer):
 
 
 def test_queue_marks_own_work_instead_of_offering_take(reviewer, researcher2):
-    own = services.incident_submit(incident=factories.incident(created_by=reviewer), user=reviewer)
-    other = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+    own = services.incident_submit(incident=factories.claimed_incident(created_by=reviewer), user=reviewer)
+    other = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
 
     page = signed_in(reviewer).get(reverse("review:queue")).content.decode()
 
@@ -242,6 +249,7 @@ def test_queue_marks_own_work_instead_of_offering_take(reviewer, researcher2):
 def test_restricted_incident_actions_are_404_for_a_reviewer_outside_its_groups(
     restricted_incident, researcher, reviewer
 ):
+    factories.claim(incident=restricted_incident)
     services.incident_submit(incident=restricted_incident, user=researcher)
     client = signed_in(reviewer)
     for name in ("take", "submit", "withdraw", "release", "comment", "decide", "assign"):
@@ -257,6 +265,7 @@ def test_restricted_incident_actions_are_404_for_a_reviewer_outside_its_groups(
 def test_restricted_incident_is_in_the_queue_for_a_reviewer_in_its_group(
     restricted_incident, researcher, reviewer, desk
 ):
+    factories.claim(incident=restricted_incident)
     services.incident_submit(incident=restricted_incident, user=researcher)
     reviewer.groups.add(desk)
 

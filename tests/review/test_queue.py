@@ -15,7 +15,7 @@ from verify.review.activity import activity_feed
 
 
 def submit_aged(author, *, days: float, **fields) -> Incident:
-    incident = services.incident_submit(incident=factories.incident(created_by=author, **fields), user=author)
+    incident = services.incident_submit(incident=factories.claimed_incident(created_by=author, **fields), user=author)
     Incident.objects.filter(pk=incident.pk).update(submitted_at=timezone.now() - timedelta(days=days))
     return fresh(incident)
 
@@ -37,14 +37,14 @@ def test_queue_lists_submitted_items_oldest_first_with_age_and_counts(reviewer, 
     older = submit_aged(researcher2, days=9, title="Older")
     factories.claim(incident=older)
     factories.claim(incident=older)
-    factories.incident(created_by=researcher2, title="Still a draft")
+    factories.claimed_incident(created_by=researcher2, title="Still a draft")
     Incident.objects.filter(pk=newer.pk).update(has_disagreements=True, denied_by_party=True, suggested_grade="weak")
 
     response = signed_in(reviewer).get(reverse("review:queue"))
 
     assert queue_refs(response) == [older.reference, newer.reference]
     rows = {i.reference: i for i in response.context["page"].object_list}
-    assert (rows[older.reference].claim_count, rows[older.reference].evidence_count) == (2, 0)
+    assert (rows[older.reference].claim_count, rows[older.reference].evidence_count) == (3, 0)
     page = response.content.decode()
     assert "Still a draft" not in page
     assert "1\xa0week" in page  # the age of the older one
@@ -170,8 +170,8 @@ def test_the_reviewer_sees_the_verdict_form_after_taking_and_can_release(reviewe
 
 
 def test_my_work_lists_drafts_items_sent_back_and_items_i_review(researcher, reviewer, researcher2):
-    my_draft = factories.incident(created_by=researcher, title="My own draft")
-    sent_back = services.incident_submit(incident=factories.incident(created_by=researcher), user=researcher)
+    my_draft = factories.claimed_incident(created_by=researcher, title="My own draft")
+    sent_back = services.incident_submit(incident=factories.claimed_incident(created_by=researcher), user=researcher)
     services.review_take(incident=sent_back, user=reviewer)
     services.review_decide(
         incident=sent_back,
@@ -180,9 +180,9 @@ def test_my_work_lists_drafts_items_sent_back_and_items_i_review(researcher, rev
         note="More sources.",
         expected_version=fresh(sent_back).version,
     )
-    reviewing = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+    reviewing = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
     services.review_take(incident=reviewing, user=reviewer)
-    factories.incident(created_by=researcher2, title="Someone else's draft")
+    factories.claimed_incident(created_by=researcher2, title="Someone else's draft")
 
     mine = signed_in(researcher).get(reverse("review:mine")).context
     assert list(mine["drafts"]) == [my_draft]
@@ -236,6 +236,7 @@ def test_activity_feed_leaves_out_the_cross_checks_own_recomputations(draft, res
 
 
 def test_activity_feed_leaves_out_restricted_incidents_for_outsiders(restricted_incident, researcher, reviewer):
+    factories.claim(incident=restricted_incident)
     services.incident_submit(incident=restricted_incident, user=researcher)
     services.comment_create(incident=restricted_incident, user=researcher, body="Secret remark.")
 

@@ -1,6 +1,7 @@
 """The verdict form: a note always, a grade to verify, a rationale to override the suggestion, no stale verdicts."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.review.conftest import fresh, signed_in
@@ -88,13 +89,34 @@ def test_the_service_refuses_an_override_without_rationale_too(suggested_weak, r
     assert "override_rationale" in caught.value.message_dict
 
 
-def test_without_a_suggestion_any_grade_is_fine_without_rationale(in_review, reviewer):
+def test_an_unassessed_suggestion_is_overridden_only_with_a_rationale(in_review, reviewer):
+    """Issue 12, problem 3: Unassessed is a suggestion like any other; setting a grade over it needs a reason."""
     assert in_review.suggested_grade == Grade.UNASSESSED
 
-    response = post_verdict(signed_in(reviewer), in_review, grade="contested")
+    refused = post_verdict(signed_in(reviewer), in_review, grade="contested")
+    assert refused.status_code == 400
+    assert fresh(in_review).status == Status.IN_REVIEW
 
+    response = post_verdict(
+        signed_in(reviewer), in_review, grade="contested", override_rationale="Two sides blame each other on video."
+    )
     assert response.status_code == 302
     assert fresh(in_review).grade == Grade.CONTESTED
+
+
+def test_confirmed_without_an_acknowledging_claim_needs_a_rationale(in_review, reviewer):
+    Incident.objects.filter(pk=in_review.pk).update(suggested_grade=Grade.CONFIRMED)  # a stale suggestion
+    in_review = fresh(in_review)
+    with pytest.raises(ValidationError) as caught:
+        services.review_decide(
+            incident=in_review,
+            user=reviewer,
+            verdict="verify",
+            grade=Grade.CONFIRMED,
+            note="n",
+            expected_version=in_review.version,
+        )
+    assert "override_rationale" in caught.value.message_dict
 
 
 @pytest.mark.parametrize(
@@ -133,7 +155,7 @@ def test_verdict_notifies_the_author(in_review, reviewer, researcher2):
 
     note = Notification.objects.get(recipient=researcher2)
     assert note.kind == Notification.Kind.VERDICT
-    assert "requested changes" in note.message
+    assert "requested changes" in note.text
     assert "Add the HRW report." in note.message
     assert not Notification.objects.filter(recipient=reviewer).exists()
 
@@ -144,7 +166,9 @@ def test_a_verdict_on_a_version_the_reviewer_did_not_read_is_refused_and_kept(in
         incident=fresh(in_review), user=researcher, data={"title": "Changed meanwhile"}, expected_version=read_version
     )
 
-    response = post_verdict(signed_in(reviewer), in_review, version=read_version, note="My careful note.")
+    response = post_verdict(
+        signed_in(reviewer), in_review, version=read_version, note="My careful note.", override_rationale="Seen."
+    )
 
     assert response.status_code == 409
     page = response.content.decode()
@@ -157,7 +181,9 @@ def test_a_verdict_on_a_version_the_reviewer_did_not_read_is_refused_and_kept(in
     assert fresh(in_review).status == Status.IN_REVIEW
     assert not ReviewDecision.objects.exists()
 
-    again = post_verdict(signed_in(reviewer), in_review, version=read_version + 1, note="My careful note.")
+    again = post_verdict(
+        signed_in(reviewer), in_review, version=read_version + 1, note="My careful note.", override_rationale="Seen."
+    )
     assert again.status_code == 302
     assert fresh(in_review).status == Status.VERIFIED
 
@@ -167,7 +193,7 @@ def test_only_the_assigned_reviewer_can_give_the_verdict(in_review, db):
 
     other = factories.user("rosa", role="Reviewer")
 
-    response = post_verdict(signed_in(other), in_review)
+    response = post_verdict(signed_in(other), in_review, override_rationale="Seen.")
 
     assert response.status_code == 302
     assert fresh(in_review).status == Status.IN_REVIEW

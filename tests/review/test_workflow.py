@@ -4,12 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
-from tests.review.conftest import fresh
+from tests.review.conftest import fresh, signed_in
 from verify.core.models import ConflictError
 from verify.incidents import services as incident_services
-from verify.incidents.models import Grade, Status
+from verify.incidents.models import Grade, Status, StatusTransition
+from verify.incidents.workflow import transition_text
 from verify.review import services
-from verify.review.models import ReviewDecision, StatusTransition
+from verify.review.models import ReviewDecision
 from verify.review.queries import review_queue
 
 
@@ -40,6 +41,7 @@ def test_the_whole_road_to_verified_is_recorded_in_order(submitted, reviewer, re
         user=reviewer,
         verdict="verify",
         grade=Grade.FAIR,
+        override_rationale="Two independent sources agree.",
         note="Two independent sources agree.",
         expected_version=fresh(submitted).version,
     )
@@ -97,7 +99,7 @@ def test_only_the_authors_may_withdraw(submitted, researcher):
 
 def test_release_puts_the_incident_back_in_the_queue_at_its_old_place(submitted, reviewer, researcher2):
     older = submitted
-    newer = services.incident_submit(incident=factories.incident(created_by=researcher2), user=researcher2)
+    newer = services.incident_submit(incident=factories.claimed_incident(created_by=researcher2), user=researcher2)
     services.review_take(incident=older, user=reviewer)
     assert list(review_queue(reviewer)) == [newer]
 
@@ -146,7 +148,13 @@ def test_invalid_transitions_are_refused_with_a_clear_error_and_change_nothing(
         "take": lambda: services.review_take(incident=incident, user=reviewer),
         "release": lambda: services.review_release(incident=incident, user=reviewer),
         "verify": lambda: services.review_decide(
-            incident=incident, user=reviewer, verdict="verify", grade="fair", note="n", expected_version=1
+            incident=incident,
+            user=reviewer,
+            verdict="verify",
+            grade="fair",
+            override_rationale="Checked against the footage.",
+            note="n",
+            expected_version=1,
         ),
     }
 
@@ -186,8 +194,10 @@ def test_every_transition_bumps_the_version_so_stale_edit_forms_are_refused(draf
 
 def test_transitions_appear_in_the_incident_history(in_review, reviewer):
     reasons = list(in_review.history.values_list("history_change_reason", flat=True))
-    assert "Status: In review" in reasons
-    assert "Status: Submitted" in reasons
+    assert "status:in_review" in reasons
+    assert "status:submitted" in reasons
+    page = signed_in(reviewer).get(in_review.get_absolute_url()).content.decode()
+    assert "Status: In review" in page
     assert in_review.history.filter(status=Status.IN_REVIEW, history_user=reviewer).exists()
 
 
@@ -201,6 +211,7 @@ def verify(incident, reviewer, grade=Grade.FAIR):
         user=reviewer,
         verdict="verify",
         grade=grade,
+        override_rationale="Checked against the footage.",
         note="Checked.",
         expected_version=fresh(incident).version,
     )
@@ -222,7 +233,8 @@ def test_editing_a_verified_incident_sends_it_back_to_the_queue_and_says_so(subm
     assert list(review_queue(reviewer)) == [incident]
     last = StatusTransition.objects.filter(incident=submitted).last()
     assert (last.from_status, last.to_status, last.by) == (Status.VERIFIED, Status.SUBMITTED, researcher)
-    assert "back to review" in last.note
+    assert last.params["change"] == "incident_edited"
+    assert "back to review" in transition_text(last)
     assert incident.last_edited_by == researcher
 
 
@@ -250,6 +262,7 @@ def test_verdict_requires_a_note_in_the_service_too(in_review, reviewer):
             user=reviewer,
             verdict="verify",
             grade=Grade.FAIR,
+            override_rationale="Checked against the footage.",
             note="  ",
             expected_version=in_review.version,
         )

@@ -19,7 +19,7 @@ READ = [
     "evidence.view_verificationcheck",
     "evidence.view_custodyevent",
     "review.view_reviewdecision",
-    "review.view_statustransition",
+    "incidents.view_statustransition",
     "review.view_comment",
 ]
 RESEARCH = [
@@ -61,12 +61,20 @@ ROLES = {
 }
 
 
-def ensure_roles(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions. Idempotent."""
+def ensure_roles(group_model, permission_model, *, strict: bool = True) -> None:
+    """Create the role groups and give each exactly its permissions. Idempotent.
+
+    `strict=False` is for the old data migration, which runs against the models of its time: a permission of a
+    later model is left to the post-migrate hook, which always runs strict.
+    """
     for role, codes in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=role)
         perms = []
         for code in codes:
             app_label, codename = code.split(".")
-            perms.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+            found = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None and strict:
+                raise permission_model.DoesNotExist(f"No permission {code} for the {role} role.")
+            if found is not None:
+                perms.append(found)
         group.permissions.set(perms)

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from verify.claims.models import Claim, Stance
+from verify.claims.models import Claim
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.incidents.models import Incident
+from verify.lib import stances
 from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, summary_line
 from verify.lib.grading import Suggestion, suggest_grade
 
 # Stances by which a party to the conflict denies what it is accused of.
-PARTY_DENIAL_STANCES = frozenset({Stance.DENIES, Stance.DENIES_RESPONSIBILITY, Stance.ALTERNATIVE})
+PARTY_DENIAL_STANCES = stances.PARTY_DENIAL
 MATRIX_RELATED = ("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
 
 
@@ -91,7 +92,7 @@ def incident_crosscheck(incident: Incident) -> CrossCheck:
 
 
 # The history reason of a recomputation: derived values, left out of the activity feed.
-CROSSCHECK_REASON = "Cross-check updated from the claims"
+CROSSCHECK_REASON = "crosscheck"
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from django.db import transaction
 
 from verify.claims.crosscheck import incident_recompute
 from verify.claims.models import Claim, Source
+from verify.incidents import workflow
 from verify.incidents.models import Incident
-from verify.review.services import incident_claims_changed
 
 CLAIM_FIELDS = (
     "source",
@@ -47,7 +47,7 @@ def claim_create(*, user, incident: Incident, data: dict[str, Any], new_source: 
     claim.full_clean()
     claim.save()
     incident_recompute(incident, user=user)
-    incident_claims_changed(incident=incident, user=user, what=f"Claim from {claim.source} added")
+    workflow.record_change(incident=incident, by=user, change=workflow.Change.CLAIM_ADDED, source=claim.source.name)
     return claim
 
 
@@ -55,18 +55,19 @@ def claim_create(*, user, incident: Incident, data: dict[str, Any], new_source: 
 def claim_update(*, claim: Claim, user, data: dict[str, Any], expected_version: int) -> list[str]:
     """Apply an edit based on `expected_version`; raises ConflictError if someone saved in between."""
     changed = [name for name in CLAIM_FIELDS if name in data and getattr(claim, name) != data[name]]
+    if not changed:
+        return []  # nothing to write: no version bump, no history row, no false conflict for anyone
     for name in changed:
         setattr(claim, name, data[name])
-    if changed:
-        claim.last_edited_by = user
+    claim.last_edited_by = user
     claim.full_clean()
     claim._history_user = user
-    claim._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
+    claim._change_reason = "edited:" + ",".join(changed)
     claim.save_versioned(expected_version=expected_version)
     incident_recompute(claim.incident, user=user)
-    if changed:
-        what = f"Claim from {claim.source} edited ({', '.join(changed)})"
-        incident_claims_changed(incident=claim.incident, user=user, what=what)
+    workflow.record_change(
+        incident=claim.incident, by=user, change=workflow.Change.CLAIM_EDITED, source=claim.source.name, fields=changed
+    )
     return changed
 
 
@@ -77,12 +78,12 @@ def claim_delete(*, claim: Claim, user) -> None:
     for derived in Claim.objects.filter(derived_from=claim):
         derived.derived_from = None
         derived._history_user = user
-        derived._change_reason = f"The claim it was derived from (#{claim.pk}) was deleted"
+        derived._change_reason = f"source_claim_deleted:{claim.pk}"
         derived.save()
     claim._history_user = user
     claim.delete()
     incident_recompute(incident, user=user)
-    incident_claims_changed(incident=incident, user=user, what=f"Claim from {claim.source} deleted")
+    workflow.record_change(incident=incident, by=user, change=workflow.Change.CLAIM_DELETED, source=claim.source.name)
 
 
 @transaction.atomic

@@ -10,11 +10,12 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from verify.claims.models import Claim, Stance
+from verify.claims.models import Claim
 from verify.incidents.models import Status
+from verify.lib import stances
 from verify.lib.crosscheck import AFFIRMING_STANCES, Range, best_figure, combined_range
 
-DENIALS = (Stance.DENIES, Stance.DENIES_RESPONSIBILITY, Stance.ALTERNATIVE)
+DENIALS = stances.PARTY_DENIAL
 
 
 @dataclass

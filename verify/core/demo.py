@@ -5,21 +5,22 @@ nothing, not even records a user has edited since.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.utils import timezone
 
 from verify.accounts import roles
 from verify.claims.models import Actor, Claim, Source, Stance
+from verify.claims.services import claim_create
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
 from verify.gazetteer.models import Place
 from verify.gazetteer.services import gazetteer_load
 from verify.incidents.duplicates import duplicates_refresh
-from verify.incidents.models import AttackType, Grade, Incident, Status, TargetType
-from verify.review.models import ReviewDecision, StatusTransition
+from verify.incidents.models import AttackType, Grade, Incident, TargetType
+from verify.review.models import ReviewDecision
+from verify.review.services import incident_submit, overrides, review_decide, review_take
 
 DEMO_USERS = (
     # username, full name, role, password (demo only: printed by `make run`)
@@ -163,6 +164,8 @@ def _sources(result: DemoResult, actors: dict[str, Actor]) -> dict[str, Source]:
 
 
 def _incident(result: DemoResult, reference: str, *, user: User, groups=(), **fields) -> Incident:
+    """A draft with a fixed reference (the demo's references are cited in the docs); its status comes later, from
+    the workflow (see _review)."""
     incident = Incident.objects.filter(reference=reference).first()
     if incident is None:
         incident = Incident(reference=reference, created_by=user, last_edited_by=user, **fields)
@@ -179,33 +182,29 @@ def _incident(result: DemoResult, reference: str, *, user: User, groups=(), **fi
 def _claim(result: DemoResult, incident: Incident, source: Source, stance: str, *, user: User, **fields) -> Claim:
     claim = Claim.objects.filter(incident=incident, source=source, stance=stance).first()
     if claim is None:
-        claim = Claim(incident=incident, source=source, stance=stance, created_by=user, last_edited_by=user, **fields)
-        claim._history_user = user
-        claim.full_clean()
-        claim.save()
+        claim = claim_create(user=user, incident=incident, data={"source": source, "stance": stance, **fields})
         result.add(True)
     return claim
 
 
-def _review(result: DemoResult, incident: Incident, *, researcher: User, reviewer: User, grade: str, note: str) -> None:
-    """Give a demo incident the transitions it would have had: submitted, taken, verified."""
+def _review(
+    result: DemoResult, incident: Incident, *, researcher: User, reviewer: User, grade: str, note: str, verify: bool
+) -> None:
+    """Take a demo incident through the workflow as a team would: submitted, and, with `verify`, taken and verified."""
     if incident.transitions.exists():
         return
-    StatusTransition.objects.create(
-        incident=incident, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=researcher
-    )
-    if incident.status == Status.SUBMITTED:
-        result.add(True)
-        return
-    StatusTransition.objects.create(
-        incident=incident, from_status=Status.SUBMITTED, to_status=Status.IN_REVIEW, by=reviewer
-    )
-    StatusTransition.objects.create(
-        incident=incident, from_status=Status.IN_REVIEW, to_status=Status.VERIFIED, by=reviewer, note=note
-    )
-    ReviewDecision.objects.create(
-        incident=incident, reviewer=reviewer, verdict=ReviewDecision.Verdict.VERIFY, grade=grade, note=note
-    )
+    incident = incident_submit(incident=incident, user=researcher)
+    if verify:
+        incident = review_take(incident=incident, user=reviewer)
+        review_decide(
+            incident=incident,
+            user=reviewer,
+            verdict=ReviewDecision.Verdict.VERIFY,
+            grade=grade,
+            note=note,
+            override_rationale=note if overrides(incident.suggested_grade, grade) else "",
+            expected_version=incident.version,
+        )
     result.add(True)
 
 
@@ -222,7 +221,6 @@ def demo_load() -> DemoResult:
     idlib = _place(result, "Idlib")
     deir = Place.objects.governorates().get(name="Deir ez-Zor")
     mouadamiyeh = _mouadamiyeh(result, researcher)
-    submitted = timezone.now() - timedelta(days=3)
 
     market = _incident(
         result,
@@ -244,8 +242,6 @@ def demo_load() -> DemoResult:
         location_precision=LocationPrecision.NEIGHBOURHOOD,
         attack_type=AttackType.MISSILE,
         target_type=TargetType.MARKET,
-        status=Status.SUBMITTED,
-        submitted_at=submitted,
     )
     _claim(
         result,
@@ -298,7 +294,7 @@ def demo_load() -> DemoResult:
         ),
         credibility=Credibility.DOUBTFUL,
     )
-    _review(result, market, researcher=researcher, reviewer=reviewer, grade="", note="")
+    _review(result, market, researcher=researcher, reviewer=reviewer, grade="", note="", verify=False)
 
     idlib_market = _incident(
         result,
@@ -318,7 +314,6 @@ def demo_load() -> DemoResult:
         location_precision=LocationPrecision.DISTRICT,
         attack_type=AttackType.MISSILE,
         target_type=TargetType.MARKET,
-        status=Status.DRAFT,
     )
     _claim(
         result,
@@ -358,10 +353,8 @@ def demo_load() -> DemoResult:
         location_precision=LocationPrecision.TOWN,
         attack_type=AttackType.BARREL_BOMB,
         target_type=TargetType.RESIDENTIAL,
-        status=Status.VERIFIED,
         grade=Grade.WEAK,
         grade_rationale="One independent source; no casualty figures yet.",
-        submitted_at=submitted - timedelta(days=10),
     )
     _claim(
         result,
@@ -384,6 +377,7 @@ def demo_load() -> DemoResult:
         reviewer=reviewer,
         grade=Grade.WEAK,
         note="Single activist source, consistent with the pattern of helicopter attacks on the town.",
+        verify=True,
     )
 
     chemical = _incident(
@@ -459,10 +453,8 @@ def demo_load() -> DemoResult:
         location_precision=LocationPrecision.GOVERNORATE,
         attack_type=AttackType.AIRSTRIKE,
         target_type=TargetType.INFRASTRUCTURE,
-        status=Status.VERIFIED,
         grade=Grade.CONFIRMED,
         grade_rationale="The perpetrator's own ministry announced the strikes.",
-        submitted_at=submitted - timedelta(days=12),
     )
     _claim(
         result,
@@ -487,6 +479,7 @@ def demo_load() -> DemoResult:
         reviewer=reviewer,
         grade=Grade.CONFIRMED,
         note="Acknowledged by the Ministry of Defence; no civilian casualties are claimed by any source.",
+        verify=True,
     )
 
     cluster = _incident(
@@ -506,8 +499,6 @@ def demo_load() -> DemoResult:
         location_precision=LocationPrecision.GOVERNORATE,
         attack_type=AttackType.CLUSTER_MUNITION,
         target_type=TargetType.UNKNOWN,
-        status=Status.SUBMITTED,
-        submitted_at=submitted - timedelta(days=1),
     )
     _claim(
         result,
@@ -531,7 +522,7 @@ def demo_load() -> DemoResult:
         excerpt="Said Russian aviation does not use cluster munitions and has none at its base in Syria.",
         credibility=Credibility.DOUBTFUL,
     )
-    _review(result, cluster, researcher=researcher, reviewer=reviewer, grade="", note="")
+    _review(result, cluster, researcher=researcher, reviewer=reviewer, grade="", note="", verify=False)
 
     from verify.claims.crosscheck import crosscheck_recompute_all
 

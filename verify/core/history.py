@@ -1,7 +1,50 @@
-"""Readable change history from django-simple-history records."""
+"""Readable change history from django-simple-history records.
+
+Change reasons are stored as codes (`edited:title,summary`, `status:verified`, `merged_from:SYR-2015-0002`),
+never as sentences, and put into words here, in the reader's language. Rows written before codes were used
+keep their old text, which is shown as it is.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+# Recomputations of derived values: not a person's change, left out of histories and feeds.
+SILENT_REASONS = frozenset({"crosscheck"})
+
+
+def _fields(model, names: str) -> str:
+    return ", ".join(_label(model, n) for n in names.split(",") if n) if model else names.replace(",", ", ")
+
+
+def reason_text(reason: str | None, model=None) -> str:
+    """The words for a stored change reason code."""
+    if not reason:
+        return ""
+    code, _sep, arg = reason.partition(":")
+    if code == "status":
+        return _("Status: %(status)s") % {"status": _value(model, "status", arg) if model else arg}
+    texts = {
+        "edited": _("Edited: %(arg)s"),
+        "change": _("Changed during review: %(arg)s"),
+        "merged_into": _("Merged into %(arg)s"),
+        "merged_from": _("%(arg)s was merged into this incident"),
+        "moved": _("Moved by a merge (%(arg)s)"),
+        "source_claim_deleted": _("The claim it was derived from (#%(arg)s) was deleted"),
+        "imported": _("Imported (import #%(arg)s)"),
+        "crosscheck": _("Cross-check updated from the claims"),
+    }
+    if code == "edited" and arg:
+        arg = _fields(model, arg)
+    if code == "edited" and not arg:
+        return _("Edited")
+    if code == "moved":
+        arg = arg.replace(">", " → ")
+    if code == "change":
+        arg = arg.replace("_", " ")
+    text = texts.get(code)
+    return text % {"arg": arg} if text else reason
 
 
 @dataclass
@@ -11,6 +54,7 @@ class HistoryEntry:
     what: str
     kind: str  # "+" created, "~" changed, "-" deleted
     reason: str = ""
+    code: str = ""  # the stored reason code
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -48,7 +92,8 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
             who=who,
             what=label,
             kind=record.history_type,
-            reason=record.history_change_reason or "",
+            reason=reason_text(record.history_change_reason, model),
+            code=record.history_change_reason or "",
         )
         previous = records[index + 1] if index + 1 < len(records) else None
         if previous is not None and record.history_type == "~":
@@ -63,7 +108,7 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
                         _value(model, change.field, change.new),
                     )
                 )
-            if not entry.changes:
+            if not entry.changes and (not entry.reason or record.history_change_reason in SILENT_REASONS):
                 continue
         entries.append(entry)
     return entries

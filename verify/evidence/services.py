@@ -211,7 +211,7 @@ def evidence_update(*, evidence: EvidenceItem, user, data: dict[str, Any]) -> li
     if changed:
         for name in changed:
             setattr(evidence, name, data[name])
-        evidence._change_reason = f"edited by {user}"
+        evidence._change_reason = "edited"
         evidence.full_clean()
         evidence.save()
     return changed

@@ -559,7 +559,7 @@ class ImportRun:
         )
 
     def flush(self) -> None:
-        reason = f"Imported from {self.job.original_filename}"
+        reason = f"imported:{self.job.pk}"
         if self.pending_incidents:
             bulk_create_with_history(
                 self.pending_incidents, Incident, default_user=self.user, default_change_reason=reason

@@ -22,7 +22,6 @@ PAGE_SIZE = 50
 
 class MergeForm(forms.Form):
     note = forms.CharField(
-        required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Why these are the same attack",

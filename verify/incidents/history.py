@@ -19,5 +19,18 @@ def incident_history(incident: Incident) -> list[HistoryEntry]:
         by_claim.setdefault(record.id, []).append(record)
     for claim_id, records in by_claim.items():
         entries += entries_for(records, f"Claim #{claim_id} ({records[0].source})", IGNORED)
+    _add_merge_notes(entries, incident)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _add_merge_notes(entries: list[HistoryEntry], incident: Incident) -> None:
+    """A merge's reason is kept once, on the merged-away incident; show it in the kept one's history too."""
+    notes = dict(Incident.objects.filter(merged_into=incident).values_list("reference", "merge_note"))
+    notes[incident.reference] = incident.merge_note
+    for entry in entries:
+        code, _sep, reference = entry.code.partition(":")
+        if code in {"merged_from", "merged_into"}:
+            note = notes.get(reference) if code == "merged_from" else incident.merge_note
+            if note:
+                entry.reason = f"{entry.reason}: {note}"

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from verify.incidents import workflow
 from verify.incidents.duplicates import duplicates_refresh
-from verify.incidents.models import Incident, Status
+from verify.incidents.models import Incident
 
 
 @dataclass(frozen=True)
@@ -46,23 +47,23 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
     from verify.claims.models import Claim
     from verify.evidence.models import CustodyAction, IncidentEvidence
     from verify.evidence.services import custody_record
-    from verify.review.models import StatusTransition
 
     with transaction.atomic():
         both = Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
         locked = {i.pk: i for i in both}  # locked in key order, so two opposite merges cannot deadlock
         source, target = locked[source.pk], locked[target.pk]
         problems = merge_problems(source=source, target=target)
+        note = note.strip()
+        if not note:
+            problems.append(_("Say why these are the same incident: the reason is kept in both histories."))
         if problems:
             raise ValidationError(problems)
-        note = note.strip()
-        suffix = f": {note}" if note else ""
 
         claims = list(Claim.objects.select_for_update().filter(incident=source).order_by("pk"))
         for claim in claims:
             claim.incident = target
             claim._history_user = user
-            claim._change_reason = f"Moved from {source.reference} when it was merged into {target.reference}"
+            claim._change_reason = f"moved:{source.reference}>{target.reference}"
             claim.save_versioned(expected_version=claim.version)
 
         moved = already = 0
@@ -92,28 +93,20 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
 
         source.merged_into = target
         source._history_user = user
-        source._change_reason = f"Merged into {target.reference}{suffix}"
+        source.merge_note = note
+        source._change_reason = f"merged_into:{target.reference}"
         source.full_clean()
         source.save_versioned(expected_version=source.version)
 
         target.last_edited_by = user
-        if target.status == Status.VERIFIED and (claims or moved):
-            # New claims or evidence change what a verified record rests on: it goes back to review.
-            target.status = Status.SUBMITTED
-            target.submitted_at = timezone.now()
-            StatusTransition.objects.create(
-                incident=target,
-                from_status=Status.VERIFIED,
-                to_status=Status.SUBMITTED,
-                by=user,
-                note=f"{source.reference} was merged into this verified record: back to review.",
-            )
         target._history_user = user
-        target._change_reason = (
-            f"Merged {source.reference} into this incident: {len(claims)} claims and {moved + already} "
-            f"evidence links{suffix}"
-        )
+        target._change_reason = f"merged_from:{source.reference}"
         target.save_versioned(expected_version=target.version)
+        if claims or moved:
+            # New claims or evidence change what a verified record rests on.
+            workflow.record_change(
+                incident=target, by=user, change=workflow.Change.MERGED, bumped=True, merged=source.reference
+            )
 
         incident_recompute(target, user=user)
         incident_recompute(source, user=user)

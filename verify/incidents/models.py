@@ -93,8 +93,15 @@ class IncidentQuerySet(models.QuerySet):
         # columns (migration 0005) and read every incident.
         place_model = self.model._meta.get_field("place").related_model
         place_ids = list(place_model.objects.search(text).values_list("pk", flat=True))
+        # A merged-away reference finds the incident it was merged into (merges are rare: a small id list).
+        merged_into = list(
+            self.model.objects.filter(reference__iexact=text, merged_into__isnull=False).values_list(
+                "merged_into_id", flat=True
+            )
+        )
         return self.filter(
             Q(reference__icontains=text)
+            | Q(pk__in=merged_into)
             | Q(title__icontains=text)
             | Q(summary__icontains=text)
             | Q(location_name__icontains=text)
@@ -181,6 +188,8 @@ class Incident(TimeStampedModel, VersionedModel):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    # Why this incident was merged into another (required by the merge; shown in both histories).
+    merge_note = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = IncidentQuerySet.as_manager()
@@ -356,3 +365,39 @@ class DuplicateCandidate(models.Model):
 
 def distance_text(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+
+
+class TransitionReason(models.TextChoices):
+    """Why an incident's status changed: stored as a code, put into words when shown."""
+
+    SUBMITTED = "submitted", _("Submitted for review")
+    WITHDRAWN = "withdrawn", _("Withdrawn to draft")
+    TAKEN = "taken", _("Taken for review")
+    ASSIGNED = "assigned", _("Assigned for review")
+    RELEASED = "released", _("Released back to the queue")
+    VERIFIED = "verified", _("Verified")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    REOPENED = "reopened", _("A substantive change sent it back to review")
+
+
+class StatusTransition(models.Model):
+    """Who moved an incident from one status to another, when, and why. Written by verify.incidents.workflow only.
+
+    `reason` and `params` say why in codes (see workflow.change_text); `note` is what the person typed.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(max_length=24, choices=TransitionReason.choices, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "review_statustransition"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from verify.incidents import workflow
 from verify.incidents.duplicates import MATCHED_FIELDS, duplicates_refresh
 from verify.incidents.models import Incident, Status
 
@@ -69,39 +70,35 @@ def incident_update(
 ) -> list[str]:
     """Apply an edit based on `expected_version`. Raises ConflictError if someone saved in between.
 
-    Returns the names of the fields that changed. A substantive change to a verified incident sends it
-    back to the review queue.
+    Returns the names of the fields that changed. A save that changes nothing writes nothing: no version, no
+    history row, so nobody with the record open is told it changed. A substantive change goes through the
+    workflow (a verified incident goes back to review).
     """
-    from verify.review.models import StatusTransition
-
     with transaction.atomic():
         changed = [name for name in EDITABLE_FIELDS if name in data and getattr(incident, name) != data[name]]
+        groups_changed = allowed_groups is not None and set(incident.allowed_groups.values_list("pk", flat=True)) != {
+            g.pk for g in allowed_groups
+        }
+        if not changed and not groups_changed:
+            return []
         for name in changed:
             setattr(incident, name, data[name])
         substantive = [name for name in changed if name in SUBSTANTIVE_FIELDS]
         if substantive:
             incident.last_edited_by = user
-        if substantive and incident.status == Status.VERIFIED:
-            incident.status = Status.SUBMITTED
-            incident.submitted_at = timezone.now()
-            StatusTransition.objects.create(
-                incident=incident,
-                from_status=Status.VERIFIED,
-                to_status=Status.SUBMITTED,
-                by=user,
-                note="Substantive edit to a verified record (" + ", ".join(substantive) + "): back to review.",
-            )
         incident.full_clean()
         incident._history_user = user
-        incident._change_reason = "Edited: " + ", ".join(changed) if changed else "Saved without changes"
+        incident._change_reason = "edited:" + ",".join(changed) if changed else "edited:allowed_groups"
         incident.save_versioned(expected_version=expected_version)
         if any(name in MATCHED_FIELDS for name in changed):
             duplicates_refresh([incident.pk])
-        if allowed_groups is not None:
-            before = set(incident.allowed_groups.values_list("pk", flat=True))
+        if groups_changed:
             _set_groups(incident, allowed_groups)
-            if before != {g.pk for g in allowed_groups}:
-                changed.append("allowed_groups")
+            changed.append("allowed_groups")
+        if substantive:
+            workflow.record_change(
+                incident=incident, by=user, change=workflow.Change.INCIDENT_EDITED, bumped=True, fields=substantive
+            )
         return changed
 
 

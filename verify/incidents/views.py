@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verify.claims.panels import incident_crosscheck_context
@@ -88,15 +89,21 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         else:
-            if changed:
-                messages.success(request, f"Saved {incident.reference}: " + ", ".join(changed).replace("_", " ") + ".")
-            if (
-                incident.status == Status.VERIFIED
-                and Incident.objects.filter(pk=incident.pk, status=Status.SUBMITTED).exists()
-            ):
-                messages.warning(request, f"{incident.reference} was verified; this change sends it back to review.")
+            if not changed:
+                messages.info(request, _("Nothing changed."))
             else:
-                messages.info(request, "Nothing changed.")
+                fields = ", ".join(changed).replace("_", " ")
+                messages.success(
+                    request, _("Saved %(ref)s: %(fields)s.") % {"ref": incident.reference, "fields": fields}
+                )
+                if (
+                    incident.status == Status.VERIFIED
+                    and Incident.objects.filter(pk=incident.pk, status=Status.SUBMITTED).exists()
+                ):
+                    messages.warning(
+                        request,
+                        _("%(ref)s was verified; this change sends it back to review.") % {"ref": incident.reference},
+                    )
             return redirect(incident)
     status = 409 if conflict else 200
     return render(

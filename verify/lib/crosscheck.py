@@ -23,11 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from verify.lib import stances
 from verify.lib.gazetteer import distance_m
 
 STANCES = frozenset({"alleges", "corroborates", "denies", "denies_responsibility", "alternative", "acknowledges"})
-DENIAL_STANCES = frozenset({"denies", "alternative"})
-AFFIRMING_STANCES = frozenset({"alleges", "corroborates", "acknowledges"})
+DENIAL_STANCES = stances.DISPUTING
+AFFIRMING_STANCES = stances.AFFIRMING
 KINDS = ("casualties", "figures", "perpetrator", "denial", "munition", "date", "place", "military_objective")
 EN_DASH = "\u2013"
 

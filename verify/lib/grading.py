@@ -25,6 +25,7 @@ never counted as independent: they cannot lift Weak to Fair, nor make an inciden
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from verify.lib import stances
 from verify.lib.crosscheck import AFFIRMING_STANCES, ClaimFacts
 from verify.lib.crosscheck import norm as _norm
 
@@ -37,7 +38,7 @@ DISCOUNTED = "discounted"  # never suggested; listed for completeness
 
 CREDIBLE = frozenset({1, 2, 3})
 RELIABLE = frozenset({"A", "B", "C"})
-NAMING_STANCES = frozenset({"alleges", "corroborates", "acknowledges", "denies_responsibility", "alternative"})
+NAMING_STANCES = stances.NAMING
 
 
 @dataclass(frozen=True)

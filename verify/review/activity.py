@@ -3,9 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from verify.claims.crosscheck import CROSSCHECK_REASON
-from verify.incidents.models import Incident, Status
-from verify.review.models import Comment, StatusTransition
+from django.db.models import Q
+
+from verify.core.history import SILENT_REASONS, reason_text
+from verify.incidents.models import Incident, Status, StatusTransition
+from verify.incidents.workflow import transition_text
+from verify.review.models import Comment
 
 STATUS_VERBS = {
     Status.DRAFT: "withdrew to draft",
@@ -46,7 +49,8 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
             verb = "released back to the queue"
         elif t.from_status == Status.VERIFIED and t.to_status == Status.SUBMITTED:
             verb = "sent back to review by an edit of"
-        items.append(Activity(t.at, _name(t.by), verb, t.incident.reference, t.incident.title, t.note))
+        detail = " ".join(part for part in (transition_text(t), t.note) if part)
+        items.append(Activity(t.at, _name(t.by), verb, t.incident.reference, t.incident.title, detail))
     comments = Comment.objects.filter(incident__in=visible).select_related("incident", "author")
     for c in comments.order_by("-created_at", "-pk")[:limit]:
         items.append(
@@ -54,15 +58,22 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
         )
     edits = (
         Incident.history.filter(id__in=visible)
-        .exclude(history_change_reason__startswith="Status:")
-        .exclude(history_change_reason=CROSSCHECK_REASON)
+        # Status changes are listed from the transitions; recomputations are nobody's change.
+        .exclude(Q(history_change_reason__startswith="status:") | Q(history_change_reason__in=SILENT_REASONS))
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
     for h in edits[:limit]:
         verb = {"+": "logged", "-": "deleted"}.get(h.history_type, "edited")
         items.append(
-            Activity(h.history_date, _name(h.history_user), verb, h.reference, h.title, h.history_change_reason or "")
+            Activity(
+                h.history_date,
+                _name(h.history_user),
+                verb,
+                h.reference,
+                h.title,
+                reason_text(h.history_change_reason, Incident),
+            )
         )
     claim_edits = (
         Claim.history.filter(incident_id__in=visible)
@@ -78,7 +89,7 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
                 f"{verb} {h.source} on" if h.source_id else f"{verb} a source on",
                 h.incident.reference,
                 h.incident.title,
-                h.history_change_reason or "",
+                reason_text(h.history_change_reason, Claim),
                 claim_id=h.id,
             )
         )

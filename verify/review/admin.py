@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from verify.core.admin_site import WorkflowAdmin
-from verify.incidents.models import Incident
-from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
+from verify.incidents.models import Incident, StatusTransition
+from verify.review.models import Comment, Notification, ReviewDecision
 
 # All view-only: the review workflow writes these (with the signed-in user as reviewer or author), and each is
 # shown only for incidents the user can see.

@@ -1,9 +1,10 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from verify.core.forms import VersionedFormMixin
 from verify.incidents.models import Grade, Incident
 from verify.review.models import ReviewDecision
-from verify.review.services import has_suggestion, overrides
+from verify.review.services import has_suggestion, rationale_needed
 
 
 class VerdictForm(VersionedFormMixin, forms.Form):
@@ -42,16 +43,14 @@ class VerdictForm(VersionedFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        suggested = self.incident.suggested_grade
         if data.get("verdict") == ReviewDecision.Verdict.VERIFY:
             grade = data.get("grade")
             if not grade:
-                self.add_error("grade", "Choose the final grade to verify.")
-            elif overrides(suggested, grade) and not data.get("override_rationale", "").strip():
-                self.add_error(
-                    "override_rationale",
-                    f"The suggested grade is {Grade(suggested).label}: explain why you set a different one.",
-                )
+                self.add_error("grade", _("Choose the final grade to verify."))
+            elif not data.get("override_rationale", "").strip():
+                refusal = rationale_needed(self.incident, grade)
+                if refusal:
+                    self.add_error("override_rationale", refusal)
         return data
 
 

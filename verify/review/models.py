@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from verify.core.models import TimeStampedModel
-from verify.incidents.models import Grade, Status
+from verify.incidents.models import Grade
 
 
 class ReviewDecision(TimeStampedModel):
@@ -32,23 +33,6 @@ class ReviewDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} by {self.reviewer}"
-
-
-class StatusTransition(models.Model):
-    """Who moved an incident from one status to another, when, and why."""
-
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
 
 
 class Comment(TimeStampedModel):
@@ -90,7 +74,9 @@ class Notification(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    message = models.CharField(max_length=300)
+    # The start of what a person wrote (the comment, the verdict's note); the rest is words made from kind and params.
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -101,4 +87,18 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient}: {self.message}"
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+    @property
+    def text(self) -> str:
+        """What happened, in the reader's language."""
+        actor = self.actor.get_username() if self.actor_id else _("someone")
+        values = {"actor": actor, "reference": self.incident.reference}
+        if self.kind == self.Kind.MENTION:
+            return _("%(actor)s mentioned you on %(reference)s") % values
+        if self.kind == self.Kind.ASSIGNED:
+            return _("%(actor)s assigned %(reference)s to you for review") % values
+        if self.params.get("verdict") == ReviewDecision.Verdict.VERIFY and self.params.get("grade"):
+            values["grade"] = Grade(self.params["grade"]).label
+            return _("%(actor)s verified %(reference)s as %(grade)s") % values
+        return _("%(actor)s requested changes to %(reference)s") % values

@@ -1,14 +1,5 @@
-"""The review workflow: every status change of an incident happens here, and only here.
-
-    draft ──submit──▶ submitted ──take──▶ in review ──verify──▶ verified
-      ▲                 │   ▲               │   │                  │
-      └────withdraw─────┘   └───release─────┘   └─request changes─▶ changes requested ──submit──▶ submitted
-
-A substantive edit of a verified incident sends it back to submitted (see incidents.services.incident_update).
-
-Each transition locks the incident row (SELECT … FOR UPDATE), checks the state it starts from on the locked row,
-records a StatusTransition and saves through save_versioned, so it bumps the version: an edit form opened before
-the transition is then refused as stale instead of silently writing the old status back.
+"""The review side of the workflow: who may submit, take, assign, release and decide, the verdicts, comments and
+notifications. The status changes themselves are made by verify.incidents.workflow, and only there.
 """
 
 import re
@@ -19,19 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verify.core.models import ConflictError
+from verify.incidents import workflow
 from verify.incidents.models import Grade, Incident, Status
-from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
+from verify.incidents.workflow import TransitionError, lock
+from verify.lib import stances
+from verify.review.models import Comment, Notification, ReviewDecision
 
 REVIEW_PERM = "incidents.review_incident"
 EDIT_PERM = "incidents.change_incident"
 COMMENT_PERM = "review.add_comment"
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
-
-
-class TransitionError(Exception):
-    """A status change that the workflow does not allow from the incident's current state."""
 
 
 # --- rules ------------------------------------------------------------------------------------------
@@ -62,30 +53,6 @@ def is_author(incident: Incident, user) -> bool:
     return user.pk in (incident.created_by_id, incident.last_edited_by_id)
 
 
-def _locked(incident: Incident) -> Incident:
-    """The incident's row, locked until the end of the transaction, as it is now in the database."""
-    return Incident.objects.select_for_update(of=("self",)).get(pk=incident.pk)
-
-
-def _move(incident: Incident, *, to: Status, by, note: str = "", expected_version: int | None = None) -> None:
-    """Record the transition and save the (locked) incident at its new status."""
-    StatusTransition.objects.create(incident=incident, from_status=incident.status, to_status=to, by=by, note=note)
-    incident.status = to
-    incident._history_user = by
-    incident._change_reason = f"Status: {Status(to).label}" + (f". {note}" if note else "")
-    incident.save_versioned(expected_version=incident.version if expected_version is None else expected_version)
-
-
-def _expect(incident: Incident, allowed: Iterable[str], action: str) -> None:
-    allowed = list(allowed)
-    if incident.status not in allowed:
-        wanted = " or ".join(str(Status(s).label).lower() for s in allowed)
-        raise TransitionError(
-            f"Cannot {action} {incident.reference}: it is {incident.get_status_display().lower()}, "
-            f"and only a {wanted} incident can be."
-        )
-
-
 def _require(user, perm: str, message: str) -> None:
     if not user.has_perm(perm):
         raise PermissionDenied(message)
@@ -96,48 +63,16 @@ def _require(user, perm: str, message: str) -> None:
 
 def incident_submit(*, incident: Incident, user, note: str = "") -> Incident:
     """Send a draft, or an incident sent back with changes requested, to the review queue."""
-    _require(user, EDIT_PERM, "Only researchers can submit incidents for review.")
-    with transaction.atomic():
-        incident = _locked(incident)
-        _expect(incident, [Status.DRAFT, Status.CHANGES_REQUESTED], "submit")
-        incident.submitted_at = timezone.now()
-        incident.assigned_to = None
-        incident.assigned_at = None
-        _move(incident, to=Status.SUBMITTED, by=user, note=note.strip())
-    return incident
+    _require(user, EDIT_PERM, _("Only researchers can submit incidents for review."))
+    return workflow.submit(incident=incident, by=user, note=note)
 
 
 def incident_withdraw(*, incident: Incident, user, note: str = "") -> Incident:
     """Take an incident out of the queue (or back from changes requested) to work on it as a draft."""
-    _require(user, EDIT_PERM, "Only researchers can withdraw incidents.")
-    with transaction.atomic():
-        incident = _locked(incident)
-        if not is_author(incident, user) and not user.is_superuser:
-            raise PermissionDenied("Only the researchers who wrote this incident can withdraw it.")
-        _expect(incident, [Status.SUBMITTED, Status.CHANGES_REQUESTED], "withdraw")
-        incident.submitted_at = None
-        _move(incident, to=Status.DRAFT, by=user, note=note.strip())
-    return incident
-
-
-def incident_claims_changed(*, incident: Incident, user, what: str) -> None:
-    """Claims are the substance of a record: changing one sends a verified incident back to the queue.
-
-    During a review, the version is bumped so that a verdict given on what the reviewer saw before is refused
-    as stale.
-    """
-    with transaction.atomic():
-        locked = _locked(incident)
-        if locked.status == Status.VERIFIED:
-            locked.submitted_at = timezone.now()
-            _move(locked, to=Status.SUBMITTED, by=user, note=f"{what} on a verified record: back to review.")
-        elif locked.status == Status.IN_REVIEW:
-            locked._history_user = user
-            locked._change_reason = f"{what} during review"
-            locked.save_versioned(expected_version=locked.version)
-        else:
-            return
-        incident.status, incident.version = locked.status, locked.version
+    _require(user, EDIT_PERM, _("Only researchers can withdraw incidents."))
+    if not is_author(incident, user) and not user.is_superuser:
+        raise PermissionDenied(_("Only the researchers who wrote this incident can withdraw it."))
+    return workflow.withdraw(incident=incident, by=user, note=note)
 
 
 # --- reviewer's side --------------------------------------------------------------------------------
@@ -149,26 +84,16 @@ def _assign(incident: Incident, *, reviewer, by) -> None:
         if reviewer != by:
             refusal = f"{reviewer.get_username()} cannot review it: " + refusal.replace("You ", "they ", 1)
         raise PermissionDenied(refusal)
-    _expect(incident, [Status.SUBMITTED], "take")
-    incident.assigned_to = reviewer
-    incident.assigned_at = timezone.now()
-    note = "" if reviewer == by else f"Assigned to {reviewer.get_username()}."
-    _move(incident, to=Status.IN_REVIEW, by=by, note=note)
+    workflow.start_review(incident=incident, reviewer=reviewer, by=by)
     if reviewer != by:
-        notify(
-            recipients=[reviewer],
-            actor=by,
-            kind=Notification.Kind.ASSIGNED,
-            incident=incident,
-            message=f"{by.get_username()} assigned {incident.reference} to you for review.",
-        )
+        notify(recipients=[reviewer], actor=by, kind=Notification.Kind.ASSIGNED, incident=incident)
 
 
 def review_take(*, incident: Incident, user) -> Incident:
     """Take this particular submitted incident for review."""
     _require(user, REVIEW_PERM, "Only reviewers can take incidents for review.")
     with transaction.atomic():
-        incident = _locked(incident)
+        incident = lock(incident)
         if incident.status == Status.IN_REVIEW and incident.assigned_to_id != user.pk:
             raise TransitionError(f"{incident.reference} was taken by {incident.assigned_to} a moment ago.")
         _assign(incident, reviewer=user, by=user)
@@ -181,7 +106,7 @@ def review_assign(*, incident: Incident, reviewer, by) -> Incident:
     if not incident.is_visible_to(reviewer):
         raise PermissionDenied(f"{reviewer.get_username()} cannot see this incident.")
     with transaction.atomic():
-        incident = _locked(incident)
+        incident = lock(incident)
         _assign(incident, reviewer=reviewer, by=by)
     return incident
 
@@ -208,13 +133,10 @@ def review_take_next(*, user, queryset: QuerySet | None = None) -> Incident | No
 def review_release(*, incident: Incident, user, note: str = "") -> Incident:
     """Put an incident the user took back in the queue, at its old place (submitted_at is kept)."""
     with transaction.atomic():
-        incident = _locked(incident)
-        _expect(incident, [Status.IN_REVIEW], "release")
+        incident = lock(incident)
         if incident.assigned_to_id != user.pk and not user.is_superuser:
-            raise PermissionDenied("Only the reviewer who took this incident can release it.")
-        incident.assigned_to = None
-        incident.assigned_at = None
-        _move(incident, to=Status.SUBMITTED, by=user, note=note.strip() or "Released back to the queue.")
+            raise PermissionDenied(_("Only the reviewer who took this incident can release it."))
+        workflow.release(incident=incident, by=user, note=note)
     return incident
 
 
@@ -236,8 +158,8 @@ def review_decide(
     _require(user, REVIEW_PERM, "Only reviewers can give a verdict.")
     note, override_rationale = note.strip(), override_rationale.strip()
     with transaction.atomic():
-        incident = _locked(incident)
-        _expect(incident, [Status.IN_REVIEW], "give a verdict on")
+        incident = lock(incident)
+        workflow.expect(incident, [Status.IN_REVIEW], _("give a verdict on"))
         if incident.assigned_to_id != user.pk:
             raise PermissionDenied(f"{incident.reference} is being reviewed by {incident.assigned_to}, not by you.")
         refusal = review_refusal(incident, user)
@@ -253,42 +175,40 @@ def review_decide(
             suggested_grade=incident.suggested_grade,
             override_rationale=override_rationale,
         )
-        _check_decision(decision, grade)
+        _check_decision(decision, grade, incident)
         decision.save()
-        incident.assigned_to = None
-        incident.assigned_at = None
-        if verdict == ReviewDecision.Verdict.VERIFY:
+        verified = verdict == ReviewDecision.Verdict.VERIFY
+        if verified:
             incident.grade = grade
             incident.grade_rationale = override_rationale or note
-            _move(incident, to=Status.VERIFIED, by=user, note=note, expected_version=expected_version)
-            what = f"verified {incident.reference} as {Grade(grade).label}"
-        else:
-            _move(incident, to=Status.CHANGES_REQUESTED, by=user, note=note, expected_version=expected_version)
-            what = f"requested changes to {incident.reference}"
+        workflow.conclude(incident=incident, by=user, verified=verified, note=note, expected_version=expected_version)
         authors = {incident.created_by, incident.last_edited_by} - {None, user}
         notify(
             recipients=authors,
             actor=user,
             kind=Notification.Kind.VERDICT,
             incident=incident,
-            message=f"{user.get_username()} {what}: {note[:150]}",
+            params={"verdict": verdict, "grade": grade if verified else ""},
+            excerpt=note,
         )
     return decision
 
 
-def _check_decision(decision: ReviewDecision, grade: str) -> None:
+def _check_decision(decision: ReviewDecision, grade: str, incident: Incident) -> None:
+    """The verdict rules. Any final grade other than the suggestion needs a rationale (Unassessed included), and
+    Confirmed needs a claim acknowledging responsibility or a rationale saying why it is confirmed without one."""
     errors: dict[str, str] = {}
     if decision.verdict not in ReviewDecision.Verdict.values:
-        errors["verdict"] = "Choose to verify or to request changes."
+        errors["verdict"] = _("Choose to verify or to request changes.")
     if not decision.note:
-        errors["note"] = "A note is required with every verdict."
+        errors["note"] = _("A note is required with every verdict.")
     if decision.verdict == ReviewDecision.Verdict.VERIFY:
         if grade not in Grade.values or grade == Grade.UNASSESSED:
-            errors["grade"] = "Verifying needs a final grade (not Unassessed)."
-        elif overrides(decision.suggested_grade, grade) and not decision.override_rationale:
-            errors["override_rationale"] = (
-                f"The suggested grade is {Grade(decision.suggested_grade).label}: explain why you set a different one."
-            )
+            errors["grade"] = _("Verifying needs a final grade (not Unassessed).")
+        elif not decision.override_rationale:
+            refusal = rationale_needed(incident, grade)
+            if refusal:
+                errors["override_rationale"] = refusal
         decision.grade = grade
     if errors:
         raise ValidationError(errors)
@@ -296,12 +216,23 @@ def _check_decision(decision: ReviewDecision, grade: str) -> None:
 
 
 def has_suggestion(suggested_grade: str) -> bool:
-    """Unassessed means the cross-check had nothing to go on: there is no suggestion to override."""
+    """Unassessed means the cross-check had nothing to go on: nothing to preselect in the verdict form."""
     return bool(suggested_grade) and suggested_grade != Grade.UNASSESSED
 
 
 def overrides(suggested_grade: str, grade: str) -> bool:
-    return has_suggestion(suggested_grade) and grade != suggested_grade
+    """A final grade other than the suggestion. No suggestion at all counts as Unassessed."""
+    return grade != (suggested_grade or Grade.UNASSESSED)
+
+
+def rationale_needed(incident: Incident, grade: str) -> str | None:
+    """Why this final grade needs a rationale, or None if it does not."""
+    if overrides(incident.suggested_grade, grade):
+        suggested = Grade(incident.suggested_grade or Grade.UNASSESSED).label
+        return _("The suggested grade is %(grade)s: explain why you set a different one.") % {"grade": suggested}
+    if grade == Grade.CONFIRMED and not incident.claims.filter(stance=stances.ACKNOWLEDGES).exists():
+        return _("No claim acknowledges responsibility: explain why the attack is confirmed.")
+    return None
 
 
 # --- discussion and notifications -------------------------------------------------------------------
@@ -316,10 +247,10 @@ def mentioned_users(text: str) -> list:
 
 def comment_create(*, incident: Incident, user, body: str) -> Comment:
     """Add a comment; everyone @mentioned who can see the incident is notified."""
-    _require(user, COMMENT_PERM, "You cannot comment on incidents.")
+    _require(user, COMMENT_PERM, _("You cannot comment on incidents."))
     body = body.strip()
     if not body:
-        raise ValidationError({"body": "Write something before posting."})
+        raise ValidationError({"body": _("Write something before posting.")})
     with transaction.atomic():
         comment = Comment(incident=incident, author=user, body=body)
         comment.full_clean()
@@ -330,15 +261,35 @@ def comment_create(*, incident: Incident, user, body: str) -> Comment:
             kind=Notification.Kind.MENTION,
             incident=incident,
             comment=comment,
-            message=f"{user.get_username()} mentioned you on {incident.reference}: {body[:150]}",
+            excerpt=body,
         )
     return comment
 
 
-def notify(*, recipients: Iterable, actor, kind: str, incident: Incident, message: str, comment=None) -> int:
-    """Notify each recipient who can see the incident, except the actor. Returns how many were notified."""
+def notify(
+    *,
+    recipients: Iterable,
+    actor,
+    kind: str,
+    incident: Incident,
+    params: dict | None = None,
+    excerpt: str = "",
+    comment=None,
+) -> int:
+    """Notify each recipient who can see the incident, except the actor. Returns how many were notified.
+
+    The words are put together when shown (Notification.text), from the kind and `params`; `excerpt` is the start
+    of what a person wrote (the comment or the verdict's note)."""
     notes = [
-        Notification(recipient=r, actor=actor, kind=kind, incident=incident, comment=comment, message=message[:300])
+        Notification(
+            recipient=r,
+            actor=actor,
+            kind=kind,
+            incident=incident,
+            comment=comment,
+            params=params or {},
+            message=excerpt[:150],
+        )
         for r in {r for r in recipients if r is not None and r != actor}
         if r.is_active and incident.is_visible_to(r)
     ]

@@ -33,7 +33,7 @@ def _back(request: HttpRequest, incident: Incident) -> HttpResponse:
 def _refuse(request: HttpRequest, error: Exception) -> None:
     """Show why an action was refused: a broken rule, not a crash."""
     if isinstance(error, ValidationError):
-        text = " ".join(m for msgs in error.message_dict.values() for m in msgs)
+        text = " ".join(error.messages)
     else:
         text = str(error) or "You are not allowed to do that."
     messages.error(request, text)
@@ -221,7 +221,8 @@ def eligible_reviewers(incident: Incident):
 
     users = get_user_model().objects.filter(is_active=True)
     perm = Q(groups__permissions__codename="review_incident") | Q(user_permissions__codename="review_incident")
-    claim_editors = Claim.objects.filter(incident=incident).values("last_edited_by")
+    # NOT IN with a NULL in the list matches nothing: claims nobody has edited are left out of the list.
+    claim_editors = Claim.objects.filter(incident=incident, last_edited_by__isnull=False).values("last_edited_by")
     return (
         users.filter(perm | Q(is_superuser=True))
         .exclude(pk=incident.created_by_id)
