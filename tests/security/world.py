@@ -23,9 +23,9 @@ from verify.evidence.models import CustodyEvent, EvidenceItem, VerificationCheck
 from verify.imports import services as import_services
 from verify.imports.models import ImportFormat, ImportJob
 from verify.incidents import services as incident_services
-from verify.incidents.models import Grade, Incident
+from verify.incidents.models import Grade, Incident, StatusTransition
 from verify.review import services as review_services
-from verify.review.models import Comment, Notification, ReviewDecision, StatusTransition
+from verify.review.models import Comment, Notification, ReviewDecision
 
 MARK = "ZQXMARKER"
 # What the crawler searches for: the marker followed by a field suffix. A search for the bare marker (which a

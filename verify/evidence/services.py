@@ -24,6 +24,7 @@ from verify.evidence.models import (
     VerificationCheck,
 )
 from verify.evidence.processing import ProcessingFailed, image_facts
+from verify.incidents import workflow
 from verify.lib.hashing import sha256_stream
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,7 @@ def evidence_link(*, evidence: EvidenceItem, incident, user) -> bool:
     )
     if created:
         custody_record(evidence=evidence, action=CustodyAction.LINKED, actor=user, incident=incident.reference)
+        workflow.record_change(incident=incident, by=user, change=workflow.Change.EVIDENCE_LINKED, evidence=evidence.pk)
     return created
 
 
@@ -185,6 +187,8 @@ def evidence_unlink(*, evidence: EvidenceItem, incident, user) -> bool:
     deleted, _ = IncidentEvidence.objects.filter(evidence=evidence, incident=incident).delete()
     if deleted:
         custody_record(evidence=evidence, action=CustodyAction.UNLINKED, actor=user, incident=incident.reference)
+        change = workflow.Change.EVIDENCE_UNLINKED
+        workflow.record_change(incident=incident, by=user, change=change, evidence=evidence.pk)
     return bool(deleted)
 
 
@@ -202,6 +206,8 @@ def evidence_link_claim(*, evidence: EvidenceItem, claim, relation: str, user) -
         relation=relation,
         changed=not created,
     )
+    change = workflow.Change.EVIDENCE_LINKED
+    workflow.record_change(incident=claim.incident, by=user, change=change, evidence=evidence.pk, claim=claim.pk)
     return link
 
 
