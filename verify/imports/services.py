@@ -43,6 +43,9 @@ MAX_LISTED_PROBLEMS = 10_000
 MAX_LINKED_REFERENCES = 200
 UNEXPECTED = "An unexpected error stopped the import; it has been logged for the administrators."
 BATCH_SIZE = 500
+# A new incident whose external id a hidden incident already holds keeps it with this separator and a suffix.
+HIDDEN_ID_SEPARATOR = "~"
+HIDDEN_ID_SUFFIX_LENGTH = 8
 
 
 class ImportRejected(Exception):
@@ -290,15 +293,7 @@ class ImportRun:
         self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows))
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
-        # One pass over the incidents gives every lookup a row needs.
-        known = Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id")
-        self.references, self.titles, self.external_ids, self.external_titles, self.merged = {}, {}, {}, {}, {}
-        for pk, reference, external_id, title, merged_into_id in known.iterator(chunk_size=5000):
-            self.references[reference], self.titles[reference] = pk, title
-            if external_id:
-                self.external_ids[external_id], self.external_titles[external_id] = pk, title
-            if merged_into_id:
-                self.merged[pk] = merged_into_id
+        self._load_known_incidents()
         self.sources = {s.name.casefold(): s for s in Source.objects.all()}
         self.actors: dict[str, Actor] = {}
         for actor in Actor.objects.all():
@@ -329,6 +324,37 @@ class ImportRun:
         self.existing_claim_keys: dict[int, set[tuple]] = {}
         self.checked_versions: dict[str, int] = {}
         self.savepoint: str | None = None
+
+    def _load_known_incidents(self) -> None:
+        """References and external ids of the incidents this user can see, in one pass over all incidents.
+
+        An incident the user cannot see is simply not known here: its reference or external id gets exactly the
+        answer an unknown one gets (a new incident), so the check confirms nothing about it and never writes to
+        it. External ids are unique in the database, so a new incident whose external id a hidden one holds
+        stores it with a short suffix (`HIDDEN_ID_SEPARATOR`), and later imports find it again by the plain id.
+        """
+        self.references, self.titles, self.external_ids, self.external_titles = {}, {}, {}, {}
+        self.hidden_external_ids: set[str] = set()
+        rows = list(Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id"))
+        merged = {pk: merged_into for pk, _, _, _, merged_into in rows if merged_into}
+        aliases: dict[str, tuple[int, str]] = {}
+        for pk, reference, external_id, title, _ in rows:
+            target, hops = pk, 0
+            while target in merged and hops < 20:
+                target, hops = merged[target], hops + 1
+            if target not in self.visible:
+                if external_id:
+                    self.hidden_external_ids.add(external_id)
+                continue
+            self.references[reference], self.titles[reference] = target, title
+            if external_id:
+                self.external_ids[external_id], self.external_titles[external_id] = target, title
+                base, sep, tail = external_id.rpartition(HIDDEN_ID_SEPARATOR)
+                if sep and len(tail) == HIDDEN_ID_SUFFIX_LENGTH:
+                    aliases[base] = (target, title)
+        for base, (target, title) in aliases.items():
+            if base not in self.external_ids:
+                self.external_ids[base], self.external_titles[base] = target, title
 
     def execute(self) -> None:
         job = self.job
@@ -366,10 +392,7 @@ class ImportRun:
         if isinstance(parsed, list):
             self._bad(parsed)
             return
-        problem = self._check_target(parsed)
-        if problem:
-            self._bad([problem])
-            return
+        self._note_repeated_incident(parsed)
         if not self.write:
             self._predict(parsed)
             self.warnings.extend(parsed.warnings)
@@ -413,17 +436,9 @@ class ImportRun:
     def _incident_pk(self, parsed: ParsedRow) -> int | None:
         if parsed.key in self.seen:
             return self.seen[parsed.key][1]
-        pk = self.references.get(parsed.reference) if parsed.reference else self.external_ids.get(parsed.external_id)
-        hops = 0
-        while pk in self.merged and hops < 20:
-            pk, hops = self.merged[pk], hops + 1
-        return pk
+        return self.references.get(parsed.reference) if parsed.reference else self.external_ids.get(parsed.external_id)
 
-    def _check_target(self, parsed: ParsedRow) -> RowError | None:
-        pk = self._incident_pk(parsed)
-        if pk is not None and pk not in self.visible and parsed.key not in self.seen:
-            column = "reference" if parsed.reference else "external_id"
-            return RowError(parsed.number, column, f"{parsed.key[4:]} belongs to a record you cannot edit.")
+    def _note_repeated_incident(self, parsed: ParsedRow) -> None:
         first = self.seen.get(parsed.key)
         if first and first[2] != _digest(parsed.incident):
             parsed.warnings.append(
@@ -434,7 +449,6 @@ class ImportRun:
                     f"row {first[0]}'s values were kept.",
                 )
             )
-        return None
 
     def _predict(self, parsed: ParsedRow) -> None:
         pk = self._incident_pk(parsed)
@@ -471,7 +485,8 @@ class ImportRun:
         pk = self._incident_pk(parsed) if incident is None else incident.pk
         new_incident = None
         if incident is None and pk is None:
-            new_incident = Incident(**data, external_id=parsed.external_id, created_by=self.user)
+            external_id = self._free_external_id(parsed.external_id)
+            new_incident = Incident(**data, external_id=external_id, created_by=self.user)
             _validate(new_incident)
         if parsed.claim is not None:
             # Checked before anything is kept, so a bad claim never leaves its incident half-imported.
@@ -504,6 +519,12 @@ class ImportRun:
             self._write_claim(incident, parsed)
         if len(self.pending_incidents) >= BATCH_SIZE or len(self.pending_claims) >= BATCH_SIZE:
             self.flush()
+
+    def _free_external_id(self, external_id: str) -> str:
+        if external_id not in self.hidden_external_ids:
+            return external_id
+        suffix = HIDDEN_ID_SEPARATOR + uuid.uuid4().hex[:HIDDEN_ID_SUFFIX_LENGTH]
+        return external_id[: Incident._meta.get_field("external_id").max_length - len(suffix)] + suffix
 
     def _add_incident(self, incident: Incident) -> Incident:
         year = (incident.date_start or timezone.localdate()).year
