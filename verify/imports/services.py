@@ -100,30 +100,40 @@ def _discard_file(job: ImportJob) -> None:
 # --- Progress: kept in a cache, since the import's own writes stay invisible until its transaction commits -------
 
 
-def _progress_key(job: ImportJob) -> str:
-    return f"import-progress:{job.stored_name}"  # a random name: no clash between databases sharing one Redis
+def _progress_key(job: ImportJob, phase: str) -> str:
+    # A random name: no clash between databases sharing one Redis. One key per phase, so the import does not
+    # start from where the check ended.
+    return f"import-progress:{job.stored_name}:{phase}"
 
 
-def progress_set(job: ImportJob, position: int, rows: int) -> None:
+def progress_set(job: ImportJob, position: int, rows: int, *, phase: str = ImportStatus.VALIDATING) -> None:
     try:
-        caches["imports"].set(_progress_key(job), {"position": position, "rows": rows}, timeout=6 * 3600)
+        caches["imports"].set(_progress_key(job, phase), {"position": position, "rows": rows}, timeout=6 * 3600)
     except Exception:
         logger.warning("Could not record progress of import %s", job.pk, exc_info=True)
 
 
+def _live_progress(job: ImportJob, phase: str) -> dict[str, int] | None:
+    try:
+        return caches["imports"].get(_progress_key(job, phase))
+    except Exception:
+        return None
+
+
 def progress_get(job: ImportJob) -> dict[str, Any]:
-    """What the status page shows: status from the database, live progress from the cache while running."""
-    position, rows = job.progress_bytes, job.rows_total
-    if job.is_running:
-        try:
-            live = caches["imports"].get(_progress_key(job))
-        except Exception:
-            live = None
-        if live:
-            position, rows = live["position"], live["rows"]
-    percent = job.progress_percent
-    if job.is_running and job.size_bytes:
-        percent = min(99, int(100 * position / job.size_bytes))
+    """What the status page shows: status from the database, live progress from the cache while running.
+
+    The check is measured in bytes read (the number of rows is not known yet); the import in rows written out of
+    the rows the check counted. Neither shows 100 % before the database says the phase is over."""
+    percent, rows = job.progress_percent, job.rows_total
+    if job.status == ImportStatus.IMPORTING:
+        live = _live_progress(job, ImportStatus.IMPORTING) or {"rows": 0}
+        rows = live["rows"]
+        percent = min(99, int(100 * rows / job.rows_total)) if job.rows_total else 0
+    elif job.is_running:
+        live = _live_progress(job, ImportStatus.VALIDATING) or {"position": 0, "rows": 0}
+        rows = live["rows"]
+        percent = min(99, int(100 * live["position"] / job.size_bytes)) if job.size_bytes else 0
     return {
         "id": job.pk,
         "status": job.status,
@@ -182,12 +192,24 @@ def import_job_create(
     return job
 
 
+def import_queue(task, job_id: int) -> bool:
+    """Hand a job's task to the broker. A broker outage must not fail the request nor lose the job: the error is
+    logged and the job keeps its status, which the sweep (`import_sweep`) queues again. Returns whether it was
+    handed over."""
+    try:
+        task.apply_async(args=[job_id], retry=False)
+    except Exception:
+        logger.exception("Could not queue import %s; the sweep will retry.", job_id)
+        return False
+    return True
+
+
 def import_start(*, job: ImportJob) -> None:
     from verify.imports.tasks import import_validate_task
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
     job.status = ImportStatus.QUEUED
-    transaction.on_commit(lambda: import_validate_task.delay(job.pk))
+    transaction.on_commit(lambda: import_queue(import_validate_task, job.pk))
 
 
 def import_validate(*, job: ImportJob) -> ImportJob:
@@ -227,7 +249,7 @@ def import_confirm(*, job: ImportJob, good_rows_only: bool, queue: bool = True) 
         raise ImportRejected("This import was already decided.")
     job.status, job.good_rows_only = ImportStatus.IMPORTING, good_rows_only
     if queue:
-        transaction.on_commit(lambda: import_commit_task.delay(job.pk))
+        transaction.on_commit(lambda: import_queue(import_commit_task, job.pk))
 
 
 def import_cancel(*, job: ImportJob) -> None:
@@ -290,7 +312,8 @@ class ImportRun:
 
     def __init__(self, job: ImportJob, *, write: bool, on_progress: Callable[[int, int], None] | None = None):
         self.job, self.write, self.user = job, write, job.created_by
-        self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows))
+        phase = ImportStatus.IMPORTING if write else ImportStatus.VALIDATING
+        self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows, phase=phase))
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
         self._load_known_incidents()
