@@ -264,6 +264,12 @@ def import_commit(*, job: ImportJob) -> ImportJob:
     """Phase two: write in one transaction. With bad rows and not `good_rows_only`, nothing is written."""
     try:
         with transaction.atomic():
+            # The job's row stays locked until this transaction ends, so a second delivery of the task (the sweep
+            # after a lost worker, a redelivered message) waits here, then finds the job done and writes nothing.
+            # A killed worker's connection closes, and PostgreSQL rolls back its work and releases the lock.
+            if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.IMPORTING).exists():
+                job.refresh_from_db()
+                return job
             run = ImportRun(job, write=True)
             run.execute()
             if run.errors and not job.good_rows_only:
