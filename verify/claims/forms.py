@@ -68,17 +68,19 @@ class ClaimForm(forms.ModelForm):
             "military_objective_distance_m": "Distance to the objective (m)",
         }
 
-    def __init__(self, *args, incident: Incident, can_add_source: bool = False, **kwargs):
+    def __init__(self, *args, incident: Incident, user, can_add_source: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.incident = incident
+        self.incident, self.user = incident, user
         self.can_add_source = can_add_source
         self.fields["source"].required = False
         if not can_add_source:
             for name in NEW_SOURCE_FIELDS:
                 del self.fields[name]
         self.instance.incident = incident
-        self.fields["source"].queryset = Source.objects.order_by("name")
-        self.fields["perpetrator"].queryset = Actor.objects.order_by("name")
+        self.fields["source"].queryset = Source.objects.visible_to(user).order_by("name")
+        self.fields["perpetrator"].queryset = Actor.objects.visible_to(user).order_by("name")
+        if "new_source_affiliation" in self.fields:
+            self.fields["new_source_affiliation"].queryset = Actor.objects.visible_to(user).order_by("name")
         self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
         others = Claim.objects.filter(incident=incident).select_related("source")
         if self.instance.pk:
@@ -92,7 +94,7 @@ class ClaimForm(forms.ModelForm):
         if new_name:
             if data.get("source"):
                 self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
-            elif existing := Source.objects.filter(name__iexact=new_name).first():
+            elif existing := Source.objects.visible_to(self.user).filter(name__iexact=new_name).first():
                 self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
             elif not data.get("new_source_kind"):
                 self.add_error("new_source_kind", "Say what kind of source the new source is.")

@@ -28,7 +28,7 @@ def _inline(request: HttpRequest) -> bool:
 def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm="claims.add_claim")
     can_add_source = request.user.has_perm("claims.add_source")
-    form = ClaimForm(request.POST or None, incident=incident, can_add_source=can_add_source)
+    form = ClaimForm(request.POST or None, incident=incident, user=request.user, can_add_source=can_add_source)
     if request.method == "POST" and form.is_valid():
         claim = services.claim_create(
             user=request.user, incident=incident, data=form.cleaned_data, new_source=form.new_source()
@@ -53,7 +53,9 @@ def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk, perm="claims.change_claim")
     incident = claim.incident
-    form = ClaimEditForm(request.POST or None, instance=claim, incident=incident, initial={"version": claim.version})
+    form = ClaimEditForm(
+        request.POST or None, instance=claim, incident=incident, user=request.user, initial={"version": claim.version}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +93,8 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def source_list(request: HttpRequest) -> HttpResponse:
     visible = Claim.objects.visible_to(request.user).values("pk")
     sources = (
-        Source.objects.select_related("affiliation")
+        Source.objects.visible_to(request.user)
+        .select_related("affiliation")
         .annotate(claim_count=Count("claims", filter=Q(claims__in=visible)))
         .order_by("name")
     )
@@ -117,7 +120,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def source_lookup(request: HttpRequest) -> JsonResponse:
     """Sources whose name contains `q`, for the claim form's autocomplete. Names only: no claims, no incidents."""
     q = " ".join(request.GET.get("q", "").split())[:100]
-    sources = Source.objects.select_related("affiliation").order_by("name")
+    sources = Source.objects.visible_to(request.user).select_related("affiliation").order_by("name")
     if q:
         sources = sources.filter(name__icontains=q)
     results = [

@@ -323,9 +323,10 @@ class ImportRun:
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
         self._load_known_incidents()
-        self.sources = {s.name.casefold(): s for s in Source.objects.all()}
+        # Only the names this user may see: a hidden one is predicted as new, like any unknown name.
+        self.sources = {s.name.casefold(): s for s in Source.objects.visible_to(self.user)}
         self.actors: dict[str, Actor] = {}
-        for actor in Actor.objects.all():
+        for actor in Actor.objects.visible_to(self.user):
             self.actors[actor.name.casefold()] = actor
             if actor.short_name:
                 self.actors.setdefault(actor.short_name.casefold(), actor)
@@ -344,6 +345,7 @@ class ImportRun:
         self.ignored_columns_noted = False
         self.touched: list[str] = []  # references of the incidents imported, for links on the result page
         self.group_ids = list(job.allowed_groups.values_list("pk", flat=True)) if job.restricted else []
+        self.restricted_origin = bool(self.group_ids)  # names first given by a restricted import stay restricted
         self.targets: dict[str, Incident | int] = {}  # incident key -> the incident pending, or its id once saved
         self.next_numbers: dict[int, int] = {}
         self.pending_incidents: list[Incident] = []
@@ -661,7 +663,9 @@ class ImportRun:
                     "name": name,
                     "reliability": Reliability.F,
                     "notes": f"Added by the import of {self.job.original_filename}: rate its reliability.",
-                }
+                    "restricted_origin": self.restricted_origin,
+                },
+                user=self.user,
             )
             self.new_sources.add(name)
         return self.sources[key]
@@ -669,10 +673,13 @@ class ImportRun:
     def _actor(self, name: str) -> Actor:
         key = name.casefold()
         if key not in self.actors:
-            actor = Actor(name=name, description=f"Added by the import of {self.job.original_filename}.")
-            actor.full_clean()
-            actor.save()
-            self.actors[key] = actor
+            self.actors[key] = claim_services.actor_create(
+                data={
+                    "name": name,
+                    "description": f"Added by the import of {self.job.original_filename}.",
+                    "restricted_origin": self.restricted_origin,
+                }
+            )
             self.new_actors.add(name)
         return self.actors[key]
 

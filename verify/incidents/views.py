@@ -27,7 +27,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         .with_counts()
         .order_by("-date_start", "-pk")
     )
-    filterset = IncidentFilter(request.GET, queryset=queryset)
+    filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
