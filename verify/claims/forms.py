@@ -3,13 +3,14 @@ from django import forms
 from verify.claims.models import Actor, Claim, Source
 from verify.core.choices import Reliability
 from verify.core.forms import DateInput, VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
 OBJECTIVE_CHOICES = [("", "Not stated"), ("true", "Present"), ("false", "Absent")]
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(IdempotentFormMixin, forms.ModelForm):
     """A claim, with its source chosen from the register or, for researchers who may add sources, created here."""
 
     new_source_name = forms.CharField(
@@ -124,6 +125,8 @@ NEW_SOURCE_FIELDS = ("new_source_name", "new_source_kind", "new_source_reliabili
 
 
 class ClaimEditForm(VersionedFormMixin, ClaimForm):
+    idempotency_key = None  # an edit is guarded by its version instead
+
     def __init__(self, *args, **kwargs):
         kwargs["can_add_source"] = False
         super().__init__(*args, **kwargs)

@@ -3,11 +3,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from verify.core.forms import DateInput, VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(IdempotentFormMixin, forms.ModelForm):
     allowed_groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.order_by("name"),
         required=False,
@@ -61,4 +62,4 @@ class IncidentForm(forms.ModelForm):
 
 
 class IncidentEditForm(VersionedFormMixin, IncidentForm):
-    pass
+    idempotency_key = None  # an edit is guarded by its version instead

@@ -1,6 +1,7 @@
 from django import forms
 
 from verify.core.forms import VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.incidents.models import Grade, Incident
 from verify.review.models import ReviewDecision
 from verify.review.services import has_suggestion, overrides
@@ -55,7 +56,7 @@ class VerdictForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Comment",
