@@ -120,25 +120,24 @@ def test_all_or_nothing_is_refused_when_rows_are_bad(researcher, places):
         services.import_confirm(job=job, good_rows_only=False, queue=False)
 
 
-def test_a_row_that_turns_bad_after_the_check_rolls_back_everything(researcher, places):
-    """All or nothing: the check passed, then someone else took an external id; nothing is half-saved."""
+def test_a_row_that_turns_bad_after_the_check_rolls_back_everything(researcher, researcher2, places):
+    """All or nothing: the check passed, then someone else edited an incident the file updates; nothing is
+    half-saved."""
+    existing = factories.incident(created_by=researcher2, external_id="PARTNER-0002")
     rows = [GOOD, ARIHA_ROWS[2]]
     job = services.import_job_create(
         user=researcher, chunks=[verify_csv(rows).encode()], filename="r.csv", fmt="verify_csv", start=False
     )
     services.import_validate(job=job)
     job.refresh_from_db()
-    assert job.rows_bad == 0
+    assert job.rows_bad == 0 and job.summary["incidents_updated"] == 1
     services.import_confirm(job=job, good_rows_only=False, queue=False)
-    # Meanwhile a restricted incident the importer cannot see claims the second row's external id.
-    desk = factories.Group.objects.create(name="Desk")
-    hidden = factories.incident(created_by=factories.user("other"), restricted=True, groups=[desk])
-    Incident.objects.filter(pk=hidden.pk).update(external_id="PARTNER-0002")
+    Incident.objects.filter(pk=existing.pk).update(version=existing.version + 1)  # edited meanwhile
     import_commit_task.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert "nothing was imported" in job.failure
-    assert job.errors[0]["row"] == 3 and "cannot edit" in job.errors[0]["message"]
+    assert job.errors[0]["row"] == 3 and "after the check" in job.errors[0]["message"]
     assert not Incident.objects.filter(external_id="PARTNER-0001").exists()
     assert not Claim.objects.exists()
 

@@ -26,7 +26,9 @@ def test_real_worker_checks_then_imports(worker_env, worker, researcher, places,
 
     # Route this test's tasks to the worker's private queue.
     for task in (tasks.import_validate_task, tasks.import_commit_task):
-        monkeypatch.setattr(task, "delay", lambda *a, _t=task: _t.apply_async(args=a, queue=worker))
+        real = task.apply_async
+        routed = lambda args=None, _real=real, **kw: _real(args=args, queue=worker, **kw)  # noqa: E731
+        monkeypatch.setattr(task, "apply_async", routed)
     rows = [dict(r) for r in ARIHA_ROWS] * 1 + [
         ARIHA_ROWS[2] | {"external_id": f"BULK-{i}", "title": f"Bulk row {i}"} for i in range(300)
     ]

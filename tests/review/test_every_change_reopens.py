@@ -76,7 +76,10 @@ def merge_another_into_it(incident: Incident, researcher) -> None:
 
 def link_evidence(incident: Incident, researcher) -> None:
     item, _ = evidence_services.evidence_store(
-        user=researcher, original_filename="note.txt", metadata={"title": "Witness note", "kind": "document"}, chunks=[b"seen at noon"]
+        user=researcher,
+        original_filename="note.txt",
+        metadata={"title": "Witness note", "kind": "document"},
+        chunks=[b"seen at noon"],
     )
     response = signed_in(researcher).post(
         reverse("evidence:incident_link", args=[item.pk]), {"incident": incident.reference}
@@ -86,7 +89,10 @@ def link_evidence(incident: Incident, researcher) -> None:
 
 def unlink_evidence(incident: Incident, researcher) -> None:
     item, _ = evidence_services.evidence_store(
-        user=researcher, original_filename="note.txt", metadata={"title": "Witness note", "kind": "document"}, chunks=[b"seen at one"]
+        user=researcher,
+        original_filename="note.txt",
+        metadata={"title": "Witness note", "kind": "document"},
+        chunks=[b"seen at one"],
     )
     evidence_services.evidence_link(evidence=item, incident=incident, user=researcher)
     # Linking already reopened it: verify again so that the unlink is tested on its own.

@@ -17,7 +17,7 @@ def get_claim_for_user(user, pk: int, *, perm: str | None = None) -> Claim:
 def get_source_for_user(user, pk: int, *, perm: str | None = None) -> Source:
     if not user.has_perm("claims.view_source"):
         raise Http404("No such source.")
-    source = Source.objects.select_related("affiliation").filter(pk=pk).first()
+    source = Source.objects.visible_to(user).select_related("affiliation").filter(pk=pk).first()
     if source is None:
         raise Http404("No such source.")
     if perm and not user.has_perm(perm):

@@ -3,13 +3,14 @@ from django import forms
 from verify.claims.models import Actor, Claim, Source
 from verify.core.choices import Reliability
 from verify.core.forms import DateInput, VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
 OBJECTIVE_CHOICES = [("", "Not stated"), ("true", "Present"), ("false", "Absent")]
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(IdempotentFormMixin, forms.ModelForm):
     """A claim, with its source chosen from the register or, for researchers who may add sources, created here."""
 
     new_source_name = forms.CharField(
@@ -68,17 +69,19 @@ class ClaimForm(forms.ModelForm):
             "military_objective_distance_m": "Distance to the objective (m)",
         }
 
-    def __init__(self, *args, incident: Incident, can_add_source: bool = False, **kwargs):
+    def __init__(self, *args, incident: Incident, user, can_add_source: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.incident = incident
+        self.incident, self.user = incident, user
         self.can_add_source = can_add_source
         self.fields["source"].required = False
         if not can_add_source:
             for name in NEW_SOURCE_FIELDS:
                 del self.fields[name]
         self.instance.incident = incident
-        self.fields["source"].queryset = Source.objects.order_by("name")
-        self.fields["perpetrator"].queryset = Actor.objects.order_by("name")
+        self.fields["source"].queryset = Source.objects.visible_to(user).order_by("name")
+        self.fields["perpetrator"].queryset = Actor.objects.visible_to(user).order_by("name")
+        if "new_source_affiliation" in self.fields:
+            self.fields["new_source_affiliation"].queryset = Actor.objects.visible_to(user).order_by("name")
         self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
         others = Claim.objects.filter(incident=incident).select_related("source")
         if self.instance.pk:
@@ -92,7 +95,7 @@ class ClaimForm(forms.ModelForm):
         if new_name:
             if data.get("source"):
                 self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
-            elif existing := Source.objects.filter(name__iexact=new_name).first():
+            elif existing := Source.objects.visible_to(self.user).filter(name__iexact=new_name).first():
                 self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
             elif not data.get("new_source_kind"):
                 self.add_error("new_source_kind", "Say what kind of source the new source is.")
@@ -122,6 +125,8 @@ NEW_SOURCE_FIELDS = ("new_source_name", "new_source_kind", "new_source_reliabili
 
 
 class ClaimEditForm(VersionedFormMixin, ClaimForm):
+    idempotency_key = None  # an edit is guarded by its version instead
+
     def __init__(self, *args, **kwargs):
         kwargs["can_add_source"] = False
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,34 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
+
+RESTRICTED_ORIGIN_HELP = (
+    "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
+    "incident uses it. Untick to release it to everyone."
+)
+
+
+class VocabularyQuerySet(models.QuerySet):
+    """Sources and actors are shared names. One created in restricted work (`restricted_origin`) is seen only by
+    users who can see a claim that uses it; a claim on a visible incident makes it visible to all who see that."""
+
+    used_by_claims_as: str = ""
+
+    def visible_to(self, user) -> "VocabularyQuerySet":
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("incidents.view_all_restricted"):
+            return self
+        used = Claim.objects.visible_to(user).filter(**{f"{self.used_by_claims_as}__isnull": False})
+        return self.filter(Q(restricted_origin=False) | Q(pk__in=used.values(self.used_by_claims_as)))
+
+
+class ActorQuerySet(VocabularyQuerySet):
+    used_by_claims_as = "perpetrator"
+
+
+class SourceQuerySet(VocabularyQuerySet):
+    used_by_claims_as = "source"
 
 
 class Actor(TimeStampedModel):
@@ -30,6 +59,9 @@ class Actor(TimeStampedModel):
     kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
     party_to_conflict = models.BooleanField(default=True)
     description = models.TextField(blank=True)
+    restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
+
+    objects = ActorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -68,11 +100,18 @@ class Source(TimeStampedModel):
     reliability_rationale = models.TextField(blank=True)
     url = models.URLField(blank=True)
     notes = models.TextField(blank=True)
+    restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One source per name whatever its case: "BBC" and "bbc" are one source, and two people adding it at
+            # the same moment get the same one (services.source_create).
+            models.UniqueConstraint(Lower("name"), name="source_name_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.name

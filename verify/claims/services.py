@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from verify.claims.crosscheck import incident_recompute
-from verify.claims.models import Claim, Source
+from verify.claims.models import Actor, Claim, Source
 from verify.incidents import workflow
 from verify.incidents.models import Incident
 
@@ -43,7 +43,8 @@ def claim_create(*, user, incident: Incident, data: dict[str, Any], new_source: 
         if name in data:
             setattr(claim, name, data[name])
     if new_source is not None:
-        claim.source = source_create(data=new_source, user=user)
+        # A name first given in restricted work stays as restricted as that work (VocabularyQuerySet).
+        claim.source = source_create(data={**new_source, "restricted_origin": incident.restricted}, user=user)
     claim.full_clean()
     claim.save()
     incident_recompute(incident, user=user)
@@ -86,10 +87,44 @@ def claim_delete(*, claim: Claim, user) -> None:
     workflow.record_change(incident=incident, by=user, change=workflow.Change.CLAIM_DELETED, source=claim.source.name)
 
 
-@transaction.atomic
 def source_create(*, data: dict[str, Any], user=None) -> Source:
-    source = Source(**data)
-    source._history_user = user
-    source.full_clean()
-    source.save()
-    return source
+    """Add a source, or return the one already named so (names are one source whatever their case and spacing).
+
+    Safe when two people add the same name at once: the database's unique index decides, and the loser gets the
+    winner's source. A name first given in restricted work (`restricted_origin`) is released once someone names it
+    from open work: it is then a public fact."""
+    data = dict(data)
+
+    def build() -> Source:
+        source = Source(**data)
+        source._history_user = user
+        return source
+
+    return _get_or_create(Source, data, build)
+
+
+def actor_create(*, data: dict[str, Any]) -> Actor:
+    """Add an actor, or return the one already named so; the same rules as `source_create`."""
+    data = dict(data)
+    return _get_or_create(Actor, data, lambda: Actor(**data))
+
+
+def _get_or_create(model, data: dict[str, Any], build):
+    name = " ".join(str(data.get("name", "")).split())
+    data["name"] = name
+    existing = model.objects.filter(name__iexact=name).first()
+    if existing is None:
+        instance = build()
+        try:
+            with transaction.atomic():
+                instance.full_clean(validate_unique=False, validate_constraints=False)
+                instance.save()
+            return instance
+        except IntegrityError:
+            existing = model.objects.filter(name__iexact=name).first()
+            if existing is None:
+                raise
+    if existing.restricted_origin and not data.get("restricted_origin"):
+        model.objects.filter(pk=existing.pk).update(restricted_origin=False)
+        existing.restricted_origin = False
+    return existing

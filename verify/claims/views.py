@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from verify.claims import services
@@ -13,6 +14,7 @@ from verify.claims.models import Claim, Source
 from verify.claims.panels import claims_panel_context
 from verify.claims.track_record import track_records
 from verify.core.conflicts import conflict_context
+from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
 from verify.incidents.access import get_incident_for_user
 
@@ -28,12 +30,20 @@ def _inline(request: HttpRequest) -> bool:
 def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm="claims.add_claim")
     can_add_source = request.user.has_perm("claims.add_source")
-    form = ClaimForm(request.POST or None, incident=incident, can_add_source=can_add_source)
+    form = ClaimForm(request.POST or None, incident=incident, user=request.user, can_add_source=can_add_source)
     if request.method == "POST" and form.is_valid():
-        claim = services.claim_create(
-            user=request.user, incident=incident, data=form.cleaned_data, new_source=form.new_source()
-        )
-        notice = f"Claim from {claim.source} added."
+        notices = []
+
+        def create() -> str:
+            claim = services.claim_create(
+                user=request.user, incident=incident, data=form.cleaned_data, new_source=form.new_source()
+            )
+            notices.append(_("Claim from %(source)s added.") % {"source": claim.source})
+            return incident.get_absolute_url()
+
+        create_once(user=request.user, key=form.cleaned_data["idempotency_key"], create=create)
+        # A repeated POST of the same form finds the claim already added and says so.
+        notice = notices[0] if notices else _("This claim was already added.")
         if _inline(request):
             context = claims_panel_context(request, incident)
             return HttpResponse(
@@ -53,7 +63,9 @@ def claim_create(request: HttpRequest, reference: str) -> HttpResponse:
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk, perm="claims.change_claim")
     incident = claim.incident
-    form = ClaimEditForm(request.POST or None, instance=claim, incident=incident, initial={"version": claim.version})
+    form = ClaimEditForm(
+        request.POST or None, instance=claim, incident=incident, user=request.user, initial={"version": claim.version}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +103,8 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def source_list(request: HttpRequest) -> HttpResponse:
     visible = Claim.objects.visible_to(request.user).values("pk")
     sources = (
-        Source.objects.select_related("affiliation")
+        Source.objects.visible_to(request.user)
+        .select_related("affiliation")
         .annotate(claim_count=Count("claims", filter=Q(claims__in=visible)))
         .order_by("name")
     )
@@ -117,7 +130,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def source_lookup(request: HttpRequest) -> JsonResponse:
     """Sources whose name contains `q`, for the claim form's autocomplete. Names only: no claims, no incidents."""
     q = " ".join(request.GET.get("q", "").split())[:100]
-    sources = Source.objects.select_related("affiliation").order_by("name")
+    sources = Source.objects.visible_to(request.user).select_related("affiliation").order_by("name")
     if q:
         sources = sources.filter(name__icontains=q)
     results = [

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
@@ -72,3 +73,17 @@ class VersionedModel(models.Model):
                 raise ConflictError(self, expected_version)
             self.version = expected_version + 1
             self.save(**kwargs)
+
+
+class IdempotencyKey(TimeStampedModel):
+    """A creation form's one-time key and what its first POST created (see verify/core/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.url or '(creating)'}"

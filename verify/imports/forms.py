@@ -144,10 +144,10 @@ class SuggestionForm(forms.ModelForm):
             "excerpt",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].queryset = Source.objects.order_by("name")
-        self.fields["perpetrator"].queryset = Actor.objects.order_by("name")
+        self.fields["source"].queryset = Source.objects.visible_to(user).order_by("name")
+        self.fields["perpetrator"].queryset = Actor.objects.visible_to(user).order_by("name")
         self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
         self.fields["excerpt"].widget.attrs["rows"] = 3
 

@@ -44,6 +44,9 @@ MAX_LISTED_PROBLEMS = 10_000
 MAX_LINKED_REFERENCES = 200
 UNEXPECTED = "An unexpected error stopped the import; it has been logged for the administrators."
 BATCH_SIZE = 500
+# A new incident whose external id a hidden incident already holds keeps it with this separator and a suffix.
+HIDDEN_ID_SEPARATOR = "~"
+HIDDEN_ID_SUFFIX_LENGTH = 8
 
 
 class ImportRejected(Exception):
@@ -98,30 +101,40 @@ def _discard_file(job: ImportJob) -> None:
 # --- Progress: kept in a cache, since the import's own writes stay invisible until its transaction commits -------
 
 
-def _progress_key(job: ImportJob) -> str:
-    return f"import-progress:{job.stored_name}"  # a random name: no clash between databases sharing one Redis
+def _progress_key(job: ImportJob, phase: str) -> str:
+    # A random name: no clash between databases sharing one Redis. One key per phase, so the import does not
+    # start from where the check ended.
+    return f"import-progress:{job.stored_name}:{phase}"
 
 
-def progress_set(job: ImportJob, position: int, rows: int) -> None:
+def progress_set(job: ImportJob, position: int, rows: int, *, phase: str = ImportStatus.VALIDATING) -> None:
     try:
-        caches["imports"].set(_progress_key(job), {"position": position, "rows": rows}, timeout=6 * 3600)
+        caches["imports"].set(_progress_key(job, phase), {"position": position, "rows": rows}, timeout=6 * 3600)
     except Exception:
         logger.warning("Could not record progress of import %s", job.pk, exc_info=True)
 
 
+def _live_progress(job: ImportJob, phase: str) -> dict[str, int] | None:
+    try:
+        return caches["imports"].get(_progress_key(job, phase))
+    except Exception:
+        return None
+
+
 def progress_get(job: ImportJob) -> dict[str, Any]:
-    """What the status page shows: status from the database, live progress from the cache while running."""
-    position, rows = job.progress_bytes, job.rows_total
-    if job.is_running:
-        try:
-            live = caches["imports"].get(_progress_key(job))
-        except Exception:
-            live = None
-        if live:
-            position, rows = live["position"], live["rows"]
-    percent = job.progress_percent
-    if job.is_running and job.size_bytes:
-        percent = min(99, int(100 * position / job.size_bytes))
+    """What the status page shows: status from the database, live progress from the cache while running.
+
+    The check is measured in bytes read (the number of rows is not known yet); the import in rows written out of
+    the rows the check counted. Neither shows 100 % before the database says the phase is over."""
+    percent, rows = job.progress_percent, job.rows_total
+    if job.status == ImportStatus.IMPORTING:
+        live = _live_progress(job, ImportStatus.IMPORTING) or {"rows": 0}
+        rows = live["rows"]
+        percent = min(99, int(100 * rows / job.rows_total)) if job.rows_total else 0
+    elif job.is_running:
+        live = _live_progress(job, ImportStatus.VALIDATING) or {"position": 0, "rows": 0}
+        rows = live["rows"]
+        percent = min(99, int(100 * live["position"] / job.size_bytes)) if job.size_bytes else 0
     return {
         "id": job.pk,
         "status": job.status,
@@ -180,12 +193,24 @@ def import_job_create(
     return job
 
 
+def import_queue(task, job_id: int) -> bool:
+    """Hand a job's task to the broker. A broker outage must not fail the request nor lose the job: the error is
+    logged and the job keeps its status, which the sweep (`import_sweep`) queues again. Returns whether it was
+    handed over."""
+    try:
+        task.apply_async(args=[job_id], retry=False)
+    except Exception:
+        logger.exception("Could not queue import %s; the sweep will retry.", job_id)
+        return False
+    return True
+
+
 def import_start(*, job: ImportJob) -> None:
     from verify.imports.tasks import import_validate_task
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, updated_at=timezone.now())
     job.status = ImportStatus.QUEUED
-    transaction.on_commit(lambda: import_validate_task.delay(job.pk))
+    transaction.on_commit(lambda: import_queue(import_validate_task, job.pk))
 
 
 def import_validate(*, job: ImportJob) -> ImportJob:
@@ -225,7 +250,7 @@ def import_confirm(*, job: ImportJob, good_rows_only: bool, queue: bool = True) 
         raise ImportRejected("This import was already decided.")
     job.status, job.good_rows_only = ImportStatus.IMPORTING, good_rows_only
     if queue:
-        transaction.on_commit(lambda: import_commit_task.delay(job.pk))
+        transaction.on_commit(lambda: import_queue(import_commit_task, job.pk))
 
 
 def import_cancel(*, job: ImportJob) -> None:
@@ -240,6 +265,12 @@ def import_commit(*, job: ImportJob) -> ImportJob:
     """Phase two: write in one transaction. With bad rows and not `good_rows_only`, nothing is written."""
     try:
         with transaction.atomic():
+            # The job's row stays locked until this transaction ends, so a second delivery of the task (the sweep
+            # after a lost worker, a redelivered message) waits here, then finds the job done and writes nothing.
+            # A killed worker's connection closes, and PostgreSQL rolls back its work and releases the lock.
+            if not ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportStatus.IMPORTING).exists():
+                job.refresh_from_db()
+                return job
             run = ImportRun(job, write=True)
             run.execute()
             if run.errors and not job.good_rows_only:
@@ -288,21 +319,15 @@ class ImportRun:
 
     def __init__(self, job: ImportJob, *, write: bool, on_progress: Callable[[int, int], None] | None = None):
         self.job, self.write, self.user = job, write, job.created_by
-        self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows))
+        phase = ImportStatus.IMPORTING if write else ImportStatus.VALIDATING
+        self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows, phase=phase))
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
-        # One pass over the incidents gives every lookup a row needs.
-        known = Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id")
-        self.references, self.titles, self.external_ids, self.external_titles, self.merged = {}, {}, {}, {}, {}
-        for pk, reference, external_id, title, merged_into_id in known.iterator(chunk_size=5000):
-            self.references[reference], self.titles[reference] = pk, title
-            if external_id:
-                self.external_ids[external_id], self.external_titles[external_id] = pk, title
-            if merged_into_id:
-                self.merged[pk] = merged_into_id
-        self.sources = {s.name.casefold(): s for s in Source.objects.all()}
+        self._load_known_incidents()
+        # Only the names this user may see: a hidden one is predicted as new, like any unknown name.
+        self.sources = {s.name.casefold(): s for s in Source.objects.visible_to(self.user)}
         self.actors: dict[str, Actor] = {}
-        for actor in Actor.objects.all():
+        for actor in Actor.objects.visible_to(self.user):
             self.actors[actor.name.casefold()] = actor
             if actor.short_name:
                 self.actors.setdefault(actor.short_name.casefold(), actor)
@@ -321,6 +346,7 @@ class ImportRun:
         self.ignored_columns_noted = False
         self.touched: list[str] = []  # references of the incidents imported, for links on the result page
         self.group_ids = list(job.allowed_groups.values_list("pk", flat=True)) if job.restricted else []
+        self.restricted_origin = bool(self.group_ids)  # names first given by a restricted import stay restricted
         self.targets: dict[str, Incident | int] = {}  # incident key -> the incident pending, or its id once saved
         self.next_numbers: dict[int, int] = {}
         self.pending_incidents: list[Incident] = []
@@ -330,6 +356,37 @@ class ImportRun:
         self.existing_claim_keys: dict[int, set[tuple]] = {}
         self.checked_versions: dict[str, int] = {}
         self.savepoint: str | None = None
+
+    def _load_known_incidents(self) -> None:
+        """References and external ids of the incidents this user can see, in one pass over all incidents.
+
+        An incident the user cannot see is simply not known here: its reference or external id gets exactly the
+        answer an unknown one gets (a new incident), so the check confirms nothing about it and never writes to
+        it. External ids are unique in the database, so a new incident whose external id a hidden one holds
+        stores it with a short suffix (`HIDDEN_ID_SEPARATOR`), and later imports find it again by the plain id.
+        """
+        self.references, self.titles, self.external_ids, self.external_titles = {}, {}, {}, {}
+        self.hidden_external_ids: set[str] = set()
+        rows = list(Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id"))
+        merged = {pk: merged_into for pk, _, _, _, merged_into in rows if merged_into}
+        aliases: dict[str, tuple[int, str]] = {}
+        for pk, reference, external_id, title, _ in rows:
+            target, hops = pk, 0
+            while target in merged and hops < 20:
+                target, hops = merged[target], hops + 1
+            if target not in self.visible:
+                if external_id:
+                    self.hidden_external_ids.add(external_id)
+                continue
+            self.references[reference], self.titles[reference] = target, title
+            if external_id:
+                self.external_ids[external_id], self.external_titles[external_id] = target, title
+                base, sep, tail = external_id.rpartition(HIDDEN_ID_SEPARATOR)
+                if sep and len(tail) == HIDDEN_ID_SUFFIX_LENGTH:
+                    aliases[base] = (target, title)
+        for base, (target, title) in aliases.items():
+            if base not in self.external_ids:
+                self.external_ids[base], self.external_titles[base] = target, title
 
     def execute(self) -> None:
         job = self.job
@@ -367,10 +424,7 @@ class ImportRun:
         if isinstance(parsed, list):
             self._bad(parsed)
             return
-        problem = self._check_target(parsed)
-        if problem:
-            self._bad([problem])
-            return
+        self._note_repeated_incident(parsed)
         if not self.write:
             self._predict(parsed)
             self.warnings.extend(parsed.warnings)
@@ -414,17 +468,9 @@ class ImportRun:
     def _incident_pk(self, parsed: ParsedRow) -> int | None:
         if parsed.key in self.seen:
             return self.seen[parsed.key][1]
-        pk = self.references.get(parsed.reference) if parsed.reference else self.external_ids.get(parsed.external_id)
-        hops = 0
-        while pk in self.merged and hops < 20:
-            pk, hops = self.merged[pk], hops + 1
-        return pk
+        return self.references.get(parsed.reference) if parsed.reference else self.external_ids.get(parsed.external_id)
 
-    def _check_target(self, parsed: ParsedRow) -> RowError | None:
-        pk = self._incident_pk(parsed)
-        if pk is not None and pk not in self.visible and parsed.key not in self.seen:
-            column = "reference" if parsed.reference else "external_id"
-            return RowError(parsed.number, column, f"{parsed.key[4:]} belongs to a record you cannot edit.")
+    def _note_repeated_incident(self, parsed: ParsedRow) -> None:
         first = self.seen.get(parsed.key)
         if first and first[2] != _digest(parsed.incident):
             parsed.warnings.append(
@@ -435,7 +481,6 @@ class ImportRun:
                     f"row {first[0]}'s values were kept.",
                 )
             )
-        return None
 
     def _predict(self, parsed: ParsedRow) -> None:
         pk = self._incident_pk(parsed)
@@ -472,7 +517,8 @@ class ImportRun:
         pk = self._incident_pk(parsed) if incident is None else incident.pk
         new_incident = None
         if incident is None and pk is None:
-            new_incident = Incident(**data, external_id=parsed.external_id, created_by=self.user)
+            external_id = self._free_external_id(parsed.external_id)
+            new_incident = Incident(**data, external_id=external_id, created_by=self.user)
             _validate(new_incident)
         if parsed.claim is not None:
             # Checked before anything is kept, so a bad claim never leaves its incident half-imported.
@@ -505,6 +551,12 @@ class ImportRun:
             self._write_claim(incident, parsed)
         if len(self.pending_incidents) >= BATCH_SIZE or len(self.pending_claims) >= BATCH_SIZE:
             self.flush()
+
+    def _free_external_id(self, external_id: str) -> str:
+        if external_id not in self.hidden_external_ids:
+            return external_id
+        suffix = HIDDEN_ID_SEPARATOR + uuid.uuid4().hex[:HIDDEN_ID_SUFFIX_LENGTH]
+        return external_id[: Incident._meta.get_field("external_id").max_length - len(suffix)] + suffix
 
     def _add_incident(self, incident: Incident) -> Incident:
         year = (incident.date_start or timezone.localdate()).year
@@ -612,7 +664,9 @@ class ImportRun:
                     "name": name,
                     "reliability": Reliability.F,
                     "notes": f"Added by the import of {self.job.original_filename}: rate its reliability.",
-                }
+                    "restricted_origin": self.restricted_origin,
+                },
+                user=self.user,
             )
             self.new_sources.add(name)
         return self.sources[key]
@@ -620,10 +674,13 @@ class ImportRun:
     def _actor(self, name: str) -> Actor:
         key = name.casefold()
         if key not in self.actors:
-            actor = Actor(name=name, description=f"Added by the import of {self.job.original_filename}.")
-            actor.full_clean()
-            actor.save()
-            self.actors[key] = actor
+            self.actors[key] = claim_services.actor_create(
+                data={
+                    "name": name,
+                    "description": f"Added by the import of {self.job.original_filename}.",
+                    "restricted_origin": self.restricted_origin,
+                }
+            )
             self.new_actors.add(name)
         return self.actors[key]
 

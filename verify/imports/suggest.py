@@ -145,13 +145,15 @@ def best_match(name: str, candidates: list[tuple[Any, str]]) -> Any | None:
     return scored[0][2] if scored else None
 
 
-def suggest(text: str, *, published_on: date | None, default_source: Source | None = None) -> list[dict[str, Any]]:
+def suggest(
+    text: str, *, published_on: date | None, user, default_source: Source | None = None
+) -> list[dict[str, Any]]:
     """Initial values for one suggestion form per suggestion."""
     gazetteer = Gazetteer()
     suggestions = extract(text[:MAX_TEXT_CHARS], published_on=published_on, places=gazetteer.place_index())
-    sources = [(s, s.name) for s in Source.objects.all()]
-    actors = [(a, a.name) for a in Actor.objects.all()]
-    actors += [(a, a.short_name) for a in Actor.objects.exclude(short_name="")]
+    sources = [(s, s.name) for s in Source.objects.visible_to(user)]
+    actors = [(a, a.name) for a in Actor.objects.visible_to(user)]
+    actors += [(a, a.short_name) for a in Actor.objects.visible_to(user).exclude(short_name="")]
     return [_initial(s, sources, actors, default_source) for s in suggestions]
 
 

@@ -43,11 +43,9 @@ def import_sweep() -> int:
     importing = ImportJob.objects.filter(status=ImportStatus.IMPORTING, updated_at__lt=dead)
     count = 0
     for job_id in [*queued.values_list("pk", flat=True), *checking.values_list("pk", flat=True)]:
-        import_validate_task.delay(job_id)
-        count += 1
+        count += services.import_queue(import_validate_task, job_id)
     for job_id in importing.values_list("pk", flat=True):
-        import_commit_task.delay(job_id)
-        count += 1
+        count += services.import_queue(import_commit_task, job_id)
     # Reports read for claim suggestions and never accepted.
     stash = Path(settings.IMPORT_ROOT) / "reports"
     for path in stash.glob("*.pdf") if stash.is_dir() else []:

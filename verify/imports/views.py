@@ -156,8 +156,10 @@ def suggest_claims(request: HttpRequest) -> HttpResponse:
         except suggest.ReportUnreadable as exc:
             form.add_error("pdf", str(exc))
         else:
-            initial = suggest.suggest(text, published_on=data["published_on"])
-            forms = [SuggestionForm(prefix=f"s{i}", initial=values) for i, values in enumerate(initial)]
+            initial = suggest.suggest(text, published_on=data["published_on"], user=request.user)
+            forms = [
+                SuggestionForm(prefix=f"s{i}", initial=values, user=request.user) for i, values in enumerate(initial)
+            ]
             return _render_review(request, forms, data, incident)
     return render(request, "imports/suggest.html", {"form": form})
 
@@ -176,7 +178,7 @@ def _render_review(request, forms, report: dict, incident, status: int = 200) ->
             "report": report,
             "incident": incident,
             "count": len(forms),
-            "sources": Source.objects.order_by("name"),
+            "sources": Source.objects.visible_to(request.user).order_by("name"),
         },
         status=status,
     )
@@ -200,7 +202,7 @@ def _suggest_review(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give an incident or a title for a new one.")
         return redirect("imports:suggest")
     count = min(int(request.POST.get("count", "0") or 0), 500)
-    forms = [SuggestionForm(request.POST, prefix=f"s{i}") for i in range(count)]
+    forms = [SuggestionForm(request.POST, prefix=f"s{i}", user=request.user) for i in range(count)]
     accepted = [f for f in forms if f.accepted]
     if not accepted:
         messages.error(request, "Accept at least one suggestion, or leave the page to reject them all.")

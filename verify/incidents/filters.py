@@ -13,12 +13,17 @@ def _governorate_choices() -> list[tuple[int, str]]:
     return list(Place.objects.governorates().order_by("name").values_list("pk", "name"))
 
 
-def _actor_choices() -> list[tuple[int, str]]:
-    return list(Actor.objects.order_by("name").values_list("pk", "name"))
+def _vocabulary(model, user):
+    """Sources and actors this user may see; without a user, only those released to everyone."""
+    return model.objects.visible_to(user) if user is not None else model.objects.filter(restricted_origin=False)
 
 
-def _source_choices() -> list[tuple[int, str]]:
-    return list(Source.objects.order_by("name").values_list("pk", "name"))
+def _actor_choices(user=None) -> list[tuple[int, str]]:
+    return list(_vocabulary(Actor, user).order_by("name").values_list("pk", "name"))
+
+
+def _source_choices(user=None) -> list[tuple[int, str]]:
+    return list(_vocabulary(Source, user).order_by("name").values_list("pk", "name"))
 
 
 # The flags in the URL read ?has_disagreements=true; empty means either.
@@ -68,6 +73,12 @@ class IncidentFilter(django_filters.FilterSet):
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
         empty_label="Newest first",
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The drop-downs name only the sources and actors this user may see (see VocabularyQuerySet).
+        self.filters["perpetrator"].extra["choices"] = lambda: _actor_choices(user)
+        self.filters["source"].extra["choices"] = lambda: _source_choices(user)
 
     class Meta:
         model = Incident

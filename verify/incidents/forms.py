@@ -3,12 +3,13 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from verify.core.forms import DateInput, VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.core.models import EARLIEST_DATE
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(IdempotentFormMixin, forms.ModelForm):
     allowed_groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.order_by("name"),
         required=False,
@@ -62,4 +63,4 @@ class IncidentForm(forms.ModelForm):
 
 
 class IncidentEditForm(VersionedFormMixin, IncidentForm):
-    pass
+    idempotency_key = None  # an edit is guarded by its version instead

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
+from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
 from verify.incidents import services
 from verify.incidents.access import get_incident_for_user
@@ -28,7 +29,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         .with_counts(request.user)
         .order_by("-date_start", "-pk")
     )
-    filterset = IncidentFilter(request.GET, queryset=queryset)
+    filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,11 +64,15 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        incident = services.incident_create(
-            user=request.user, data=data, allowed_groups=list(data["allowed_groups"]) if data["restricted"] else []
-        )
-        messages.success(request, f"Incident {incident.reference} created as a draft.")
-        return redirect(incident)
+
+        def create() -> str:
+            groups = list(data["allowed_groups"]) if data["restricted"] else []
+            incident = services.incident_create(user=request.user, data=data, allowed_groups=groups)
+            messages.success(request, f"Incident {incident.reference} created as a draft.")
+            return incident.get_absolute_url()
+
+        url, _ = create_once(user=request.user, key=data["idempotency_key"], create=create)
+        return redirect(url)
     return render(request, "incidents/incident_form.html", {"form": form})
 
 

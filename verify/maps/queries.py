@@ -26,7 +26,7 @@ class BadRequest(ValueError):
 
 def incident_filter(user, params: QueryDict) -> IncidentFilter:
     """The shared FilterSet over what this user may see."""
-    return IncidentFilter(params, queryset=Incident.objects.visible_to(user))
+    return IncidentFilter(params, queryset=Incident.objects.visible_to(user), user=user)
 
 
 def filtered_incidents(user, params: QueryDict) -> QuerySet:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from verify.core.forms import VersionedFormMixin
+from verify.core.idempotency import IdempotentFormMixin
 from verify.incidents.models import Grade, Incident
 from verify.review.models import ReviewDecision
 from verify.review.services import has_suggestion, rationale_needed
@@ -54,7 +55,7 @@ class VerdictForm(VersionedFormMixin, forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Comment",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from verify.claims.access import get_claim_for_user
 from verify.core.history import entries_for
+from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.history import IGNORED
@@ -204,13 +205,18 @@ def comment(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm=services.COMMENT_PERM)
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
+
+        def create() -> str:
             services.comment_create(incident=incident, user=request.user, body=form.cleaned_data["body"])
+            messages.success(request, "Comment posted.")
+            return incident.get_absolute_url() + "#discussion-h"
+
+        try:
+            url, _ = create_once(user=request.user, key=form.cleaned_data["idempotency_key"], create=create)
         except ValidationError as error:
             form.add_error("body", " ".join(m for msgs in error.message_dict.values() for m in msgs))
         else:
-            messages.success(request, "Comment posted.")
-            return redirect(incident.get_absolute_url() + "#discussion-h")
+            return redirect(url)
     request.comment_form = form
     return incident_detail(request, reference, status=400)
 
