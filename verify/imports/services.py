@@ -32,6 +32,7 @@ from verify.imports.readers import FileUnreadable, iter_rows
 from verify.imports.rows import ParsedRow, RowError, parse_row
 from verify.imports.signals import incidents_imported
 from verify.incidents import services as incident_services
+from verify.incidents import workflow
 from verify.incidents.models import Incident
 from verify.lib.csvsafe import escape_cell
 from verify.lib.encoding import detect_encoding
@@ -351,6 +352,7 @@ class ImportRun:
         self.next_numbers: dict[int, int] = {}
         self.pending_incidents: list[Incident] = []
         self.pending_claims: list[Claim] = []
+        self.created_ids: set[int] = set()  # incidents this import created (their claims change nothing reviewed)
         self.claims: dict[tuple, Claim] = {}
         self.claims_loaded: set[int] = set()
         self.existing_claim_keys: dict[int, set[tuple]] = {}
@@ -624,6 +626,7 @@ class ImportRun:
                 ]
             )
             for incident in self.pending_incidents:
+                self.created_ids.add(incident.pk)
                 self.external_ids[incident.external_id] = incident.pk
                 self.visible.add(incident.pk)
                 self.claims_loaded.add(incident.pk)  # it has no claims but those pending here
@@ -632,6 +635,15 @@ class ImportRun:
             for claim in self.pending_claims:
                 claim.incident = claim.incident  # picks up the incident's new primary key
             bulk_create_with_history(self.pending_claims, Claim, default_user=self.user, default_change_reason=reason)
+            # New claims on records that existed before this import are a substantive change: the workflow's rule
+            # (a verified record goes back to review) applies as it does on the page.
+            for incident_id in sorted({c.incident_id for c in self.pending_claims} - self.created_ids):
+                workflow.record_change(
+                    incident=Incident.objects.get(pk=incident_id),
+                    by=self.user,
+                    change=workflow.Change.IMPORTED,
+                    job=self.job.pk,
+                )
             self.pending_claims = []
         # Keep ids, not objects, so memory stays flat however long the file: a later row of an incident flushed
         # here reloads it, and its claims, from the database.

@@ -51,11 +51,10 @@ def change_text(change: str, params: dict[str, Any]) -> str:
         Change.EVIDENCE_LINKED: _("Evidence item #%(evidence)s was linked."),
         Change.EVIDENCE_UNLINKED: _("Evidence item #%(evidence)s was unlinked."),
         Change.MERGED: _("%(merged)s was merged into it."),
-        Change.IMPORTED: _("An import changed it (%(fields)s)."),
+        Change.IMPORTED: _("An import added claims to it (import #%(job)s)."),
     }
-    values = {"fields": ", ".join(params.get("fields", [])), "source": "", "evidence": "", "merged": ""} | {
-        k: v for k, v in params.items() if k != "fields"
-    }
+    values = {"fields": ", ".join(params.get("fields", [])), "source": "", "evidence": "", "merged": "", "job": ""}
+    values |= {k: v for k, v in params.items() if k != "fields"}
     text = texts.get(change)
     return text % values if text else change
 
