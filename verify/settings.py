@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "verify.review",
     "verify.maps",
     "verify.imports",
+    "verify.web",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from verify.web.urls import incident_patterns, review_patterns, site_patterns
+
 urlpatterns = [
-    path("", include("verify.core.urls")),
+    path("", include(site_patterns)),
     path("accounts/", include("verify.accounts.urls")),
-    path("incidents/", include("verify.incidents.urls")),
+    path("incidents/", include((incident_patterns, "incidents"))),
     path("claims/", include("verify.claims.urls")),
     path("evidence/", include("verify.evidence.urls")),
     path("places/", include("verify.gazetteer.urls")),
-    path("review/", include("verify.review.urls")),
+    path("review/", include((review_patterns, "review"))),
     path("map/", include("verify.maps.urls")),
     path("import/", include("verify.imports.urls")),
     path("admin/", admin.site.urls),

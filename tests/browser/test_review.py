@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.browser.test_signin import sign_in
-from verify.core.demo import DEMO_USERS, demo_load
+from verify.web.demo import DEMO_USERS, demo_load
 from verify.incidents.models import Grade, Incident, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

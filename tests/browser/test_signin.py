@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from verify.core.demo import DEMO_USERS, demo_load
+from verify.web.demo import DEMO_USERS, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

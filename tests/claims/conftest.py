@@ -2,7 +2,7 @@ from functools import cache
 
 import pytest
 
-from verify.core.demo import demo_load
+from verify.web.demo import demo_load
 from verify.gazetteer import services as gazetteer_services
 from verify.lib.gazetteer import syrian_places
 

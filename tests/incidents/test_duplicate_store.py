@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
-from verify.imports.signals import incidents_imported
+from verify.imports.services import _after_import
 from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicates_rebuild
-from verify.incidents.merging import incident_merge
+from verify.review.merging import incident_merge
 from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident
 from verify.incidents.services import incident_update
 
@@ -76,7 +76,7 @@ def test_an_import_refreshes_the_pairs_of_the_incidents_it_wrote(researcher):
         longitude=a.longitude,
     )  # bulk-inserted by the importer: no service ran
     assert stored() == set()
-    incidents_imported.send(sender=None, job=None, references=[imported.reference])
+    _after_import([imported.reference])  # what an import queues once it commits
     assert stored() == {(a.pk, imported.pk)}
 
 

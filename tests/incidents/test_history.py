@@ -9,7 +9,7 @@ from tests import factories
 from tests.incidents.test_views import incident_data
 from verify.claims import services as claim_services
 from verify.incidents import services
-from verify.incidents.history import incident_history
+from verify.claims.history import incident_history
 from verify.incidents.models import AttackType
 
 

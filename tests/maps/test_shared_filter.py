@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from verify.incidents.filters import IncidentFilter
+from verify.claims.filters import IncidentFilter
 from verify.incidents.models import Incident
 
 

@@ -8,7 +8,7 @@ from tests import factories
 from tests.review.conftest import fresh, signed_in
 from verify.claims.models import Stance
 from verify.incidents import services as incident_services
-from verify.incidents.merging import incident_merge
+from verify.review.merging import incident_merge
 from verify.incidents.models import Grade, Incident, Status
 from verify.review import services
 

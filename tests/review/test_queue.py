@@ -282,7 +282,7 @@ def test_take_next_within_a_governorate_filter(reviewer, researcher2, governorat
 def test_demo_data_has_submitted_items_the_demo_reviewer_may_review(db):
     from django.contrib.auth.models import User
 
-    from verify.core.demo import demo_load
+    from verify.web.demo import demo_load
 
     demo_load()
     reviewer = User.objects.get(username="reviewer")

@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +25,17 @@ from simple_history.utils import bulk_create_with_history
 
 from verify.claims import services as claim_services
 from verify.claims.models import Actor, Claim, Source
+from verify.claims.tasks import queue_recompute
 from verify.core.choices import Reliability
 from verify.gazetteer.models import Place
 from verify.imports.geocode import Gazetteer
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus
 from verify.imports.readers import FileUnreadable, iter_rows
 from verify.imports.rows import ParsedRow, RowError, parse_row
-from verify.imports.signals import incidents_imported
 from verify.incidents import services as incident_services
 from verify.incidents import workflow
 from verify.incidents.models import Incident
+from verify.incidents.tasks import queue_duplicates_refresh
 from verify.lib.csvsafe import escape_cell
 from verify.lib.encoding import detect_encoding
 
@@ -278,7 +280,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
                 raise _AbortImport
             run.save_results(status=ImportStatus.DONE)
             references = list(dict.fromkeys(run.touched))
-            transaction.on_commit(lambda: incidents_imported.send(sender=ImportJob, job=job, references=references))
+            transaction.on_commit(partial(_after_import, references))
     except _AbortImport:
         _mark(
             job,
@@ -755,3 +757,10 @@ def report_csv(job: ImportJob) -> str:
         writer.writerow([problem["row"], severity, problem["column"], _cell(problem.get("value", "")),
                          _cell(problem["message"])])  # fmt: skip
     return "\ufeff" + out.getvalue()
+
+
+def _after_import(references: list[str]) -> None:
+    """Once an import has committed: new incidents and claims were bulk-inserted (no per-row saves), so their
+    derived fields (cross-check flags, suggested grades, possible duplicates) are brought up to date in batches."""
+    queue_recompute(references)
+    queue_duplicates_refresh(references)

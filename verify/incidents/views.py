@@ -1,61 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
 from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
 from verify.incidents import services
 from verify.incidents.access import get_incident_for_user
-from verify.incidents.filters import IncidentFilter
 from verify.incidents.forms import IncidentEditForm, IncidentForm
-from verify.incidents.history import incident_history
 from verify.incidents.models import Incident, Status
-from verify.review.views import incident_review_context
-
-PAGE_SIZE = 25
-
-
-@permission_required("incidents.view_incident", raise_exception=True)
-def incident_list(request: HttpRequest) -> HttpResponse:
-    queryset = (
-        Incident.objects.visible_to(request.user)
-        .select_related("place", "place__governorate")
-        .with_counts(request.user)
-        .order_by("-date_start", "-pk")
-    )
-    filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "incidents/incident_list.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
-    )
-
-
-def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> HttpResponse:
-    incident = get_incident_for_user(request.user, reference)
-    if incident.reference != reference:
-        return redirect(incident)
-    return render(
-        request,
-        "incidents/incident_detail.html",
-        {
-            "incident": incident,
-            "history": incident_history(incident),
-            "can_edit": request.user.has_perm("incidents.change_incident"),
-            **incident_review_context(request, incident),
-            **incident_crosscheck_context(request, incident),
-        },
-        status=status,
-    )
 
 
 @permission_required("incidents.add_incident", raise_exception=True)

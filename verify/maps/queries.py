@@ -12,8 +12,8 @@ from django.db.models import Avg, Count, FloatField, Max, Min, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, Floor, TruncMonth, TruncWeek
 from django.http import QueryDict
 
+from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
-from verify.incidents.filters import IncidentFilter
 from verify.incidents.models import Grade, Incident
 
 # Parameters that belong to the map or timeline, not to the filter.

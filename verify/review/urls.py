@@ -2,8 +2,6 @@ from django.urls import path
 
 from verify.review import views
 
-app_name = "review"
-
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("take-next/", views.take_next, name="take_next"),
@@ -17,6 +15,4 @@ urlpatterns = [
     path("<str:reference>/take/", views.take, name="take"),
     path("<str:reference>/release/", views.release, name="release"),
     path("<str:reference>/assign/", views.assign, name="assign"),
-    path("<str:reference>/verdict/", views.decide, name="decide"),
-    path("<str:reference>/comments/", views.comment, name="comment"),
 ]

@@ -1,27 +1,24 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from verify.claims.access import get_claim_for_user
+from verify.claims.history import IGNORED
 from verify.core.history import entries_for
-from verify.core.idempotency import create_once
-from verify.core.models import ConflictError
 from verify.incidents.access import get_incident_for_user
-from verify.incidents.history import IGNORED
-from verify.incidents.models import Incident, Status
+from verify.incidents.models import Incident
 from verify.review import services
 from verify.review.filters import QueueFilter
-from verify.review.forms import AssignForm, CommentForm, VerdictForm
-from verify.review.models import Notification, ReviewDecision
+from verify.review.forms import AssignForm
+from verify.review.models import Notification
+from verify.review.panels import eligible_reviewers
 from verify.review.queries import my_work, queue_facets, review_queue
 
 PAGE_SIZE = 50
@@ -150,105 +147,6 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def decide(request: HttpRequest, reference: str) -> HttpResponse:
-    """The verdict form, posted from the incident page. Errors re-render that page with the form."""
-    from verify.incidents.views import incident_detail
-
-    if request.method != "POST":
-        return redirect("incidents:detail", reference=reference)
-    incident = get_incident_for_user(request.user, reference, perm=services.REVIEW_PERM)
-    form = VerdictForm(request.POST, incident=incident)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            decision = services.review_decide(
-                incident=incident,
-                user=request.user,
-                verdict=data["verdict"],
-                grade=data["grade"],
-                note=data["note"],
-                override_rationale=data["override_rationale"],
-                expected_version=data["version"],
-            )
-        except ConflictError as error:
-            form.data = form.data.copy()
-            form.data["version"] = error.current_version
-            form.add_error(
-                None,
-                f"{incident.reference} changed while you were reviewing it (you read version "
-                f"{error.expected_version}, it is now version {error.current_version}). Your verdict has not been "
-                "saved: check the change history below, then give it again.",
-            )
-            request.verdict_form = form
-            request.verdict_conflict = changes_since(incident, error.expected_version)
-            return incident_detail(request, reference, status=409)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except (services.TransitionError, PermissionDenied) as error:
-            _refuse(request, error)
-            return _back(request, incident)
-        else:
-            if decision.verdict == ReviewDecision.Verdict.VERIFY:
-                messages.success(request, f"{incident.reference} is verified as {decision.get_grade_display()}.")
-            else:
-                messages.success(request, f"Changes requested on {incident.reference}; the authors are notified.")
-            return _back(request, incident)
-    request.verdict_form = form
-    return incident_detail(request, reference, status=400)
-
-
-@require_POST
-def comment(request: HttpRequest, reference: str) -> HttpResponse:
-    from verify.incidents.views import incident_detail
-
-    incident = get_incident_for_user(request.user, reference, perm=services.COMMENT_PERM)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-
-        def create() -> str:
-            services.comment_create(incident=incident, user=request.user, body=form.cleaned_data["body"])
-            messages.success(request, "Comment posted.")
-            return incident.get_absolute_url() + "#discussion-h"
-
-        try:
-            url, _ = create_once(user=request.user, key=form.cleaned_data["idempotency_key"], create=create)
-        except ValidationError as error:
-            form.add_error("body", " ".join(m for msgs in error.message_dict.values() for m in msgs))
-        else:
-            return redirect(url)
-    request.comment_form = form
-    return incident_detail(request, reference, status=400)
-
-
-def eligible_reviewers(incident: Incident):
-    """Active reviewers the two-person rule allows for this incident (visibility is checked when assigning)."""
-    from verify.claims.models import Claim
-
-    users = get_user_model().objects.filter(is_active=True)
-    perm = Q(groups__permissions__codename="review_incident") | Q(user_permissions__codename="review_incident")
-    # NOT IN with a NULL in the list matches nothing: claims nobody has edited are left out of the list.
-    claim_editors = Claim.objects.filter(incident=incident, last_edited_by__isnull=False).values("last_edited_by")
-    return (
-        users.filter(perm | Q(is_superuser=True))
-        .exclude(pk=incident.created_by_id)
-        .exclude(pk=incident.last_edited_by_id)
-        .exclude(pk__in=claim_editors)
-        .distinct()
-        .order_by("username")
-    )
-
-
-def changes_since(incident: Incident, version: int) -> list[tuple[str, str, str]]:
-    """Field, value in the version the reviewer read, value now: what they have not seen."""
-    newest = incident.history.select_related("history_user").order_by("-history_id").first()
-    read = incident.history.filter(version=version).order_by("-history_id").first()
-    if newest is None or read is None or newest.pk == read.pk:
-        return []
-    entries = entries_for([newest, read], incident.reference, IGNORED)
-    return entries[0].changes if entries and entries[0].when == newest.history_date else []
-
-
 # --- my work, notifications, history ----------------------------------------------------------------
 
 
@@ -289,44 +187,3 @@ def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "review/claim_history.html", {"claim": claim, "incident": claim.incident, "history": entries}
     )
-
-
-# --- the incident page's review panels --------------------------------------------------------------
-
-
-def incident_review_context(request: HttpRequest, incident: Incident) -> dict:
-    """What the incident page needs for its review actions, review panel and discussion.
-
-    A form that failed validation in decide() or comment() is handed over on the request, so the page
-    re-renders with the user's text and the errors beside the fields.
-    """
-    user = request.user
-    status = incident.status
-    can_edit = user.has_perm(services.EDIT_PERM)
-    is_reviewer = user.has_perm(services.REVIEW_PERM)
-    refusal = services.review_refusal(incident, user) if is_reviewer and status in REVIEWABLE else None
-    assigned_to_me = status == Status.IN_REVIEW and incident.assigned_to_id == user.pk
-    context = {
-        "transitions": incident.transitions.select_related("by"),
-        "decisions": incident.review_decisions.select_related("reviewer"),
-        "comments": incident.comments.select_related("author"),
-        "can_submit": can_edit and status in (Status.DRAFT, Status.CHANGES_REQUESTED),
-        "can_withdraw": can_edit
-        and status in (Status.SUBMITTED, Status.CHANGES_REQUESTED)
-        and (services.is_author(incident, user) or user.is_superuser),
-        "can_take": is_reviewer and status == Status.SUBMITTED and refusal is None,
-        "can_release": assigned_to_me or (status == Status.IN_REVIEW and user.is_superuser),
-        "review_refusal": refusal,
-        "can_comment": user.has_perm(services.COMMENT_PERM),
-        "comment_form": getattr(request, "comment_form", None) or CommentForm(),
-        "has_suggestion": services.has_suggestion(incident.suggested_grade),
-        "verdict_conflict": getattr(request, "verdict_conflict", None),
-    }
-    if assigned_to_me and refusal is None:
-        context["verdict_form"] = getattr(request, "verdict_form", None) or VerdictForm(incident=incident)
-    if is_reviewer and status == Status.SUBMITTED:
-        context["assign_form"] = AssignForm(reviewers=eligible_reviewers(incident))
-    return context
-
-
-REVIEWABLE = (Status.SUBMITTED, Status.IN_REVIEW)

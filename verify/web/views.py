@@ -1,12 +1,35 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from verify.claims.filters import IncidentFilter
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
+
+PAGE_SIZE = 25
+
+
+@permission_required("incidents.view_incident", raise_exception=True)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        Incident.objects.visible_to(request.user)
+        .select_related("place", "place__governorate")
+        .with_counts(request.user)
+        .order_by("-date_start", "-pk")
+    )
+    filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {"filter": filterset, "page": page, "querystring": query.urlencode()},
+    )
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.duplicates import duplicate_dismiss, duplicate_pairs
-from verify.incidents.merging import incident_merge, merge_problems
 from verify.incidents.models import Incident
 from verify.lib.gazetteer import distance_m
+from verify.review.merging import incident_merge, merge_problems
 
 PAGE_SIZE = 50
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from verify.core.demo import DEMO_USERS, demo_load
+from verify.web.demo import DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):

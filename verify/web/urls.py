@@ -1,0 +1,34 @@
+"""The site's URLs. The incident and review namespaces gather pages from several apps, so they are put together
+here, at the top layer, rather than in an app that would have to import the apps above it."""
+
+from django.urls import path
+
+from verify.claims import views as claim_views
+from verify.incidents import views as incident_views
+from verify.review import duplicate_views
+from verify.review import urls as review_urls
+from verify.web import incident_page, views
+
+incident_patterns = [
+    path("", views.incident_list, name="list"),
+    path("new/", incident_views.incident_create, name="create"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("<str:reference>/", incident_page.incident_detail, name="detail"),
+    path("<str:reference>/edit/", incident_views.incident_edit, name="edit"),
+    path("<str:reference>/claims/new/", claim_views.claim_create, name="claim_create"),
+    path("<str:reference>/merge-into/<str:target>/", duplicate_views.incident_merge_view, name="merge"),
+    path(
+        "<str:reference>/not-duplicate/<str:other>/", duplicate_views.duplicate_dismiss_view, name="dismiss_duplicate"
+    ),
+]
+
+review_patterns = [
+    *review_urls.urlpatterns,
+    path("<str:reference>/verdict/", incident_page.decide, name="decide"),
+    path("<str:reference>/comments/", incident_page.comment, name="comment"),
+]
+
+site_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+]
