@@ -21,3 +21,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="verify.accounts.ensure_roles")
+        from verify.accounts import signals  # noqa: F401  (connects the audit receivers)
