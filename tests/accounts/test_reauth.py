@@ -46,7 +46,7 @@ def edit_data(incident, **changes) -> dict:
 
     form = IncidentEditForm(instance=incident, initial={"version": incident.version})
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
