@@ -80,3 +80,11 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(client, reviewer):
 
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(reviewer.pk)
+
+
+def test_the_admin_site_login_cannot_skip_the_second_factor(client, admin_user):
+    """Django's own admin sign-in form would accept the password alone."""
+    enrol_totp(admin_user)
+    response = client.post(reverse("admin:login"), {"username": admin_user.username, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
