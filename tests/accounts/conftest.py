@@ -2,17 +2,8 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from django.core.cache import cache
 
 PASSWORD = "pw-for-tests-123"  # tests.factories.user's password
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """allauth keeps rate limits and used TOTP codes in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
