@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verify.accounts.audit import audit_record
+from verify.accounts.models import AuditAction
+from verify.accounts.reauth import require_recent_reauthentication
 from verify.claims.panels import incident_crosscheck_context
 from verify.core.conflicts import conflict_context
 from verify.core.idempotency import create_once
@@ -44,6 +47,8 @@ def incident_detail(request: HttpRequest, reference: str, status: int = 200) -> 
     incident = get_incident_for_user(request.user, reference)
     if incident.reference != reference:
         return redirect(incident)
+    if incident.restricted:
+        audit_record(action=AuditAction.VIEW_RESTRICTED, request=request, target=incident.reference)
     return render(
         request,
         "incidents/incident_detail.html",
@@ -83,6 +88,8 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if restriction_changed := {"restricted", "allowed_groups"} & set(form.changed_data):
+            require_recent_reauthentication(request)
         try:
             changed = services.incident_update(
                 incident=Incident.objects.get(pk=incident.pk),
@@ -94,6 +101,8 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         else:
+            if restriction_changed:
+                audit_record(action=AuditAction.INCIDENT_RESTRICTION, request=request, target=incident.reference)
             if not changed:
                 messages.info(request, _("Nothing changed."))
             else:
