@@ -51,11 +51,24 @@ def pytest_sessionstart(session) -> None:
 def _test_settings(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests sign reviewers and admins in with force_login; tests/accounts turns these protections back on.
+    settings.MFA_REQUIRED_ROLES = []
+    settings.SENSITIVE_ACTION_REAUTHENTICATION = False
     # Production uses a hashed manifest built by collectstatic; tests serve the source files.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth keeps sign-in rate limits and used TOTP codes in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "verify.core",
     "verify.accounts",
     "verify.gazetteer",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "verify.accounts.client.CurrentRequestMiddleware",
     # After authentication, so that it knows whose page this is; outermost of the rest, so that it sees every answer.
     "verify.core.middleware.PrivateCacheMiddleware",
     # Nothing is visible without signing in: views opt out explicitly with @login_not_required.
@@ -74,6 +79,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "verify.accounts.middleware.IdleTimeoutMiddleware",
+    "verify.accounts.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "verify.urls"
@@ -118,9 +127,16 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 FORM_RENDERER = "verify.core.forms.FormRenderer"
 
 # --- Auth -----------------------------------------------------------------------------------
+# Sign-in, second factors, re-authentication and sessions come from django-allauth; see docs/security/accounts.md.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -131,15 +147,58 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
 
-# Brute-force lockout: five failures for a user from one address lock them out for an hour.
+ACCOUNT_ADAPTER = "verify.accounts.adapter.AccountAdapter"  # no public sign-up: admins invite people
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, cut short by SESSION_IDLE_TIMEOUT
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+# Password or second factor within this many seconds before exports, restricting incidents, managing users.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_TIMEOUT", 600)
+# Deliberately not read from the environment: only the test suite's default fixture turns it off.
+SENSITIVE_ACTION_REAUTHENTICATION = True
+# Failed sign-ins are limited per address and, separately, per username (see the lockout note below).
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 10)
+LOGIN_USERNAME_COOLOFF = env_int("LOGIN_USERNAME_COOLOFF", 5 * 60)  # seconds
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/m/ip,{LOGIN_USERNAME_FAILURE_LIMIT}/{LOGIN_USERNAME_COOLOFF}s/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "verify"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://localhost during development only
+# Signed-in people in these roles must enrol a second factor before doing anything else.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["Admin", "Reviewer"])
+# Last seen time and address are kept by verify.accounts.middleware.IdleTimeoutMiddleware, once a minute at most.
+USERSESSIONS_TRACK_ACTIVITY = False
+# Signed out after this many seconds without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Behind the TLS proxy the client address is the last one the proxy appended to X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_TLS_PROXY else 0
+
+# Brute force: the address and the username are counted separately, so that nobody can lock someone else out.
+# - An address (read through the proxy) is locked for AXES_COOLOFF_TIME after AXES_FAILURE_LIMIT failures,
+#   whatever usernames it tried: django-axes, stored in the database.
+# - A username is throttled (not locked) for LOGIN_USERNAME_COOLOFF seconds after LOGIN_USERNAME_FAILURE_LIMIT
+#   failures from any addresses: allauth's login_failed rate limit. Set it above the address limit, so that one
+#   address alone cannot throttle its victim; a second factor protects against what slips through.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "verify.accounts.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# --- Audit log ------------------------------------------------------------------------------
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
+# This many denied looks at restricted records by one person within the window alerts the admins.
+AUDIT_DENIAL_ALERT_THRESHOLD = env_int("AUDIT_DENIAL_ALERT_THRESHOLD", 5)
+AUDIT_DENIAL_WINDOW = env_int("AUDIT_DENIAL_WINDOW", 15 * 60)  # seconds
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -225,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How many evidence files one fixity sweep re-hashes, least recently checked first.
 FIXITY_BATCH_SIZE = env_int("FIXITY_BATCH_SIZE", 200)
+# Audit events older than AUDIT_RETENTION_DAYS are deleted nightly.
+CELERY_BEAT_SCHEDULE["audit-prune"] = {
+    "task": "verify.accounts.tasks.audit_prune",
+    "schedule": crontab(hour=3, minute=40),
+}
 
 # --- Evidence processing --------------------------------------------------------------------
 # Types accepted as evidence, as sniffed from the bytes (python-magic), never as claimed by the file name.
@@ -310,7 +374,7 @@ SPECTACULAR_SETTINGS = {"TITLE": "verify API", "VERSION": "1.0.0", "SERVE_INCLUD
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

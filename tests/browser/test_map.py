@@ -5,8 +5,8 @@ import re
 import pytest
 
 from tests.browser.test_signin import sign_in
-from verify.web.demo import DEMO_USERS, demo_load
 from verify.incidents.models import Grade, Incident
+from verify.web.demo import DEMO_USERS, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

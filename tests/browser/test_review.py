@@ -3,8 +3,8 @@ import re
 import pytest
 
 from tests.browser.test_signin import sign_in
-from verify.web.demo import DEMO_USERS, demo_load
 from verify.incidents.models import Grade, Incident, Status
+from verify.web.demo import DEMO_USERS, demo_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -40,5 +40,7 @@ def test_demo_researcher_signs_in_and_sees_ariha_with_three_claims(browser_page)
 def test_wrong_password_is_refused_with_a_message(browser_page, researcher):
     page = browser_page
     sign_in(page, researcher.username, "not-the-password")
-    assert page.get_by_role("alert").filter(has_text="correct username and password").is_visible()
+    assert (
+        page.get_by_role("alert").filter(has_text="username and/or password you specified are not correct").is_visible()
+    )
     assert "/accounts/login/" in page.url

@@ -2,9 +2,9 @@ from functools import cache
 
 import pytest
 
-from verify.web.demo import demo_load
 from verify.gazetteer import services as gazetteer_services
 from verify.lib.gazetteer import syrian_places
+from verify.web.demo import demo_load
 
 
 @cache

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from tests import factories
 from verify.claims import services
-from verify.claims.models import Claim, Stance
 from verify.claims.filters import IncidentFilter
+from verify.claims.models import Claim, Stance
 from verify.incidents.models import Grade, Incident
 
 pytestmark = pytest.mark.django_db

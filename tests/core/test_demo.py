@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 
 from verify.accounts import roles
 from verify.claims.models import Claim, Source, Stance
-from verify.web.demo import CHEMICAL_DESK, DEMO_USERS, demo_load
 from verify.gazetteer import services as gazetteer_services
 from verify.incidents.models import AttackType, Incident
 from verify.lib.gazetteer import syrian_places
+from verify.web.demo import CHEMICAL_DESK, DEMO_USERS, demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from tests import factories
 from verify.imports.services import _after_import
 from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicates_rebuild
-from verify.review.merging import incident_merge
 from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident
 from verify.incidents.services import incident_update
+from verify.review.merging import incident_merge
 
 pytestmark = pytest.mark.django_db
 ARIHA = (Decimal("35.813740"), Decimal("36.609640"))

@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from tests import factories
 from verify.claims.models import Claim
-from verify.web.demo import demo_load
 from verify.evidence.models import CustodyEvent, EvidenceItem, IncidentEvidence
 from verify.gazetteer import services as gazetteer_services
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicate_pairs, duplicates_rebuild
-from verify.review.merging import incident_merge
 from verify.incidents.models import DuplicateDismissal, Incident
 from verify.lib.gazetteer import syrian_places
+from verify.review.merging import incident_merge
+from verify.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 ARIHA = (Decimal("35.813740"), Decimal("36.609640"))

@@ -8,8 +8,8 @@ from django.urls import reverse
 from tests import factories
 from tests.incidents.test_views import incident_data
 from verify.claims import services as claim_services
-from verify.incidents import services
 from verify.claims.history import incident_history
+from verify.incidents import services
 from verify.incidents.models import AttackType
 
 

@@ -8,9 +8,9 @@ from tests import factories
 from tests.review.conftest import fresh, signed_in
 from verify.claims.models import Stance
 from verify.incidents import services as incident_services
-from verify.review.merging import incident_merge
 from verify.incidents.models import Grade, Incident, Status
 from verify.review import services
+from verify.review.merging import incident_merge
 
 
 def test_an_incident_without_claims_cannot_be_submitted(researcher2):

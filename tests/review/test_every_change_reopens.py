@@ -16,9 +16,9 @@ from tests.incidents.test_views import claim_data
 from tests.review.conftest import fresh, signed_in
 from tests.review.test_core_integrity import edit_form_data
 from verify.evidence import services as evidence_services
-from verify.review.merging import incident_merge
 from verify.incidents.models import Grade, Incident, Status, StatusTransition
 from verify.review import services
+from verify.review.merging import incident_merge
 
 
 @pytest.fixture

@@ -21,3 +21,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="verify.accounts.ensure_roles")
+        # The admin's own sign-in form takes a password alone: send it to ours, which asks for the second factor.
+        from allauth.account.decorators import secure_admin_login
+        from django.contrib import admin
+
+        from verify.accounts import signals  # noqa: F401  (connects the audit receivers)
+
+        admin.site.login = secure_admin_login(admin.site.login)

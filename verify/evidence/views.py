@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from verify.accounts.audit import audit_record
+from verify.accounts.models import AuditAction
+from verify.accounts.reauth import reauthentication_required
 from verify.evidence import services, storage
 from verify.evidence.access import get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
@@ -198,6 +201,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         services.evidence_fixity_check(evidence=item)
         raise Http404("The stored file is missing; an integrity alert has been raised.") from None
     stream = services.evidence_stream_download(evidence=item, fh=fh, user=request.user, integrity_warning=warning)
+    audit_record(action=AuditAction.DOWNLOAD_ORIGINAL, request=request, target=f"evidence-{item.pk}")
     content_type = "application/octet-stream" if item.is_active_content else item.mime_type
     response = StreamingHttpResponse(stream, content_type=content_type)
     response.headers["Content-Disposition"] = content_disposition_header(True, item.original_filename)
@@ -224,8 +228,10 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@reauthentication_required
 def custody_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     item = get_evidence_for_user(request.user, pk)
+    audit_record(action=AuditAction.EXPORT, request=request, target=f"custody-{item.pk}.{fmt}")
     services.evidence_record_access(evidence=item, action=CustodyAction.EXPORTED, user=request.user, format=fmt)
     events = redact_custody(item.custody_events.select_related("actor").order_by("at", "pk"), request.user)
     name = f"custody-{item.pk}-{slugify(item.title)[:40] or 'evidence'}"

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from verify.accounts.audit import audit_denied
 from verify.incidents.models import Incident
 
 
@@ -24,6 +25,8 @@ def get_incident_for_user(user, reference: str, *, perm: str | None = None) -> I
         seen.add(incident.pk)
         incident = incident.merged_into
     if incident is None or not Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+        if incident is not None and incident.restricted:
+            audit_denied(user, kind="incident", target=incident.reference)
         raise Http404("No such incident.")
     if perm and not user.has_perm(perm):
         raise PermissionDenied

@@ -5,6 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from verify.accounts.audit import audit_record
+from verify.accounts.models import AuditAction
+from verify.accounts.reauth import require_recent_reauthentication
 from verify.core.conflicts import conflict_context
 from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
@@ -39,6 +42,8 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if restriction_changed := {"restricted", "allowed_groups"} & set(form.changed_data):
+            require_recent_reauthentication(request)
         try:
             changed = services.incident_update(
                 incident=Incident.objects.get(pk=incident.pk),
@@ -50,6 +55,8 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         else:
+            if restriction_changed:
+                audit_record(action=AuditAction.INCIDENT_RESTRICTION, request=request, target=incident.reference)
             if not changed:
                 messages.info(request, _("Nothing changed."))
             else:

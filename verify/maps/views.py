@@ -5,6 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from verify.accounts.audit import audit_record
+from verify.accounts.models import AuditAction
+from verify.accounts.reauth import reauthentication_required
 from verify.incidents.models import Grade
 from verify.maps import exports, queries
 from verify.maps.queries import BadRequest
@@ -66,6 +69,7 @@ def _filename(extension: str) -> str:
 
 @require_GET
 @permission_required(VIEW_PERM, raise_exception=True)
+@reauthentication_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
@@ -75,12 +79,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         (line.encode("utf-8") for line in exports.csv_rows(incidents)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    audit_record(
+        action=AuditAction.EXPORT, request=request, target="incidents.csv", detail={"query": request.GET.urlencode()}
+    )
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_GET
 @permission_required(VIEW_PERM, raise_exception=True)
+@reauthentication_required
 def export_geojson(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
@@ -90,5 +98,11 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
         (chunk.encode("utf-8") for chunk in exports.geojson_chunks(incidents)), content_type="application/geo+json"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename("geojson")}"'
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        target="incidents.geojson",
+        detail={"query": request.GET.urlencode()},
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verify.accounts.audit import audit_record
+from verify.accounts.models import AuditAction
 from verify.claims.history import incident_history
 from verify.claims.panels import incident_crosscheck_context
 from verify.core.idempotency import create_once
@@ -48,6 +50,8 @@ def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
     if incident.reference != reference:
         return redirect(incident)
+    if incident.restricted:
+        audit_record(action=AuditAction.VIEW_RESTRICTED, request=request, target=incident.reference)
     return render_incident_page(request, incident)
 
 

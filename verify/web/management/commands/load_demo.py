@@ -15,3 +15,8 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo sign-ins (demo mode only):")
         for username, _full_name, role, password in DEMO_USERS:
             self.stdout.write(f"  {role:<11} {username:<11} password: {password}")
+        self.stdout.write(
+            f"\nRoles {', '.join(settings.MFA_REQUIRED_ROLES) or '(none)'} must set up a second factor; the demo"
+            " accounts are exempt in demo mode. To try it: sign in, open Security (/accounts/2fa/), choose"
+            " Activate under Authenticator app, confirm your password and scan the QR code with any TOTP app."
+        )
