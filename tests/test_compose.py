@@ -18,7 +18,7 @@ from celery.app.utils import find_app
 from django.conf import settings
 from django.urls import resolve
 
-from verify.lib.env import FALSE_VALUES, TRUE_VALUES
+from verify.core.env import FALSE_VALUES, TRUE_VALUES
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"

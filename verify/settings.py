@@ -10,8 +10,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-from verify.lib.env import env_bool, env_int, env_list, env_str
-from verify.lib.tiles import tile_csp_source
+from verify.core.env import env_bool, env_int, env_list, env_str
+from verify.core.tiles import tile_csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VERIFY_VAR_DIR", str(BASE_DIR / "var")))
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "verify.review",
     "verify.maps",
     "verify.imports",
+    "verify.suggestions",
     "verify.web",
 ]
 
@@ -275,6 +276,7 @@ CELERY_TASK_ROUTES = {
     "verify.imports.tasks.*": {"queue": "imports"},
     "verify.claims.tasks.*": {"queue": "imports"},
     "verify.incidents.tasks.*": {"queue": "imports"},
+    "verify.suggestions.tasks.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     "fixity-sweep": {
@@ -352,6 +354,11 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 500 * 1024**2)
 SUGGEST_MAX_PDF_BYTES = env_int("SUGGEST_MAX_PDF_BYTES", 20 * 1024**2)
 # Jobs whose task was lost (broker down, worker killed) are queued again; both import tasks are idempotent.
 CELERY_BEAT_SCHEDULE["import-sweep"] = {"task": "verify.imports.tasks.import_sweep", "schedule": crontab(minute="*/10")}
+# Reports read for claim suggestions and never accepted are removed after a day.
+CELERY_BEAT_SCHEDULE["suggestions-report-sweep"] = {
+    "task": "verify.suggestions.tasks.report_sweep",
+    "schedule": crontab(minute=25),
+}
 # Import progress lives in a cache shared by the worker and the web process: the import's own database writes
 # stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
 _import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""

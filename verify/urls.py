@@ -13,5 +13,6 @@ urlpatterns = [
     path("review/", include((review_patterns, "review"))),
     path("map/", include("verify.maps.urls")),
     path("import/", include("verify.imports.urls")),
+    path("suggestions/", include("verify.suggestions.urls")),
     path("admin/", admin.site.urls),
 ]

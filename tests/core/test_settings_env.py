@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from verify.lib.env import env_bool
+from verify.core.env import env_bool
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRET_KEY = secrets.token_urlsafe(45)  # 60 characters

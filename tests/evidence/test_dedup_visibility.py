@@ -97,7 +97,7 @@ def test_near_duplicates_never_list_hidden_items(client, researcher, researcher2
 
 
 def test_claim_suggestion_report_does_not_join_a_hidden_item(researcher, researcher2, restricted_incident, incident):
-    from verify.imports.suggest import suggestions_accept
+    from verify.suggestions.services import suggestions_accept
 
     pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     hidden = evidence_store_file(

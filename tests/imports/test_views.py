@@ -28,7 +28,7 @@ def test_viewers_and_outsiders_cannot_import(client, request, role):
     client.force_login(request.getfixturevalue(role))
     assert client.get(START).status_code == 403
     assert upload(client, b"title\nx\n").status_code == 403
-    assert client.get(reverse("imports:suggest")).status_code == 403
+    assert client.get(reverse("suggestions:report")).status_code == 403
     assert not ImportJob.objects.exists()
 
 

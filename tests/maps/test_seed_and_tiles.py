@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from tests import factories
 from verify.claims.models import Claim
+from verify.core.tiles import tile_csp_source
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 from verify.lib.gazetteer import distance_m
-from verify.lib.tiles import tile_csp_source
 from verify.maps.synthetic import REFERENCE_PREFIX
 
 

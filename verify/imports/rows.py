@@ -13,7 +13,7 @@ from django.utils import timezone
 from verify.claims.models import Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
-from verify.imports.geocode import Gazetteer
+from verify.gazetteer.geocode import Gazetteer
 from verify.incidents.columns import INCIDENT_COLUMNS
 from verify.incidents.models import AttackType, TargetType
 

@@ -27,8 +27,8 @@ from verify.claims import services as claim_services
 from verify.claims.models import Actor, Claim, Source
 from verify.claims.tasks import queue_recompute
 from verify.core.choices import Reliability
+from verify.gazetteer.geocode import Gazetteer
 from verify.gazetteer.models import Place
-from verify.imports.geocode import Gazetteer
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus
 from verify.imports.readers import FileUnreadable, iter_rows
 from verify.imports.rows import ParsedRow, RowError, parse_row

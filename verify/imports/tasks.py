@@ -1,5 +1,4 @@
 from datetime import timedelta
-from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
@@ -46,9 +45,4 @@ def import_sweep() -> int:
         count += services.import_queue(import_validate_task, job_id)
     for job_id in importing.values_list("pk", flat=True):
         count += services.import_queue(import_commit_task, job_id)
-    # Reports read for claim suggestions and never accepted.
-    stash = Path(settings.IMPORT_ROOT) / "reports"
-    for path in stash.glob("*.pdf") if stash.is_dir() else []:
-        if path.stat().st_mtime < (now - timedelta(days=1)).timestamp():
-            path.unlink(missing_ok=True)
     return count

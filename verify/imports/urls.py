@@ -10,5 +10,4 @@ urlpatterns = [
     path("<int:pk>/status.json", views.import_status, name="status"),
     path("<int:pk>/decide/", views.import_decide, name="decide"),
     path("<int:pk>/report.csv", views.import_report, name="report"),
-    path("suggest/", views.suggest_claims, name="suggest"),
 ]

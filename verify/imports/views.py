@@ -1,4 +1,3 @@
-import os
 from functools import wraps
 
 from django.contrib import messages
@@ -7,15 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from verify.claims.models import Source
-from verify.imports import services, suggest
+from verify.imports import services
 from verify.imports.access import get_import_job_for_user
-from verify.imports.forms import DecisionForm, MappingForm, ReportForm, SuggestionForm, UploadForm
+from verify.imports.forms import DecisionForm, MappingForm, UploadForm
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus, SavedMapping
 from verify.imports.readers import FileUnreadable, read_header
-from verify.incidents.access import get_incident_for_user
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
-from verify.lib.extract import Span, highlight_segments
 
 SHOWN_PROBLEMS = 200
 
@@ -128,96 +124,3 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(services.report_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     return response
-
-
-# --- Claim suggestions ----------------------------------------------------------------------------------------------
-
-
-@researcher_required
-@require_http_methods(["GET", "POST"])
-def suggest_claims(request: HttpRequest) -> HttpResponse:
-    """Step one: the report and the incident. Step two (the same URL, `step=review`): accept, edit or reject."""
-    if request.method == "POST" and request.POST.get("step") == "review":
-        return _suggest_review(request)
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        incident = None
-        try:
-            if data["incident"]:
-                incident = get_incident_for_user(request.user, data["incident"].strip(), perm="claims.add_claim")
-            text = data["text"]
-            if data["pdf"]:
-                text = suggest.pdf_text(data["pdf"])
-                data["pdf_token"] = suggest.report_stash(data["pdf"].chunks())
-                data["pdf_name"] = os.path.basename(data["pdf"].name)[:200]
-        except Http404:
-            form.add_error("incident", "No incident with this reference that you can see.")
-        except suggest.ReportUnreadable as exc:
-            form.add_error("pdf", str(exc))
-        else:
-            initial = suggest.suggest(text, published_on=data["published_on"], user=request.user)
-            forms = [
-                SuggestionForm(prefix=f"s{i}", initial=values, user=request.user) for i, values in enumerate(initial)
-            ]
-            return _render_review(request, forms, data, incident)
-    return render(request, "imports/suggest.html", {"form": form})
-
-
-def _render_review(request, forms, report: dict, incident, status: int = 200) -> HttpResponse:
-    items = []
-    for form in forms:
-        sentence = form["sentence"].value() or ""
-        spans = [Span(int(s), int(e), str(k)) for s, e, k in form.span_list() if 0 <= int(s) < int(e) <= len(sentence)]
-        items.append({"form": form, "segments": highlight_segments(sentence, spans)})
-    return render(
-        request,
-        "imports/suggest_review.html",
-        {
-            "items": items,
-            "report": report,
-            "incident": incident,
-            "count": len(forms),
-            "sources": Source.objects.visible_to(request.user).order_by("name"),
-        },
-        status=status,
-    )
-
-
-def _suggest_review(request: HttpRequest) -> HttpResponse:
-    report = ReportForm(request.POST)
-    report.is_valid()  # the report fields travel as hidden inputs; only the incident and dates are used here
-    data = {
-        "incident": request.POST.get("incident", "").strip(),
-        "new_title": request.POST.get("new_title", "").strip()[:200],
-        "url": report.cleaned_data.get("url", ""),
-        "published_on": report.cleaned_data.get("published_on"),
-        "pdf_token": request.POST.get("pdf_token", ""),
-        "pdf_name": os.path.basename(request.POST.get("pdf_name", ""))[:200],
-    }
-    incident = None
-    if data["incident"]:
-        incident = get_incident_for_user(request.user, data["incident"], perm="claims.add_claim")
-    elif not data["new_title"]:
-        messages.error(request, "Give an incident or a title for a new one.")
-        return redirect("imports:suggest")
-    count = min(int(request.POST.get("count", "0") or 0), 500)
-    forms = [SuggestionForm(request.POST, prefix=f"s{i}", user=request.user) for i in range(count)]
-    accepted = [f for f in forms if f.accepted]
-    if not accepted:
-        messages.error(request, "Accept at least one suggestion, or leave the page to reject them all.")
-        return _render_review(request, forms, data, incident, status=400)
-    if not all(f.is_valid() for f in forms):
-        return _render_review(request, forms, data, incident, status=400)
-    incident, claims = suggest.suggestions_accept(
-        user=request.user,
-        incident=incident,
-        new_title=data["new_title"],
-        accepted=[f.cleaned_data for f in accepted],
-        url=data["url"],
-        published_on=data["published_on"],
-        report_file=suggest.report_stashed(data["pdf_token"]),
-        report_name=data["pdf_name"],
-    )
-    messages.success(request, f"{len(claims)} claim{'s' if len(claims) != 1 else ''} added from the report.")
-    return redirect(incident)

@@ -7,7 +7,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,3 +110,15 @@ def syrian_places(dataset: str = "cities500.json") -> Iterator[GeoNamesPlace]:
             longitude=float(city["longitude"]),
             population=int(city.get("population") or 0),
         )
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    id: int
+    name: str
+    governorate: str = ""
+    is_governorate: bool = False
+
+
+PlaceIndex = Mapping[str, Sequence[PlaceRef]]
+"""Normalised name (see normalize_name) -> the places known by it."""

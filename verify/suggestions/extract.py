@@ -6,11 +6,11 @@ Django here: the caller passes the place index.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from verify.lib.gazetteer import normalize_name
+from verify.lib.gazetteer import PlaceIndex, PlaceRef, normalize_name
 
 # --- Sentences --------------------------------------------------------------------------------------------------
 
@@ -502,17 +502,6 @@ def find_date(sentence: str, published_on: date | None) -> FoundDate | None:
 
 # --- Places -----------------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class PlaceRef:
-    id: int
-    name: str
-    governorate: str = ""
-    is_governorate: bool = False
-
-
-PlaceIndex = Mapping[str, Sequence[PlaceRef]]
-"""Normalised name (see normalize_name) -> the places known by it."""
 
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0600-\u06ff][\w\u0600-\u06ff'’-]*")
 _STOP = {"the", "in", "on", "at", "and", "of", "al", "el", "an", "a", "as", "it", "is", "we", "he", "she", "they",

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from tests import factories
 from verify.claims.models import Claim, Stance
-from verify.imports.suggest import best_match, pdf_text
 from verify.incidents.models import Incident
+from verify.suggestions.services import best_match, pdf_text
 
 pytestmark = pytest.mark.django_db
-URL = reverse("imports:suggest")
+URL = reverse("suggestions:report")
 
 REPORT = (
     "At least 34 civilians were killed on Sunday when missiles hit the market in Ariha, according to local "
@@ -291,3 +291,20 @@ def test_a_forged_pdf_token_is_ignored(client, researcher, register, incident):
     assert client.post(URL, post).status_code == 302
     assert Claim.objects.filter(incident=incident).count() == 1
     assert not EvidenceItem.objects.exists()
+
+
+def test_the_sweep_removes_reports_never_accepted_after_a_day(settings, tmp_path):
+    import os
+    import time
+
+    from verify.suggestions.services import report_stash, report_stash_sweep, report_stashed
+
+    settings.IMPORT_ROOT = tmp_path
+    old, fresh = report_stash([b"%PDF-1.4 old"]), report_stash([b"%PDF-1.4 new"])
+    old_path = report_stashed(old)
+    day_and_a_bit = time.time() - 25 * 3600
+    os.utime(old_path, (day_and_a_bit, day_and_a_bit))
+
+    assert report_stash_sweep() == 1
+    assert not old_path.exists()
+    assert report_stashed(fresh).exists()

@@ -6,19 +6,21 @@ import os
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from verify.claims import services as claim_services
 from verify.claims.models import Actor, Claim, Source
-from verify.imports.geocode import Gazetteer
+from verify.gazetteer.geocode import Gazetteer
 from verify.incidents import services as incident_services
 from verify.incidents.models import Incident
-from verify.lib.extract import PlaceRef, Suggestion, extract
+from verify.lib.gazetteer import PlaceRef
+from verify.suggestions.extract import Suggestion, extract
 
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 500_000
@@ -256,3 +258,14 @@ def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: 
         if created:
             custody_record(evidence=item, action=CustodyAction.LINKED, actor=user, claim=claim.pk)
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def report_stash_sweep(*, max_age: timedelta = timedelta(days=1)) -> int:
+    """Delete stashed reports older than `max_age` (never accepted). Returns how many were removed."""
+    cutoff = (timezone.now() - max_age).timestamp()
+    removed = 0
+    for path in _stash_root().glob("*.pdf") if _stash_root().is_dir() else []:
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from verify.gazetteer.models import Place
-from verify.lib.extract import PlaceRef
-from verify.lib.gazetteer import normalize_name
+from verify.lib.gazetteer import PlaceRef, normalize_name
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from verify.lib.extract import (
+from verify.lib.gazetteer import normalize_name
+from verify.suggestions.extract import (
     PlaceRef,
     Span,
     extract,
@@ -21,7 +22,6 @@ from verify.lib.extract import (
     highlight_segments,
     split_sentences,
 )
-from verify.lib.gazetteer import normalize_name
 
 ARIHA = PlaceRef(1, "Arīḩā", "Idlib")
 IDLIB = PlaceRef(2, "Idlib", "Idlib")

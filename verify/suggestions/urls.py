@@ -1,0 +1,9 @@
+from django.urls import path
+
+from verify.suggestions import views
+
+app_name = "suggestions"
+
+urlpatterns = [
+    path("", views.suggest_claims, name="report"),
+]
