@@ -64,7 +64,7 @@ def mfa_required(user) -> bool:
 
 
 def demo_usernames() -> set[str]:
-    from verify.core.demo import DEMO_USERS
+    from verify.accounts.roles import DEMO_USERS
 
     return {username for username, *_ in DEMO_USERS}
 

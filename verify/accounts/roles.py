@@ -61,6 +61,16 @@ ROLES = {
 }
 
 
+# The demo's sign-ins, one per role (demo mode only: printed by `make run`, exempt from the second factor).
+DEMO_USERS = (
+    # username, full name, role, password (demo only: printed by `make run`)
+    ("researcher", "Rana Haddad", RESEARCHER, "demo-researcher-2015"),
+    ("reviewer", "Samir Aziz", REVIEWER, "demo-reviewer-2015"),
+    ("viewer", "Leila Nour", VIEWER, "demo-viewer-2015"),
+    ("admin", "Admin User", ADMIN, "demo-admin-2015"),
+)
+
+
 def ensure_roles(group_model, permission_model, *, strict: bool = True) -> None:
     """Create the role groups and give each exactly its permissions. Idempotent.
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from verify.accounts import roles
+from verify.accounts.roles import DEMO_USERS
 from verify.claims.models import Actor, Claim, Source, Stance
 from verify.claims.services import claim_create
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
@@ -22,13 +23,6 @@ from verify.incidents.models import AttackType, Grade, Incident, TargetType
 from verify.review.models import ReviewDecision
 from verify.review.services import incident_submit, overrides, review_decide, review_take
 
-DEMO_USERS = (
-    # username, full name, role, password (demo only: printed by `make run`)
-    ("researcher", "Rana Haddad", roles.RESEARCHER, "demo-researcher-2015"),
-    ("reviewer", "Samir Aziz", roles.REVIEWER, "demo-reviewer-2015"),
-    ("viewer", "Leila Nour", roles.VIEWER, "demo-viewer-2015"),
-    ("admin", "Admin User", roles.ADMIN, "demo-admin-2015"),
-)
 CHEMICAL_DESK = "Chemical weapons desk"
 
 
