@@ -277,6 +277,7 @@ CELERY_TASK_ROUTES = {
     "verify.claims.tasks.*": {"queue": "imports"},
     "verify.incidents.tasks.*": {"queue": "imports"},
     "verify.suggestions.tasks.*": {"queue": "default"},
+    "verify.accounts.tasks.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE = {
     "fixity-sweep": {

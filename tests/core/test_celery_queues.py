@@ -14,6 +14,8 @@ ROUTES = {
     "verify.imports.tasks.import_sweep": "imports",
     "verify.claims.tasks.crosscheck_recompute": "imports",
     "verify.incidents.tasks.duplicates_refresh_task": "imports",
+    "verify.accounts.tasks.audit_prune": "default",
+    "verify.suggestions.tasks.report_sweep": "default",
 }
 
 

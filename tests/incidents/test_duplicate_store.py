@@ -52,7 +52,7 @@ def test_moving_an_incident_away_removes_its_pairs_and_moving_it_back_restores_t
 
 def test_a_merged_away_incident_keeps_no_pairs(researcher):
     a, b, c = near(researcher), near(researcher, 1), near(researcher, 2)
-    incident_merge(source=b, target=a, user=researcher)
+    incident_merge(source=b, target=a, user=researcher, note="Same strike.")
     assert stored() == {(a.pk, c.pk)}
 
 
@@ -128,7 +128,7 @@ def test_an_incident_cannot_be_marked_not_a_duplicate_of_itself(client, research
 
 def test_an_incident_and_the_one_merged_into_it_cannot_be_dismissed_as_a_pair(client, researcher):
     a, b = near(researcher), near(researcher, 1)
-    incident_merge(source=b, target=a, user=researcher)
+    incident_merge(source=b, target=a, user=researcher, note="Same strike.")
     client.force_login(researcher)
     response = client.post(reverse("incidents:dismiss_duplicate", args=[a.reference, b.reference]))
     assert response.status_code in (302, 400)

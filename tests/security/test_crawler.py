@@ -23,6 +23,8 @@ VOLATILE = [
     re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+'),
     re.compile(rb'(csrf[-_]?token["\']?\s*[:=]\s*["\'])[^"\']+', re.IGNORECASE),
     re.compile(rb'(nonce=")[^"]+'),
+    # A fresh one-time key on every creation form (double-submit guard), like the CSRF token.
+    re.compile(rb'(name="idempotency_key" value=")[^"]+'),
 ]
 MAX_CHANGED_PAGES = 40
 

@@ -141,3 +141,8 @@ class SourceForm(forms.ModelForm):
             "reliability_rationale": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An actor named only in restricted work is not offered (nor accepted) as anyone else's affiliation.
+        self.fields["affiliation"].queryset = Actor.objects.visible_to(user).order_by("name")

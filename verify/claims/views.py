@@ -149,7 +149,7 @@ def source_lookup(request: HttpRequest) -> JsonResponse:
 @permission_required("claims.add_source", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def source_create(request: HttpRequest) -> HttpResponse:
-    form = SourceForm(request.POST or None)
+    form = SourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         source = services.source_create(data=form.cleaned_data, user=request.user)
         messages.success(request, f"Source {source.name} added.")

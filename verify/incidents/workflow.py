@@ -48,8 +48,8 @@ def change_text(change: str, params: dict[str, Any]) -> str:
         Change.CLAIM_ADDED: _("A claim from %(source)s was added."),
         Change.CLAIM_EDITED: _("A claim from %(source)s was edited (%(fields)s)."),
         Change.CLAIM_DELETED: _("A claim from %(source)s was deleted."),
-        Change.EVIDENCE_LINKED: _("Evidence item #%(evidence)s was linked."),
-        Change.EVIDENCE_UNLINKED: _("Evidence item #%(evidence)s was unlinked."),
+        Change.EVIDENCE_LINKED: _("Evidence was linked."),
+        Change.EVIDENCE_UNLINKED: _("Evidence was unlinked."),
         Change.MERGED: _("%(merged)s was merged into it."),
         Change.IMPORTED: _("An import added claims to it (import #%(job)s)."),
     }

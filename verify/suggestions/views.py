@@ -54,7 +54,7 @@ def suggest_claims(request: HttpRequest) -> HttpResponse:
                 SuggestionForm(prefix=f"s{i}", initial=values, user=request.user) for i, values in enumerate(initial)
             ]
             return _render_review(request, forms, data, incident)
-    return render(request, "imports/services.html", {"form": form})
+    return render(request, "suggestions/report.html", {"form": form})
 
 
 def _render_review(request, forms, report: dict, incident, status: int = 200) -> HttpResponse:
