@@ -23,7 +23,7 @@ def test_researcher_turns_a_report_into_a_claim(browser_page, researcher, places
     incident = factories.incident(created_by=researcher, title="Ariha market strike")
     page = browser_page
     sign_in(page, "rita", "pw-for-tests-123")
-    page.goto("/import/suggest/")
+    page.goto("/suggestions/")
     page.get_by_label("Report text").fill(REPORT)
     page.get_by_label("Published on").fill("2015-11-30")
     page.get_by_label("Incident reference").fill(incident.reference)
