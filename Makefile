@@ -32,10 +32,15 @@ test: install
 	@mkdir -p var
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
+# Type-checked modules: the Django-free helpers, every service and access helper, and the workflow.
+TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.py) verify/incidents/workflow.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy $(TYPED)
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -24,7 +25,14 @@ DATE_VALIDATORS = [
 ]
 
 
-class TimeStampedModel(models.Model):
+class HistoryStamped:
+    """django-simple-history reads these from an instance as it saves: who made the change, and why (a code)."""
+
+    _history_user: Any
+    _change_reason: str
+
+
+class TimeStampedModel(HistoryStamped, models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,7 +56,7 @@ class ConflictError(Exception):
         )
 
 
-class VersionedModel(models.Model):
+class VersionedModel(HistoryStamped, models.Model):
     """Optimistic locking: every save states the version it was based on.
 
     The version check is a conditional UPDATE, which takes the row's write lock on every database, so two

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from verify.core.models import ConflictError
 from verify.incidents import workflow
-from verify.incidents.models import Grade, Incident, Status
+from verify.incidents.models import Grade, Incident, IncidentQuerySet, Status
 from verify.incidents.workflow import TransitionError, lock
 from verify.lib import stances
 from verify.review.models import Comment, Notification, ReviewDecision
@@ -111,7 +111,7 @@ def review_assign(*, incident: Incident, reviewer, by) -> Incident:
     return incident
 
 
-def review_take_next(*, user, queryset: QuerySet | None = None) -> Incident | None:
+def review_take_next(*, user, queryset: IncidentQuerySet | None = None) -> Incident | None:
     """Assign the oldest untaken submitted incident to this reviewer, or return None if there is none.
 
     On PostgreSQL, SKIP LOCKED lets concurrent reviewers pass over a row another one is taking, so each gets a

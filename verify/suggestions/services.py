@@ -182,7 +182,7 @@ def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> d
         "event_date_precision": s.event_date_precision or "day",
         "place": place.id if place else None,
         # The select's values are the strings "true" and "false".
-        "military_objective_present": {True: "true", False: "false"}.get(s.military_objective_present, ""),
+        "military_objective_present": _select_value(s.military_objective_present),
         "military_objective_distance_m": s.military_objective_distance_m,
         "credibility": "6",
         "excerpt": s.sentence,
@@ -269,3 +269,8 @@ def report_stash_sweep(*, max_age: timedelta = timedelta(days=1)) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def _select_value(flag: bool | None) -> str:
+    """A yes/no/unknown select's value: "true", "false" or ""."""
+    return "" if flag is None else "true" if flag else "false"
