@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from verify.accounts.audit import audit_record
 from verify.accounts.forms import AuditFilterForm, InviteForm, UserAccessForm
 from verify.accounts.models import AuditAction, AuditEvent
 from verify.accounts.reauth import reauthentication_required
+from verify.core.listing import paged
 from verify.lib.csvsafe import escape_cell
 
 MANAGE_USERS = "auth.change_user"
@@ -145,17 +145,11 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = form.filter(AuditEvent.objects.all()) if request.GET else AuditEvent.objects.all()
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     alerts = AuditEvent.objects.filter(
         action=AuditAction.DENIAL_ALERT, at__gte=timezone.now() - timezone.timedelta(days=7)
     )[:20]
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {"form": form, "page": page, "querystring": query.urlencode(), "alerts": alerts},
-    )
+    context = paged(request, events, per_page=PAGE_SIZE, form=form, alerts=alerts)
+    return render(request, "accounts/audit_list.html", context)
 
 
 @permission_required(MANAGE_USERS, raise_exception=True)

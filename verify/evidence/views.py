@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
+from verify.core.listing import filtered_page
 from verify.evidence import services, storage
 from verify.evidence.access import get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
@@ -44,12 +44,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     filterset = EvidenceFilter(request.GET, queryset=queryset)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "evidence/evidence_list.html", {"filter": filterset, "page": page, "querystring": query.urlencode()}
-    )
+    return render(request, "evidence/evidence_list.html", filtered_page(request, filterset, per_page=PAGE_SIZE))
 
 
 # --- Upload -----------------------------------------------------------------------------------

@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from verify.core.listing import paged
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.duplicates import duplicate_dismiss, duplicate_pairs
 from verify.incidents.models import Incident
@@ -35,12 +35,12 @@ class DismissForm(forms.Form):
 
 @permission_required("incidents.view_incident", raise_exception=True)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(duplicate_pairs(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "incidents/duplicate_list.html",
-        {"page": page, "total": page.paginator.count, "can_merge": request.user.has_perm("incidents.change_incident")},
-    )
+    context = paged(request, duplicate_pairs(user=request.user), per_page=PAGE_SIZE)
+    context |= {
+        "total": context["page"].paginator.count,
+        "can_merge": request.user.has_perm("incidents.change_incident"),
+    }
+    return render(request, "incidents/duplicate_list.html", context)
 
 
 def _pair(request: HttpRequest, reference: str, other: str) -> tuple[Incident, Incident] | None:

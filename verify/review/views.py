@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from verify.claims.access import get_claim_for_user
 from verify.claims.history import IGNORED
 from verify.core.history import entries_for
+from verify.core.listing import filtered_page, paged
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.models import Incident
 from verify.review import services
@@ -45,14 +45,7 @@ def _refuse(request: HttpRequest, error: Exception) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     facets = queue_facets(request.user)
     filterset = QueueFilter(request.GET, queryset=review_queue(request.user), facets=facets)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "review/queue.html",
-        {"filter": filterset, "facets": facets, "page": page, "querystring": query.urlencode()},
-    )
+    return render(request, "review/queue.html", filtered_page(request, filterset, per_page=PAGE_SIZE, facets=facets))
 
 
 @permission_required(services.REVIEW_PERM, raise_exception=True)
@@ -157,8 +150,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
     items = Notification.objects.for_user(request.user).select_related("incident", "actor")
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "review/notifications.html", {"page": page})
+    return render(request, "review/notifications.html", paged(request, items, per_page=PAGE_SIZE))
 
 
 @require_POST

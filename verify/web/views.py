@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from verify.claims.filters import IncidentFilter
+from verify.core.listing import filtered_page
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
@@ -22,14 +22,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date_start", "-pk")
     )
     filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "incidents/incident_list.html",
-        {"filter": filterset, "page": page, "querystring": query.urlencode()},
-    )
+    return render(request, "incidents/incident_list.html", filtered_page(request, filterset, per_page=PAGE_SIZE))
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
