@@ -170,12 +170,16 @@ def release(*, incident: Incident, by, note: str = "") -> None:
     move(incident, to=Status.SUBMITTED, by=by, reason=TransitionReason.RELEASED, note=note.strip())
 
 
-def conclude(*, incident: Incident, by, verified: bool, note: str, expected_version: int) -> None:
-    """End a locked incident's review: verified, or sent back with changes requested."""
+def conclude(
+    *, incident: Incident, by, verified: bool, note: str, expected_version: int, grade: str = "", rationale: str = ""
+) -> None:
+    """End a locked incident's review: verified with its final grade, or sent back with changes requested."""
     expect(incident, [Status.IN_REVIEW], _("give a verdict on"))
     incident.assigned_to = None
     incident.assigned_at = None
     if verified:
+        incident.grade = grade
+        incident.grade_rationale = rationale
         to, reason = Status.VERIFIED, TransitionReason.VERIFIED
     else:
         to, reason = Status.CHANGES_REQUESTED, TransitionReason.CHANGES_REQUESTED

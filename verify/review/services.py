@@ -178,10 +178,15 @@ def review_decide(
         _check_decision(decision, grade, incident)
         decision.save()
         verified = verdict == ReviewDecision.Verdict.VERIFY
-        if verified:
-            incident.grade = grade
-            incident.grade_rationale = override_rationale or note
-        workflow.conclude(incident=incident, by=user, verified=verified, note=note, expected_version=expected_version)
+        workflow.conclude(
+            incident=incident,
+            by=user,
+            verified=verified,
+            note=note,
+            expected_version=expected_version,
+            grade=grade if verified else "",
+            rationale=(override_rationale or note) if verified else "",
+        )
         authors = {incident.created_by, incident.last_edited_by} - {None, user}
         notify(
             recipients=authors,
