@@ -147,3 +147,12 @@ def edit_form_data(incident: Incident) -> dict:
     if incident.place_id:
         data["place"] = incident.place_id
     return data
+
+
+def test_the_status_log_on_the_page_says_why_in_words(researcher2, draft):
+    services.incident_submit(incident=draft, user=researcher2, note="Ready for a second look.")
+
+    page = signed_in(researcher2).get(draft.get_absolute_url()).content.decode()
+
+    assert "Submitted for review" in page
+    assert "Ready for a second look." in page

@@ -401,3 +401,10 @@ class StatusTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def text(self) -> str:
+        """Why the status changed, in the reader's language (the reason code and its parameters put into words)."""
+        from verify.incidents.workflow import transition_text  # the workflow owns the words for its codes
+
+        return transition_text(self)
