@@ -193,6 +193,38 @@ def evidence_unlink(*, evidence: EvidenceItem, incident, user) -> bool:
 
 
 @transaction.atomic
+def evidence_links_move(*, source, target, user) -> tuple[int, int]:
+    """A merge: move every evidence link of `source` to `target`, with an "unlinked" and (unless `target` already
+    had the item) a "linked" custody event for each item. Returns (moved, already linked to the target). The
+    workflow's change rule is applied by the merge itself, once."""
+    moved = already = 0
+    for link in IncidentEvidence.objects.select_for_update().filter(incident=source).select_related("evidence"):
+        evidence = link.evidence
+        if IncidentEvidence.objects.filter(incident=target, evidence=evidence).exists():
+            link.delete()
+            already += 1
+        else:
+            link.incident = target
+            link.save(update_fields=["incident"])
+            moved += 1
+            custody_record(
+                evidence=evidence,
+                action=CustodyAction.LINKED,
+                actor=user,
+                incident=target.reference,
+                merged_from=source.reference,
+            )
+        custody_record(
+            evidence=evidence,
+            action=CustodyAction.UNLINKED,
+            actor=user,
+            incident=source.reference,
+            merged_into=target.reference,
+        )
+    return moved, already
+
+
+@transaction.atomic
 def evidence_link_claim(*, evidence: EvidenceItem, claim, relation: str, user) -> ClaimEvidence:
     link, created = ClaimEvidence.objects.update_or_create(
         evidence=evidence, claim=claim, defaults={"relation": relation, "linked_by": user}

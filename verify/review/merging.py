@@ -45,8 +45,7 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
     """
     from verify.claims.crosscheck import incident_recompute
     from verify.claims.models import Claim
-    from verify.evidence.models import CustodyAction, IncidentEvidence
-    from verify.evidence.services import custody_record
+    from verify.evidence.services import evidence_links_move
 
     with transaction.atomic():
         both = Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
@@ -66,30 +65,7 @@ def incident_merge(*, source: Incident, target: Incident, user, note: str = "") 
             claim._change_reason = f"moved:{source.reference}>{target.reference}"
             claim.save_versioned(expected_version=claim.version)
 
-        moved = already = 0
-        for link in IncidentEvidence.objects.select_for_update().filter(incident=source).select_related("evidence"):
-            evidence = link.evidence
-            if IncidentEvidence.objects.filter(incident=target, evidence=evidence).exists():
-                link.delete()
-                already += 1
-            else:
-                link.incident = target
-                link.save(update_fields=["incident"])
-                moved += 1
-                custody_record(
-                    evidence=evidence,
-                    action=CustodyAction.LINKED,
-                    actor=user,
-                    incident=target.reference,
-                    merged_from=source.reference,
-                )
-            custody_record(
-                evidence=evidence,
-                action=CustodyAction.UNLINKED,
-                actor=user,
-                incident=source.reference,
-                merged_into=target.reference,
-            )
+        moved, already = evidence_links_move(source=source, target=target, user=user)
 
         source.merged_into = target
         source._history_user = user

@@ -240,8 +240,8 @@ def suggestions_accept(
 
 
 def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: Path, name: str, url: str) -> None:
-    from verify.evidence.models import ClaimEvidence, CustodyAction, EvidenceKind
-    from verify.evidence.services import custody_record, evidence_store
+    from verify.evidence.models import ClaimEvidence, EvidenceKind
+    from verify.evidence.services import evidence_link_claim, evidence_store
 
     with path.open("rb") as fh:
         item, _ = evidence_store(
@@ -252,11 +252,7 @@ def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: 
             incident=incident,
         )
     for claim in claims:
-        _, created = ClaimEvidence.objects.get_or_create(
-            claim=claim, evidence=item, defaults={"relation": ClaimEvidence.Relation.SUPPORTS, "linked_by": user}
-        )
-        if created:
-            custody_record(evidence=item, action=CustodyAction.LINKED, actor=user, claim=claim.pk)
+        evidence_link_claim(evidence=item, claim=claim, relation=ClaimEvidence.Relation.SUPPORTS, user=user)
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
