@@ -4,7 +4,7 @@ import pytest
 
 from verify.evidence.exports import safe_cell
 from verify.imports.readers import unescape_cell as import_unescape
-from verify.imports.services import _cell as import_report_cell
+from verify.imports.report import _cell as import_report_cell
 from verify.lib.csvsafe import escape_cell, unescape_cell
 
 ESCAPERS = [escape_cell, safe_cell, import_report_cell]

@@ -9,7 +9,10 @@ from tests import factories
 from tests.imports.conftest import ARIHA_ROWS, run_import, verify_csv
 from verify.claims.models import Claim
 from verify.imports import services
+from verify.imports.errors import ImportRejected
 from verify.imports.models import ImportStatus
+from verify.imports.report import report_csv
+from verify.imports.storage import job_path
 from verify.imports.tasks import import_commit_task
 from verify.incidents.models import Incident
 
@@ -72,7 +75,7 @@ def test_each_bad_row_is_reported_with_its_reason(researcher, places):
 
 def test_report_csv_lists_every_bad_row(researcher, places):
     checked, _ = run_import(researcher, malformed_file())
-    report = services.report_csv(checked)
+    report = report_csv(checked)
     assert report.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(report.lstrip("\ufeff"))))
     assert [int(r["row"]) for r in rows if r["severity"] == "error"] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
@@ -100,14 +103,14 @@ def test_import_nothing_deletes_the_file_and_writes_nothing(researcher, places):
         user=researcher, chunks=[malformed_file()], filename="m.csv", fmt="verify_csv", start=False
     )
     services.import_validate(job=job)
-    path = services.job_path(job)
+    path = job_path(job)
     assert path.exists()
     services.import_cancel(job=job)
     job.refresh_from_db()
     assert job.status == ImportStatus.CANCELLED
     assert not path.exists()
     assert not Incident.objects.exists()
-    with pytest.raises(services.ImportRejected):
+    with pytest.raises(ImportRejected):
         services.import_confirm(job=job, good_rows_only=True)
 
 
@@ -116,7 +119,7 @@ def test_all_or_nothing_is_refused_when_rows_are_bad(researcher, places):
         user=researcher, chunks=[malformed_file()], filename="m.csv", fmt="verify_csv", start=False
     )
     services.import_validate(job=job)
-    with pytest.raises(services.ImportRejected, match="import the good rows only, or import nothing"):
+    with pytest.raises(ImportRejected, match="import the good rows only, or import nothing"):
         services.import_confirm(job=job, good_rows_only=False, queue=False)
 
 
@@ -177,7 +180,7 @@ def test_script_in_text_is_stored_as_text_and_escaped_on_display(client, researc
 
 
 def test_empty_and_header_only_files(researcher, places):
-    with pytest.raises(services.ImportRejected, match="empty"):
+    with pytest.raises(ImportRejected, match="empty"):
         services.import_job_create(user=researcher, chunks=[b""], filename="e.csv", fmt="verify_csv", start=False)
     checked, _ = run_import(researcher, verify_csv([]).encode())
     assert checked.status == ImportStatus.FAILED and "no rows" in checked.failure
@@ -185,7 +188,7 @@ def test_empty_and_header_only_files(researcher, places):
 
 def test_too_large_upload_is_refused_and_not_kept(researcher, places, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1000
-    with pytest.raises(services.ImportRejected, match="larger than"):
+    with pytest.raises(ImportRejected, match="larger than"):
         services.import_job_create(
             user=researcher, chunks=[b"x" * 600, b"y" * 600], filename="big.csv", fmt="verify_csv", start=False
         )
@@ -193,7 +196,7 @@ def test_too_large_upload_is_refused_and_not_kept(researcher, places, settings):
 
 
 def test_viewer_cannot_import(viewer):
-    with pytest.raises(services.ImportRejected, match="cannot import"):
+    with pytest.raises(ImportRejected, match="cannot import"):
         services.import_job_create(user=viewer, chunks=[b"x"], filename="a.csv", fmt="verify_csv", start=False)
 
 

@@ -12,6 +12,7 @@ from tests.imports.conftest import ARIHA_ROWS, verify_csv
 from verify.celery import app
 from verify.imports import services
 from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.storage import job_path
 from verify.imports.tasks import import_sweep
 from verify.incidents.models import Incident
 
@@ -42,7 +43,7 @@ def test_upload_while_the_broker_is_down_waits_for_the_sweep(
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports:detail", args=[job.pk])
     assert f"Could not queue import {job.pk}" in caplog.text
-    assert job.status == ImportStatus.QUEUED and services.job_path(job).is_file()
+    assert job.status == ImportStatus.QUEUED and job_path(job).is_file()
     # The broker is back: the sweep queues the job (run in-process here) and it is checked.
     app.conf.task_always_eager = True
     age(job)

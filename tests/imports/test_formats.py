@@ -8,6 +8,7 @@ import pytest
 from tests.imports.conftest import ARIHA_ROWS, run_import, to_json, verify_csv
 from verify.claims.models import Claim, Source, Stance
 from verify.imports import services
+from verify.imports.storage import job_path
 from verify.incidents.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +180,7 @@ def test_other_csv_with_a_mapping(researcher, places):
 def test_verify_csv_without_title_column_is_refused(researcher, places):
     checked, _ = run_import(researcher, b"name,date\nfoo,2015-11-29\n")
     assert checked.status == "failed" and "no 'title' column" in checked.failure
-    assert not services.job_path(checked).exists(), "a refused file is deleted"
+    assert not job_path(checked).exists(), "a refused file is deleted"
 
 
 def test_the_documented_example_file_imports(researcher, monkeypatch):

@@ -3,8 +3,9 @@
 import pytest
 
 from tests.imports.conftest import ARIHA_ROWS, verify_csv
-from verify.imports import services
+from verify.imports import run, services
 from verify.imports.models import ImportStatus
+from verify.imports.progress import progress_get, progress_set
 from verify.imports.tasks import import_commit_task, import_validate_task
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +17,15 @@ ROWS = [ARIHA_ROWS[2] | {"external_id": f"P-{i}", "title": f"Row {i}"} for i in 
 def percents(monkeypatch):
     """Every progress report of a run, as the status page would show it at that moment."""
     seen: list[tuple[str, int]] = []
-    real = services.progress_set
+    real = progress_set
 
     def spy(job, *args, **kwargs):
         real(job, *args, **kwargs)
         fresh = type(job).objects.get(pk=job.pk)
-        seen.append((fresh.status, services.progress_get(fresh)["percent"]))
+        seen.append((fresh.status, progress_get(fresh)["percent"]))
 
-    monkeypatch.setattr(services, "progress_set", spy)
-    monkeypatch.setattr(services, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(run, "progress_set", spy)  # where the run looks it up
+    monkeypatch.setattr(run, "PROGRESS_EVERY", 2)
     return seen
 
 
@@ -34,11 +35,11 @@ def test_deciding_to_import_starts_the_bar_at_zero(researcher, places):
     )
     import_validate_task.apply(args=[job.pk])
     job.refresh_from_db()
-    assert services.progress_get(job)["percent"] == 100
+    assert progress_get(job)["percent"] == 100
     services.import_confirm(job=job, good_rows_only=False, queue=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.IMPORTING
-    assert services.progress_get(job)["percent"] == 0
+    assert progress_get(job)["percent"] == 0
 
 
 def test_import_progress_counts_rows_written(researcher, places, percents):
@@ -53,4 +54,4 @@ def test_import_progress_counts_rows_written(researcher, places, percents):
     importing = [p for status, p in percents if status == ImportStatus.IMPORTING]
     assert importing[:4] == [25, 50, 75, 99]  # 2, 4, 6, 8 of the 8 rows; 100 only once done
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE and services.progress_get(job)["percent"] == 100
+    assert job.status == ImportStatus.DONE and progress_get(job)["percent"] == 100

@@ -86,7 +86,7 @@ def test_reimport_sends_a_verified_incident_back_to_review(researcher, places):
 def test_rows_of_one_incident_far_apart_in_a_long_file(researcher, places, monkeypatch):
     """Written in batches: a later row of an incident already written attaches to it, and a repeated claim
     updates the one written before instead of adding a second."""
-    monkeypatch.setattr("verify.imports.services.BATCH_SIZE", 1)
+    monkeypatch.setattr("verify.imports.run_write.BATCH_SIZE", 1)
     first, amnesty, other = ARIHA_ROWS
     repeated = first | {"killed_min": "35"}  # the same claim (source, URL, date, stance), corrected
     _, job = run_import(researcher, verify_csv([first, other, amnesty, repeated]).encode())

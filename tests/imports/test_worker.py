@@ -6,6 +6,8 @@ from tests.evidence.test_worker import wait_for, worker  # noqa: F401 - the fixt
 from tests.imports.conftest import ARIHA_ROWS, verify_csv
 from verify.imports import services
 from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.progress import progress_get
+from verify.imports.storage import job_path
 from verify.incidents.models import Incident
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -39,7 +41,7 @@ def test_real_worker_checks_then_imports(worker_env, worker, researcher, places,
     job.refresh_from_db()
     assert (job.rows_total, job.rows_bad) == (303, 0)
     assert job.summary["incidents_created"] == 302
-    assert services.progress_get(job)["percent"] == 100
+    assert progress_get(job)["percent"] == 100
     assert not Incident.objects.exists()
     services.import_confirm(job=job, good_rows_only=False)
     assert wait_for(lambda: status(job.pk) == ImportStatus.DONE), status(job.pk)
@@ -47,4 +49,4 @@ def test_real_worker_checks_then_imports(worker_env, worker, researcher, places,
     assert job.summary["incidents_created"] == 302 and job.summary["claims_created"] == 303
     assert Incident.objects.count() == 302
     assert Incident.objects.get(external_id="PARTNER-0001").claims.count() == 2
-    assert not services.job_path(job).exists(), "the uploaded file is deleted once imported"
+    assert not job_path(job).exists(), "the uploaded file is deleted once imported"

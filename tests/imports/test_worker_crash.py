@@ -19,6 +19,7 @@ from tests.imports.conftest import ARIHA_ROWS, verify_csv
 from verify.celery import app
 from verify.imports import services, tasks
 from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.progress import progress_get
 from verify.incidents.models import Incident
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -75,7 +76,7 @@ def test_import_killed_mid_way_is_imported_exactly_once_after_the_sweep(queue, r
         job.refresh_from_db()
         services.import_confirm(job=job, good_rows_only=False)
         # Killed once it has written some rows inside the import's transaction.
-        assert wait_for(lambda: services.progress_get(job)["rows"] > 0, timeout=60)
+        assert wait_for(lambda: progress_get(job)["rows"] > 0, timeout=60)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         assert status(job.pk) == ImportStatus.IMPORTING

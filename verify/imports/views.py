@@ -7,10 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verify.imports import services
-from verify.imports.access import get_import_job_for_user
+from verify.imports.access import can_import, get_import_job_for_user
+from verify.imports.errors import ImportRejected
 from verify.imports.forms import DecisionForm, MappingForm, UploadForm
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus, SavedMapping
+from verify.imports.progress import progress_get
 from verify.imports.readers import FileUnreadable, read_header
+from verify.imports.report import report_csv
+from verify.imports.storage import job_path
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 
 SHOWN_PROBLEMS = 200
@@ -19,7 +23,7 @@ SHOWN_PROBLEMS = 200
 def researcher_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not services.can_import(request.user):
+        if not can_import(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -44,7 +48,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 start=fmt != ImportFormat.MAPPED_CSV,
                 allowed_groups=list(form.cleaned_data["allowed_groups"]) if form.cleaned_data["restricted"] else None,
             )
-        except services.ImportRejected as exc:
+        except ImportRejected as exc:
             form.add_error("file", str(exc))
         else:
             if fmt == ImportFormat.MAPPED_CSV:
@@ -60,7 +64,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if job.format != ImportFormat.MAPPED_CSV or job.status != ImportStatus.QUEUED or job.rows_total:
         return redirect("imports:detail", pk=job.pk)
     try:
-        with open(services.job_path(job), "rb") as fh:
+        with open(job_path(job), "rb") as fh:
             headers = read_header(fh, job.encoding)
     except (FileUnreadable, OSError) as exc:
         messages.error(request, f"The file cannot be read: {exc}")
@@ -84,7 +88,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "imports/detail.html",
         {
             "job": job,
-            "progress": services.progress_get(job),
+            "progress": progress_get(job),
             "errors": job.errors[:SHOWN_PROBLEMS],
             "warnings": job.warnings[:SHOWN_PROBLEMS],
             "shown": SHOWN_PROBLEMS,
@@ -95,7 +99,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_import_job_for_user(request.user, pk)
-    return JsonResponse(services.progress_get(job))
+    return JsonResponse(progress_get(job))
 
 
 @require_POST
@@ -111,7 +115,7 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
         else:
             services.import_confirm(job=job, good_rows_only=bool(job.rows_bad))
-    except services.ImportRejected as exc:
+    except ImportRejected as exc:
         messages.error(request, str(exc))
     return redirect("imports:detail", pk=job.pk)
 
@@ -121,6 +125,6 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     if job.status in {ImportStatus.QUEUED, ImportStatus.VALIDATING}:
         raise Http404("The rows have not been checked yet.")
-    response = HttpResponse(services.report_csv(job), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(report_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     return response

@@ -13,7 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from verify.imports import services
+from verify.imports.errors import ImportRejected
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus, SavedMapping
+from verify.imports.progress import progress_get
+from verify.imports.report import report_csv
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 
 
@@ -69,7 +72,7 @@ class Command(BaseCommand):
                     start=False,
                     allowed_groups=groups,
                 )
-            except services.ImportRejected as exc:
+            except ImportRejected as exc:
                 raise CommandError(str(exc)) from exc
         self.stdout.write(f"Import {job.pk}: {path.name} as {fmt}, read as {job.encoding}.")
         job = self._run(job, commit=False, worker=options["worker"])
@@ -77,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(job.failure)
         self._print_check(job)
         if options["report"]:
-            options["report"].write_text(services.report_csv(job), encoding="utf-8")
+            options["report"].write_text(report_csv(job), encoding="utf-8")
             self.stdout.write(f"Report written to {options['report']}.")
         if options["dry_run"]:
             services.import_cancel(job=job)
@@ -90,7 +93,7 @@ class Command(BaseCommand):
             )
         try:
             services.import_confirm(job=job, good_rows_only=bool(job.rows_bad), queue=options["worker"])
-        except services.ImportRejected as exc:
+        except ImportRejected as exc:
             services.import_cancel(job=job)
             raise CommandError(str(exc)) from exc
         job = self._run(job, commit=True, worker=options["worker"])
@@ -119,7 +122,7 @@ class Command(BaseCommand):
         last = -1
         while True:
             job.refresh_from_db()
-            progress = services.progress_get(job)
+            progress = progress_get(job)
             if progress["percent"] != last:
                 last = progress["percent"]
                 self.stdout.write(f"  {job.get_status_display()}: {last}% ({progress['rows']} rows)")

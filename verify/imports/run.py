@@ -1,0 +1,215 @@
+"""One pass over an import job's file. Without `write` the run only predicts what an import would do (the check);
+with it, it writes (see `RunWriter`).
+
+A row becomes an incident plus the claim of the row's source. Rows are matched to incidents by reference (an
+incident of this database) or external id, and claims by (incident, source, URL, publication date, stance), so
+importing the same file again updates what it created and adds nothing.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from verify.claims.models import Actor, Claim, Source
+from verify.gazetteer.geocode import Gazetteer
+from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.progress import progress_set
+from verify.imports.readers import FileUnreadable, iter_rows
+from verify.imports.row_helpers import digest
+from verify.imports.rows import ParsedRow, RowError, parse_row
+from verify.imports.run_write import HIDDEN_ID_SEPARATOR, HIDDEN_ID_SUFFIX_LENGTH, RunWriter
+from verify.imports.storage import job_path
+from verify.incidents.models import Incident
+
+PROGRESS_EVERY = 200
+MAX_LISTED_PROBLEMS = 10_000
+MAX_LINKED_REFERENCES = 200
+
+
+class ImportRun(RunWriter):
+    """Reads the job's file once. Without `write` it only predicts; with it, it writes through the services."""
+
+    def __init__(self, job: ImportJob, *, write: bool, on_progress: Callable[[int, int], None] | None = None):
+        # The state the writing shares is declared, with what it holds, in `RunWriter`.
+        self.job, self.write, self.user = job, write, job.created_by
+        phase = ImportStatus.IMPORTING if write else ImportStatus.VALIDATING
+        self.on_progress = on_progress or (lambda position, rows: progress_set(job, position, rows, phase=phase))
+        self.gazetteer = Gazetteer()
+        self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
+        self._load_known_incidents()
+        # Only the names this user may see: a hidden one is predicted as new, like any unknown name.
+        self.sources = {s.name.casefold(): s for s in Source.objects.visible_to(self.user)}
+        self.actors = {}
+        for actor in Actor.objects.visible_to(self.user):
+            self.actors[actor.name.casefold()] = actor
+            if actor.short_name:
+                self.actors.setdefault(actor.short_name.casefold(), actor)
+        self.places = {}
+        self.seen = {}
+        self.claim_keys: dict[tuple, int] = {}
+        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.rows_total = self.rows_bad = 0
+        self.counts = dict.fromkeys(
+            ("incidents_created", "incidents_updated", "incidents_unchanged", "claims_created", "claims_updated",
+             "claims_unchanged"), 0)  # fmt: skip
+        self.new_sources, self.new_actors = set(), set()
+        self.ignored_columns_noted = False
+        self.touched = []
+        self.group_ids = list(job.allowed_groups.values_list("pk", flat=True)) if job.restricted else []
+        self.restricted_origin = bool(self.group_ids)
+        self.targets, self.next_numbers = {}, {}
+        self.pending_incidents, self.pending_claims = [], []
+        self.created_ids = set()
+        self.claims, self.claims_loaded = {}, set()
+        self.existing_claim_keys: dict[int, set[tuple]] = {}
+        self.checked_versions: dict[str, int] = {}
+        self.savepoint = None
+
+    def _load_known_incidents(self) -> None:
+        """References and external ids of the incidents this user can see, in one pass over all incidents.
+
+        An incident the user cannot see is simply not known here: its reference or external id gets exactly the
+        answer an unknown one gets (a new incident), so the check confirms nothing about it and never writes to
+        it. External ids are unique in the database, so a new incident whose external id a hidden one holds
+        stores it with a short suffix (`HIDDEN_ID_SEPARATOR`), and later imports find it again by the plain id.
+        """
+        self.references, self.titles, self.external_ids, self.external_titles = {}, {}, {}, {}
+        self.hidden_external_ids: set[str] = set()
+        rows = list(Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id"))
+        merged = {pk: merged_into for pk, _, _, _, merged_into in rows if merged_into}
+        aliases: dict[str, tuple[int, str]] = {}
+        for pk, reference, external_id, title, _ in rows:
+            target, hops = pk, 0
+            while target in merged and hops < 20:
+                target, hops = merged[target], hops + 1
+            if target not in self.visible:
+                if external_id:
+                    self.hidden_external_ids.add(external_id)
+                continue
+            self.references[reference], self.titles[reference] = target, title
+            if external_id:
+                self.external_ids[external_id], self.external_titles[external_id] = target, title
+                base, sep, tail = external_id.rpartition(HIDDEN_ID_SEPARATOR)
+                if sep and len(tail) == HIDDEN_ID_SUFFIX_LENGTH:
+                    aliases[base] = (target, title)
+        for base, (target, title) in aliases.items():
+            if base not in self.external_ids:
+                self.external_ids[base], self.external_titles[base] = target, title
+
+    def execute(self) -> None:
+        job = self.job
+        with open(job_path(job), "rb") as fh:
+            position = 0
+            for raw in iter_rows(fh, fmt=job.format, encoding=job.encoding, mapping=job.mapping):
+                self.rows_total += 1
+                position = raw.position
+                if raw.problems:
+                    self._bad([RowError(raw.number, column, message) for column, message in raw.problems])
+                else:
+                    self._row(raw.number, raw.values)
+                if self.rows_total % PROGRESS_EVERY == 0:
+                    self.on_progress(position, self.rows_total)
+            if self.write:
+                self.flush()
+            self.on_progress(position, self.rows_total)
+        if self.rows_total == 0:
+            raise FileUnreadable("The file has a header but no rows.")
+
+    def _bad(self, errors: list[RowError]) -> None:
+        self.rows_bad += 1
+        self.errors.extend(errors)
+
+    def _row(self, number: int, values: dict[str, str]) -> None:
+        if values.get("status") or values.get("grade"):
+            self._note_ignored_columns(number)
+        parsed = parse_row(
+            number,
+            values,
+            gazetteer=self.gazetteer,
+            known_references=self.titles,
+            known_external_ids=self.external_titles,
+        )
+        if isinstance(parsed, list):
+            self._bad(parsed)
+            return
+        self._note_repeated_incident(parsed)
+        if not self.write:
+            self._predict(parsed)
+        elif errors := self._write_row(parsed):
+            self._bad(errors)
+            return
+        self.warnings.extend(parsed.warnings)
+
+    def _note_ignored_columns(self, number: int) -> None:
+        if not self.ignored_columns_noted:
+            self.ignored_columns_noted = True
+            self.warnings.append(
+                RowError(
+                    number,
+                    "status",
+                    "The status and grade columns are not imported: an imported record starts as a draft and is "
+                    "graded in review.",
+                )
+            )
+
+    def _note_repeated_incident(self, parsed: ParsedRow) -> None:
+        first = self.seen.get(parsed.key)
+        if first and first[2] != digest(parsed.incident):
+            parsed.warnings.append(
+                RowError(
+                    parsed.number,
+                    "",
+                    f"The incident columns differ from row {first[0]} of the same incident; "
+                    f"row {first[0]}'s values were kept.",
+                )
+            )
+
+    def _predict(self, parsed: ParsedRow) -> None:
+        pk = self._incident_pk(parsed)
+        if parsed.key not in self.seen:
+            self.counts["incidents_updated" if pk else "incidents_created"] += 1
+            self.seen[parsed.key] = (parsed.number, pk, digest(parsed.incident))
+            if pk:
+                self.checked_versions[str(pk)] = Incident.objects.values_list("version", flat=True).get(pk=pk)
+        if parsed.claim is None:
+            return
+        source = self.sources.get(parsed.source_name.casefold())
+        if source is None:
+            self.new_sources.add(parsed.source_name)
+        if parsed.perpetrator_name and parsed.perpetrator_name.casefold() not in self.actors:
+            self.new_actors.add(parsed.perpetrator_name)
+        source_key = source.pk if source else parsed.source_name.casefold()
+        key = (parsed.key, source_key, parsed.claim["url"], parsed.claim["published_on"], parsed.claim["stance"])
+        exists = key in self.claim_keys or (
+            pk is not None and source is not None and key[1:] in self._existing_claim_keys(pk)
+        )
+        self.claim_keys[key] = parsed.number
+        self.counts["claims_updated" if exists else "claims_created"] += 1
+
+    def _existing_claim_keys(self, incident_pk: int) -> set[tuple]:
+        """(source, url, published_on, stance) of an existing incident's claims, read once per incident."""
+        if incident_pk not in self.existing_claim_keys:
+            self.existing_claim_keys[incident_pk] = set(
+                Claim.objects.filter(incident_id=incident_pk).values_list("source_id", "url", "published_on", "stance")
+            )
+        return self.existing_claim_keys[incident_pk]
+
+    def save_results(self, *, status: str) -> None:
+        summary: dict[str, Any] = dict(self.counts)
+        summary["sources_created" if self.write else "sources_to_create"] = sorted(self.new_sources)
+        summary["actors_created" if self.write else "actors_to_create"] = sorted(self.new_actors)
+        if self.write:
+            summary["references"] = self.touched[:MAX_LINKED_REFERENCES]
+        self.job.mark(
+            status=status,
+            rows_total=self.rows_total,
+            rows_bad=self.rows_bad,
+            progress_bytes=self.job.size_bytes,
+            summary=summary,
+            errors=[e.__dict__ for e in self.errors[:MAX_LISTED_PROBLEMS]],
+            warnings=[w.__dict__ for w in self.warnings[:MAX_LISTED_PROBLEMS]],
+            finished_at=timezone.now() if status == ImportStatus.DONE else None,
+            **({} if self.write else {"checked_versions": self.checked_versions}),
+        )
