@@ -12,6 +12,7 @@ from tests import factories
 from verify.claims import services
 from verify.claims.filters import IncidentFilter
 from verify.claims.models import Claim, Stance
+from verify.claims.reasons import reason_text
 from verify.incidents.models import Grade, Incident
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,12 @@ def test_demo_ariha_suggested_grade_is_fair_with_reasons(demo):
 
     assert ariha.suggested_grade == Grade.FAIR
     assert ariha.has_disagreements and ariha.denied_by_party
+    # Stored as codes with parameters, never as English sentences.
     assert ariha.suggestion_reasons == [
+        {"code": "fair_sources", "sources": ["Amnesty International", "Local activists, Idlib"]},
+        {"code": "denial_not_contesting", "deniers": [{"name": "Russian Ministry of Defence", "party": True}]},
+    ]
+    assert [reason_text(r) for r in ariha.suggestion_reasons] == [
         "2 independent sources (Amnesty International and Local activists, Idlib) make credible claims "
         "(credibility 1–3, sources rated A–C).",
         "Denied by Russian Ministry of Defence (party to the conflict); a denial alone does not make the incident "
@@ -98,7 +104,7 @@ def test_a_derived_claim_does_not_turn_weak_into_fair(researcher, incident):
 
     incident = fresh(incident)
     assert incident.suggested_grade == Grade.WEAK
-    assert any("1 derived claim (Wire)" in reason for reason in incident.suggestion_reasons)
+    assert {"code": "derived_not_counted", "count": 1, "sources": ["Wire"]} in incident.suggestion_reasons
     html = client_for(researcher).get(incident.get_absolute_url()).content.decode()
     assert "Derived from Activists · not independent" in html
 
@@ -116,7 +122,8 @@ def test_competing_perpetrators_give_contested(researcher, incident):
 
     incident = fresh(incident)
     assert incident.suggested_grade == Grade.CONTESTED
-    assert incident.suggestion_reasons[0].startswith("Competing perpetrators are named:")
+    assert incident.suggestion_reasons[0]["code"] == "competing_perpetrators"
+    assert reason_text(incident.suggestion_reasons[0]).startswith("Competing perpetrators are named:")
     assert incident.has_disagreements
 
 
@@ -128,7 +135,10 @@ def test_an_acknowledgement_by_the_perpetrators_side_gives_confirmed(researcher,
 
     incident = fresh(incident)
     assert incident.suggested_grade == Grade.CONFIRMED
-    assert incident.suggestion_reasons[0] == f"Ministry, speaking for {RUSSIA}, acknowledges responsibility."
+    assert incident.suggestion_reasons[0] == {"code": "acknowledged", "source": "Ministry", "side": RUSSIA}
+    assert (
+        reason_text(incident.suggestion_reasons[0]) == f"Ministry, speaking for {RUSSIA}, acknowledges responsibility."
+    )
 
 
 def test_no_claims_is_unassessed_and_discounted_is_never_suggested(researcher, incident):
@@ -137,7 +147,7 @@ def test_no_claims_is_unassessed_and_discounted_is_never_suggested(researcher, i
 
     incident = fresh(incident)
     assert incident.suggested_grade == Grade.UNASSESSED
-    assert incident.suggestion_reasons == ["No claims have been recorded yet."]
+    assert incident.suggestion_reasons == [{"code": "no_claims"}]
 
 
 # --- Flags kept up to date ----------------------------------------------------------------------------------

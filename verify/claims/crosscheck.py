@@ -109,7 +109,7 @@ def incident_recompute(incident: Incident, *, user=None) -> bool:
         "has_disagreements": bool(check.disagreements),
         "denied_by_party": check.denied_by_party,
         "suggested_grade": check.suggestion.grade,
-        "suggestion_reasons": list(check.suggestion.reasons),
+        "suggestion_reasons": [reason.as_dict() for reason in check.suggestion.reasons],
     }
     changed = [name for name, value in values.items() if getattr(fresh, name) != value]
     for name, value in values.items():

@@ -14,6 +14,7 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
+from verify.lib.display import range_text
 
 RESTRICTED_ORIGIN_HELP = (
     "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
@@ -260,20 +261,8 @@ class Claim(TimeStampedModel, VersionedModel):
 
     @property
     def killed_display(self) -> str:
-        return _range_display(self.killed_min, self.killed_max)
+        return range_text(self.killed_min, self.killed_max)
 
     @property
     def injured_display(self) -> str:
-        return _range_display(self.injured_min, self.injured_max)
-
-
-def _range_display(low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return ""
-    if high is None:
-        return f"at least {low}"
-    if low is None:
-        return f"up to {high}"
-    if low == high:
-        return str(low)
-    return f"{low}–{high}"
+        return range_text(self.injured_min, self.injured_max)

@@ -8,6 +8,7 @@ from verify.claims.crosscheck import CrossCheck, incident_crosscheck
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
 from verify.incidents.models import Incident
+from verify.lib.display import distance_text, radius_text
 
 # (column key, heading); the keys are the Disagreement.column values that highlight a cell.
 COLUMNS = (
@@ -55,7 +56,7 @@ def _place(claim: Claim) -> str:
         where = str(claim.place)
     else:
         return ""
-    return f"{where} (± {LocationPrecision(claim.location_precision).radius_m:,} m)"
+    return f"{where} ({radius_text(LocationPrecision(claim.location_precision).radius_m)})"
 
 
 def _objective(claim: Claim) -> str:
@@ -64,7 +65,7 @@ def _objective(claim: Claim) -> str:
     if not claim.military_objective_present:
         return "Absent"
     if claim.military_objective_distance_m is not None:
-        return f"Present, {claim.military_objective_distance_m} m away"
+        return f"Present, {distance_text(claim.military_objective_distance_m)} away"
     return "Present"
 
 

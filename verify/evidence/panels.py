@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from verify.evidence.forms import EvidenceUploadForm
 from verify.evidence.models import EvidenceItem, IncidentEvidence
 from verify.evidence.processing import hamming
+from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 
 
@@ -35,9 +36,7 @@ def near_duplicates(item: EvidenceItem, user, *, candidates=None) -> list[NearDu
 
 
 def distance_label(metres: int | None) -> str:
-    if metres is None:
-        return ""
-    return f"{metres} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+    return "" if metres is None else distance_text(metres)
 
 
 def incident_evidence_panel(incident, user) -> dict:

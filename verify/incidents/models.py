@@ -17,6 +17,7 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
+from verify.lib.display import distance_text
 
 
 class AttackType(models.TextChoices):
@@ -361,10 +362,6 @@ class DuplicateCandidate(models.Model):
     @property
     def distance_text(self) -> str:
         return distance_text(self.distance_m)
-
-
-def distance_text(metres: float) -> str:
-    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
 
 
 class TransitionReason(models.TextChoices):

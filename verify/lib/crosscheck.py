@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from verify.lib import stances
+from verify.lib.display import distance_text, radius_text, range_text
 from verify.lib.gazetteer import distance_m
 
 STANCES = frozenset({"alleges", "corroborates", "denies", "denies_responsibility", "alternative", "acknowledges"})
 DENIAL_STANCES = stances.DISPUTING
 AFFIRMING_STANCES = stances.AFFIRMING
 KINDS = ("casualties", "figures", "perpetrator", "denial", "munition", "date", "place", "military_objective")
-EN_DASH = "\u2013"
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,7 @@ class Range:
         return self.low is not None or self.high is not None
 
     def __str__(self) -> str:
-        if self.low is None and self.high is None:
-            return "not stated"
-        if self.high is None:
-            return f"at least {self.low}"
-        if self.low is None:
-            return f"up to {self.high}"
-        if self.low == self.high:
-            return str(self.low)
-        return f"{self.low}{EN_DASH}{self.high}"
+        return range_text(self.low, self.high) or "not stated"
 
 
 def ranges_overlap(a: Range, b: Range) -> bool:
@@ -287,10 +279,10 @@ def _date(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
 def _place(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
     if not places_disagree(a.lat, a.lon, a.radius_m, b.lat, b.lon, b.radius_m, margin_m):
         return []
-    km = distance_m(a.lat, a.lon, b.lat, b.lon) / 1000  # type: ignore[arg-type]
+    apart = distance_text(distance_m(a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
     message = (
-        f"{a.source_name} and {b.source_name} place it {km:.1f} km apart, "
-        f"more than their stated precision (± {a.radius_m} m and ± {b.radius_m} m) allows"
+        f"{a.source_name} and {b.source_name} place it {apart} apart, "
+        f"more than their stated precision ({radius_text(a.radius_m)} and {radius_text(b.radius_m)}) allows"  # type: ignore[arg-type]
     )
     return [Disagreement("place", (a.id, b.id), message)]
 

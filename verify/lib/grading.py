@@ -1,4 +1,4 @@
-"""The suggested confidence grade of an alleged attack, from its claims, with the reasons in words.
+"""The suggested confidence grade of an alleged attack, from its claims, with the reasons as codes.
 
 Adapted from Airwars. No Django here: callers pass ClaimFacts (see verify.lib.crosscheck) with
 `credibility`, `source_reliability` and `source_side` filled in.
@@ -23,7 +23,7 @@ never counted as independent: they cannot lift Weak to Fair, nor make an inciden
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from verify.lib import stances
 from verify.lib.crosscheck import AFFIRMING_STANCES, ClaimFacts
@@ -41,20 +41,54 @@ RELIABLE = frozenset({"A", "B", "C"})
 NAMING_STANCES = stances.NAMING
 
 
+# The codes of the reasons, with their parameters. The words are rendered only for display, by
+# verify.claims.reasons.reason_text; a stored reason is {"code": ..., **params}.
+NO_CLAIMS = "no_claims"  # no params
+NO_AFFIRMING_CLAIM = "no_affirming_claim"  # no params
+ACKNOWLEDGED = "acknowledged"  # source, side
+ACKNOWLEDGEMENT_SETTLES = "acknowledgement_settles"  # perpetrators: names
+COMPETING_PERPETRATORS = "competing_perpetrators"  # namers: [{"sources": names, "perpetrator": name}]
+FAIR_SOURCES = "fair_sources"  # sources: names
+SINGLE_SOURCE = "single_source"  # source
+BELOW_FAIR_BAR = "below_fair_bar"  # sources: names, meeting: how many meet the bar (0 or 1)
+DERIVED_NOT_COUNTED = "derived_not_counted"  # count: derived claims, sources: their names
+DENIAL_NOT_CONTESTING = "denial_not_contesting"  # deniers: [{"name": name, "party": bool}]
+CODES = frozenset(
+    {
+        NO_CLAIMS,
+        NO_AFFIRMING_CLAIM,
+        ACKNOWLEDGED,
+        ACKNOWLEDGEMENT_SETTLES,
+        COMPETING_PERPETRATORS,
+        FAIR_SOURCES,
+        SINGLE_SOURCE,
+        BELOW_FAIR_BAR,
+        DERIVED_NOT_COUNTED,
+        DENIAL_NOT_CONTESTING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a grade is suggested: a code and its parameters (plain JSON values), never words."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"Unknown reason code {self.code!r}")
+
+    def as_dict(self) -> dict:
+        """The stored form, as in Incident.suggestion_reasons."""
+        return {"code": self.code, **self.params}
+
+
 @dataclass(frozen=True)
 class Suggestion:
     grade: str
-    reasons: tuple[str, ...]
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    reasons: tuple[Reason, ...]
 
 
 def _acknowledges(c: ClaimFacts) -> bool:
@@ -82,27 +116,24 @@ def suggest_grade(claims: Iterable[ClaimFacts]) -> Suggestion:
     independent = [c for c in ordered if c.independent]
     affirming = [c for c in independent if c.stance in AFFIRMING_STANCES]
     derived = [c for c in ordered if not c.independent]
-    deniers: list[str] = []
+    deniers: list[dict] = []
     for c in ordered:
-        if c.stance == "denies" and c.label not in deniers:
-            deniers.append(c.label)
+        denier = {"name": c.source_name, "party": c.source_is_belligerent}
+        if c.stance == "denies" and denier not in deniers:
+            deniers.append(denier)
 
-    notes: list[str] = []
+    notes: list[Reason] = []
     if derived:
         notes.append(
-            f"{_count(len(derived), 'derived claim')} ({_join(sorted({c.source_name for c in derived}))}) "
-            "only repeat other claims and are not counted as independent."
+            Reason(DERIVED_NOT_COUNTED, {"count": len(derived), "sources": sorted({c.source_name for c in derived})})
         )
     if deniers:
-        notes.append(f"Denied by {_join(deniers)}; a denial alone does not make the incident contested.")
+        notes.append(Reason(DENIAL_NOT_CONTESTING, {"deniers": deniers}))
 
     if not ordered:
-        return Suggestion(UNASSESSED, ("No claims have been recorded yet.",))
+        return Suggestion(UNASSESSED, (Reason(NO_CLAIMS),))
     if not affirming:
-        return Suggestion(
-            UNASSESSED,
-            ("No independent claim alleges, corroborates or acknowledges the attack.", *notes),
-        )
+        return Suggestion(UNASSESSED, (Reason(NO_AFFIRMING_CLAIM), *notes))
 
     acknowledging = [c for c in ordered if _acknowledges(c)]
     named: dict[str, str] = {}
@@ -113,37 +144,24 @@ def suggest_grade(claims: Iterable[ClaimFacts]) -> Suggestion:
 
     if acknowledging:
         first = acknowledging[0]
-        reasons = [f"{first.source_name}, speaking for {first.source_side}, acknowledges responsibility."]
+        reasons = [Reason(ACKNOWLEDGED, {"source": first.source_name, "side": first.source_side})]
         if len(named) > 1:
-            reasons.append(
-                f"Other claims name {_join(sorted(named.values()))}; the acknowledgement settles who is responsible."
-            )
+            reasons.append(Reason(ACKNOWLEDGEMENT_SETTLES, {"perpetrators": sorted(named.values())}))
         return Suggestion(CONFIRMED, (*reasons, *notes))
 
     if len(named) > 1:
         namers = []
         for key, who in sorted(named.items()):
             sources = sorted({c.source_name for c in independent if _norm(_named_perpetrator(c)) == key})
-            namers.append(f"{_join(sources)} name{'s' if len(sources) == 1 else ''} {who}")
-        return Suggestion(CONTESTED, (f"Competing perpetrators are named: {'; '.join(namers)}.", *notes))
+            namers.append({"sources": sources, "perpetrator": who})
+        return Suggestion(CONTESTED, (Reason(COMPETING_PERPETRATORS, {"namers": namers}), *notes))
 
     sources = {_norm(c.source_name): c.source_name for c in affirming}
     strong = {_norm(c.source_name): c.source_name for c in affirming if _meets_fair_bar(c)}
     if len(strong) >= 2:
-        return Suggestion(
-            FAIR,
-            (
-                f"{_count(len(strong), 'independent source')} ({_join(sorted(strong.values()))}) make credible "
-                "claims (credibility 1–3, sources rated A–C).",
-                *notes,
-            ),
-        )
+        return Suggestion(FAIR, (Reason(FAIR_SOURCES, {"sources": sorted(strong.values())}), *notes))
     if len(sources) == 1:
-        reasons = [f"Only one independent source: {next(iter(sources.values()))}."]
+        reason = Reason(SINGLE_SOURCE, {"source": next(iter(sources.values()))})
     else:
-        reasons = [
-            f"{_count(len(sources), 'independent source')} ({_join(sorted(sources.values()))}), but "
-            f"{'only one meets' if len(strong) == 1 else 'none meet'} the bar for Fair "
-            "(credibility 1–3 from a source rated A–C)."
-        ]
-    return Suggestion(WEAK, (*reasons, *notes))
+        reason = Reason(BELOW_FAIR_BAR, {"sources": sorted(sources.values()), "meeting": len(strong)})
+    return Suggestion(WEAK, (reason, *notes))

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
 from verify.incidents.models import Grade, Incident
+from verify.lib.display import range_text
 
 # Parameters that belong to the map or timeline, not to the filter.
 MAP_PARAMS = ("bbox", "zoom", "interval")
@@ -110,12 +111,6 @@ def casualty_annotations() -> dict:
         "injured_high": Max(Coalesce("claims__injured_max", "claims__injured_min")),
         "claim_count": Count("claims"),
     }
-
-
-def range_text(low: int | None, high: int | None) -> str:
-    if low is None:
-        return ""
-    return str(low) if low == high else f"{low}\u2013{high}"
 
 
 RADIUS_M = {choice.value: choice.radius_m for choice in LocationPrecision}

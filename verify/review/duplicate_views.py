@@ -85,7 +85,7 @@ def incident_merge_view(request: HttpRequest, reference: str, target: str) -> Ht
         "target": kept,
         "form": form,
         "problems": problems,
-        "distance_km": None if distance is None else distance / 1000,
+        "distance_m": distance,
         "source_claims": source.claims.count(),
         "source_evidence": source.evidence_links.visible_to(request.user).count(),
         "target_claims": kept.claims.count(),

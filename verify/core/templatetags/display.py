@@ -1,0 +1,19 @@
+"""Template filters for the one definition of each displayed measure (see verify.lib.display)."""
+
+from django import template
+
+from verify.lib import display
+
+register = template.Library()
+
+
+@register.filter
+def distance(metres) -> str:
+    """`{{ metres|distance }}`: "300 m", "1.2 km"; blank when there is no distance."""
+    return "" if metres is None or metres == "" else display.distance_text(float(metres))
+
+
+@register.filter
+def radius(metres) -> str:
+    """`{{ metres|radius }}`: "± 5,000 m"; blank when there is no radius."""
+    return "" if metres is None or metres == "" else display.radius_text(int(metres))
