@@ -152,8 +152,8 @@ def suggest_grade(claims: Iterable[ClaimFacts]) -> Suggestion:
     if len(named) > 1:
         namers = []
         for key, who in sorted(named.items()):
-            sources = sorted({c.source_name for c in independent if _norm(_named_perpetrator(c)) == key})
-            namers.append({"sources": sources, "perpetrator": who})
+            naming = sorted({c.source_name for c in independent if _norm(_named_perpetrator(c)) == key})
+            namers.append({"sources": naming, "perpetrator": who})
         return Suggestion(CONTESTED, (Reason(COMPETING_PERPETRATORS, {"namers": namers}), *notes))
 
     sources = {_norm(c.source_name): c.source_name for c in affirming}
