@@ -128,7 +128,8 @@ def _combinations(route: Route, world: World) -> list[list[tuple[str, str, bool 
         return [
             [("_0", pk, hidden), ("_1", str(history_id), hidden)]
             for pk, hidden in _ids(world, model)
-            for history_id in model.history.filter(pk=pk).values_list("history_id", flat=True)
+            # A historical row's own pk is history_id; the record it is a version of is `id`.
+            for history_id in model.history.filter(id=pk).values_list("history_id", flat=True)
         ]
     per_slot = [
         [(slot.name, v, h) for v, h in _slot_values(route, slot, world) if slot.accepts(v)] for slot in route.slots
