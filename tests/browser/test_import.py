@@ -31,8 +31,11 @@ def test_researcher_imports_a_csv_watches_progress_and_opens_an_incident(
 ):
     from verify.imports import tasks
 
+    # Route this test's tasks to the worker's private queue (the import queues them with apply_async).
     for task in (tasks.import_validate_task, tasks.import_commit_task):
-        monkeypatch.setattr(task, "delay", lambda *a, _t=task: _t.apply_async(args=a, queue=worker))
+        real = task.apply_async
+        routed = lambda args=None, _real=real, **kw: _real(args=args, **(kw | {"queue": worker}))  # noqa: E731
+        monkeypatch.setattr(task, "apply_async", routed)
     rows = ARIHA_ROWS + [
         ARIHA_ROWS[2] | {"external_id": f"EXTRA-{i}", "title": f"Shelling report {i}"} for i in range(40)
     ]
