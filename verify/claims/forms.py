@@ -78,10 +78,10 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             for name in NEW_SOURCE_FIELDS:
                 del self.fields[name]
         self.instance.incident = incident
-        self.fields["source"].queryset = Source.objects.visible_to(user).order_by("name")
-        self.fields["perpetrator"].queryset = Actor.objects.visible_to(user).order_by("name")
+        self.fields["source"].queryset = Source.objects.visible_to(user).active().order_by("name")
+        self.fields["perpetrator"].queryset = Actor.objects.visible_to(user).active().order_by("name")
         if "new_source_affiliation" in self.fields:
-            self.fields["new_source_affiliation"].queryset = Actor.objects.visible_to(user).order_by("name")
+            self.fields["new_source_affiliation"].queryset = Actor.objects.visible_to(user).active().order_by("name")
         self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
         others = Claim.objects.filter(incident=incident).select_related("source")
         if self.instance.pk:
@@ -95,7 +95,7 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
         if new_name:
             if data.get("source"):
                 self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
-            elif existing := Source.objects.visible_to(self.user).filter(name__iexact=new_name).first():
+            elif existing := Source.objects.visible_to(self.user).matching(new_name).first():
                 self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
             elif not data.get("new_source_kind"):
                 self.add_error("new_source_kind", "Say what kind of source the new source is.")

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
@@ -15,6 +16,7 @@ from verify.core.models import (
     VersionedModel,
 )
 from verify.lib.display import range_text
+from verify.lib.names import normalise
 
 RESTRICTED_ORIGIN_HELP = (
     "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
@@ -36,6 +38,19 @@ class VocabularyQuerySet(models.QuerySet):
         used = Claim.objects.visible_to(user).filter(**{f"{self.used_by_claims_as}__isnull": False})
         return self.filter(Q(restricted_origin=False) | Q(pk__in=used.values(self.used_by_claims_as)))
 
+    def active(self) -> "VocabularyQuerySet":
+        """Not merged into another: the ones to list and offer."""
+        return self.filter(merged_into__isnull=True)
+
+    def matching(self, name: str) -> "VocabularyQuerySet":
+        """The active ones named so, or known by that alias, whatever the spelling (verify.lib.names)."""
+        form = normalise(name)
+        if not form:
+            return self.none()
+        named = self.filter(normalised_name=form).values("pk")
+        aliased = self.filter(aliases__normalised=form).values("pk")
+        return self.active().filter(Q(pk__in=named) | Q(pk__in=aliased))
+
 
 class ActorQuerySet(VocabularyQuerySet):
     used_by_claims_as = "perpetrator"
@@ -45,34 +60,108 @@ class SourceQuerySet(VocabularyQuerySet):
     used_by_claims_as = "source"
 
 
-class Actor(TimeStampedModel):
-    """A party that may have carried out an attack."""
+class NamedEntity(TimeStampedModel, VersionedModel):
+    """What sources and actors share: a name, its matching form, and being merged into another of their kind."""
 
-    class Kind(models.TextChoices):
-        STATE_FORCES = "state_forces", "State armed forces"
-        FOREIGN_STATE_FORCES = "foreign_state_forces", "Foreign state armed forces"
-        COALITION = "coalition", "International coalition"
-        ARMED_GROUP = "armed_group", "Non-state armed group"
-        OTHER = "other", "Other"
-
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=60, blank=True)
-    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.OTHER)
-    party_to_conflict = models.BooleanField(default=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    normalised_name = models.CharField(max_length=200, db_index=True, editable=False, default="")
     restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
 
-    objects = ActorQuerySet.as_manager()
-
     class Meta:
-        ordering = ["name"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.normalised_name = normalise(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised_name"}
+        super().save(*args, **kwargs)
 
-class Source(TimeStampedModel):
-    """Who makes claims. Reliability is the Admiralty letter, rated with a rationale."""
+    def clean(self) -> None:
+        super().clean()
+        if self.name and not normalise(self.name):
+            raise ValidationError({"name": _("A name needs at least one letter or digit.")})
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None  # type: ignore[attr-defined]
+
+
+class Actor(NamedEntity):
+    """A party that may have carried out an attack. Actors nest: a branch is part of its armed force."""
+
+    class Kind(models.TextChoices):
+        STATE_ARMED_FORCE = "state_armed_force", _("State armed force")
+        BRANCH = "branch", _("Branch of an armed force")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        COALITION = "coalition", _("Coalition")
+        OTHER = "other", _("Other")
+
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    party_to_conflict = models.BooleanField(_("party to the conflict"), default=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("The force this one belongs to, e.g. the Aerospace Forces are part of the Armed Forces."),
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="actor_not_its_own_parent"),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="actor_not_merged_into_itself"),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An actor cannot be part of itself.")})
+        if self.pk and self.pk in self.parent.lineage_ids():
+            raise ValidationError(
+                {
+                    "parent": _("%(parent)s is already part of %(actor)s: that would make a loop.")
+                    % {"parent": self.parent, "actor": self}
+                }
+            )
+
+    def lineage_ids(self) -> list[int]:
+        """This actor's pk and its ancestors' pks, nearest first. Stops at a loop rather than running forever."""
+        ids: list[int] = []
+        actor: Actor | None = self
+        while actor is not None and actor.pk not in ids:
+            ids.append(actor.pk)
+            actor = actor.parent
+        return ids
+
+    def descendant_ids(self) -> set[int]:
+        found: set[int] = set()
+        frontier = [self.pk]
+        while frontier:
+            children = set(Actor.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+            found |= children
+            frontier = list(children)
+        return found
+
+
+class Source(NamedEntity):
+    """Who makes claims. Reliability is the Admiralty letter, rated with a rationale by someone at some time."""
 
     class Kind(models.TextChoices):
         NGO = "ngo", "Human-rights organisation"
@@ -87,8 +176,7 @@ class Source(TimeStampedModel):
         MEDICAL = "medical", "Medical staff"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     affiliation = models.ForeignKey(
         Actor,
         null=True,
@@ -97,11 +185,17 @@ class Source(TimeStampedModel):
         related_name="affiliated_sources",
         help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
     )
-    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
-    reliability_rationale = models.TextField(blank=True)
-    url = models.URLField(blank=True)
-    notes = models.TextField(blank=True)
-    restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
+    reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
+    reliability_rationale = models.TextField(_("rationale"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    rated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    url = models.URLField(_("web address"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = SourceQuerySet.as_manager()
@@ -112,14 +206,41 @@ class Source(TimeStampedModel):
             # One source per name whatever its case: "BBC" and "bbc" are one source, and two people adding it at
             # the same moment get the same one (services.source_create).
             models.UniqueConstraint(Lower("name"), name="source_name_unique_ignoring_case"),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="source_not_merged_into_itself"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def is_belligerent(self) -> bool:
         return bool(self.affiliation_id and self.affiliation.party_to_conflict)
+
+
+class Alias(TimeStampedModel):
+    """Another name of a source or an actor: an abbreviation, a spelling, an Arabic name, a dataset's name.
+
+    The matching form is unique among the aliases of one kind of entity; that it is nobody else's name either is
+    checked by the services that add aliases (verify.claims.entities)."""
+
+    name = models.CharField(_("alias"), max_length=200)
+    normalised = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalised = normalise(self.name)
+        super().save(*args, **kwargs)
+
+
+class SourceAlias(Alias):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+
+
+class ActorAlias(Alias):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
 
 
 class Stance(models.TextChoices):

@@ -112,7 +112,7 @@ def actor_create(*, data: dict[str, Any]) -> Actor:
 def _get_or_create(model, data: dict[str, Any], build):
     name = " ".join(str(data.get("name", "")).split())
     data["name"] = name
-    existing = model.objects.filter(name__iexact=name).first()
+    existing = _existing(model, name)
     if existing is None:
         instance = build()
         try:
@@ -121,10 +121,16 @@ def _get_or_create(model, data: dict[str, Any], build):
                 instance.save()
             return instance
         except IntegrityError:
-            existing = model.objects.filter(name__iexact=name).first()
+            existing = _existing(model, name)
             if existing is None:
                 raise
     if existing.restricted_origin and not data.get("restricted_origin"):
         model.objects.filter(pk=existing.pk).update(restricted_origin=False)
         existing.restricted_origin = False
     return existing
+
+
+def _existing(model, name: str):
+    """The one known by this name or an alias of it, whatever the spelling; else one that differs by case only
+    (the database's unique index on the lower-cased name)."""
+    return model.objects.matching(name).first() or model.objects.filter(name__iexact=name).first()

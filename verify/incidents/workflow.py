@@ -39,6 +39,8 @@ class Change:
     EVIDENCE_UNLINKED = "evidence_unlinked"
     MERGED = "merged"
     IMPORTED = "imported"
+    SOURCE_MERGED = "source_merged"
+    ACTOR_MERGED = "actor_merged"
 
 
 def change_text(change: str, params: dict[str, Any]) -> str:
@@ -52,8 +54,10 @@ def change_text(change: str, params: dict[str, Any]) -> str:
         Change.EVIDENCE_UNLINKED: _("Evidence was unlinked."),
         Change.MERGED: _("%(merged)s was merged into it."),
         Change.IMPORTED: _("An import added claims to it (import #%(job)s)."),
+        Change.SOURCE_MERGED: _("The source %(merged)s was merged into %(kept)s."),
+        Change.ACTOR_MERGED: _("The actor %(merged)s was merged into %(kept)s."),
     }
-    values = {"fields": ", ".join(params.get("fields", [])), "source": "", "evidence": "", "merged": "", "job": ""}
+    values = {"fields": ", ".join(params.get("fields", [])), "source": "", "evidence": "", "merged": "", "job": "", "kept": ""}
     values |= {k: v for k, v in params.items() if k != "fields"}
     text = texts.get(change)
     return text % values if text else change

@@ -64,8 +64,8 @@ STATUS_WEIGHTS = {
 }
 GRADE_WEIGHTS = {Grade.CONFIRMED: 8, Grade.FAIR: 35, Grade.WEAK: 35, Grade.CONTESTED: 12, Grade.DISCOUNTED: 10}
 ACTORS = (
-    ("Syrian government forces", Actor.Kind.STATE_FORCES),
-    ("Russian Aerospace Forces", Actor.Kind.FOREIGN_STATE_FORCES),
+    ("Syrian government forces", Actor.Kind.STATE_ARMED_FORCE),
+    ("Russian Aerospace Forces", Actor.Kind.STATE_ARMED_FORCE),
     ("US-led coalition", Actor.Kind.COALITION),
     ("Armed opposition groups", Actor.Kind.ARMED_GROUP),
     ("Islamic State", Actor.Kind.ARMED_GROUP),

@@ -79,8 +79,8 @@ def _mouadamiyeh(result: DemoResult, user: User) -> Place:
 
 def _actors(result: DemoResult) -> dict[str, Actor]:
     specs = {
-        "russia": ("Russian Aerospace Forces", "VKS", Actor.Kind.FOREIGN_STATE_FORCES, True),
-        "syria": ("Syrian government forces", "SAA", Actor.Kind.STATE_FORCES, True),
+        "russia": ("Russian Aerospace Forces", "VKS", Actor.Kind.STATE_ARMED_FORCE, True),
+        "syria": ("Syrian government forces", "SAA", Actor.Kind.STATE_ARMED_FORCE, True),
         "coalition": ("US-led coalition", "CJTF-OIR", Actor.Kind.COALITION, True),
         "opposition": ("Armed opposition groups", "", Actor.Kind.ARMED_GROUP, True),
     }
