@@ -57,7 +57,14 @@ def change_text(change: str, params: dict[str, Any]) -> str:
         Change.SOURCE_MERGED: _("The source %(merged)s was merged into %(kept)s."),
         Change.ACTOR_MERGED: _("The actor %(merged)s was merged into %(kept)s."),
     }
-    values = {"fields": ", ".join(params.get("fields", [])), "source": "", "evidence": "", "merged": "", "job": "", "kept": ""}
+    values = {
+        "fields": ", ".join(params.get("fields", [])),
+        "source": "",
+        "evidence": "",
+        "merged": "",
+        "job": "",
+        "kept": "",
+    }
     values |= {k: v for k, v in params.items() if k != "fields"}
     text = texts.get(change)
     return text % values if text else change
