@@ -15,6 +15,7 @@ from verify.accounts import roles
 from verify.accounts.roles import DEMO_USERS
 from verify.claims.models import Actor, Claim, Source, Stance
 from verify.claims.services import claim_create
+from verify.claims.starter import starter_entities_load
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
 from verify.gazetteer.models import Place
 from verify.gazetteer.services import gazetteer_load
@@ -79,7 +80,7 @@ def _mouadamiyeh(result: DemoResult, user: User) -> Place:
 
 def _actors(result: DemoResult) -> dict[str, Actor]:
     specs = {
-        "russia": ("Russian Aerospace Forces", "VKS", Actor.Kind.STATE_ARMED_FORCE, True),
+        "russia": ("Russian Aerospace Forces", "VKS", Actor.Kind.BRANCH, True),
         "syria": ("Syrian government forces", "SAA", Actor.Kind.STATE_ARMED_FORCE, True),
         "coalition": ("US-led coalition", "CJTF-OIR", Actor.Kind.COALITION, True),
         "opposition": ("Armed opposition groups", "", Actor.Kind.ARMED_GROUP, True),
@@ -211,6 +212,9 @@ def demo_load() -> DemoResult:
     researcher, reviewer = users["researcher"], users["reviewer"]
     actors = _actors(result)
     sources = _sources(result, actors)
+    # The starter list gives the demo's sources and actors their other names (SNHR, Russian MoD, "Military Forces
+    # of Russia (2000-)"), the Russian Aerospace Forces their parent, and adds the other main sources unrated.
+    result.add(bool(starter_entities_load().created))
     ariha = _place(result, "Arīḩā")
     idlib = _place(result, "Idlib")
     deir = Place.objects.governorates().get(name="Deir ez-Zor")
