@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verify.lib.names import normalise, similarity
+from verify.lib.names import initials, likely_duplicates, normalise, similarity
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,26 @@ def test_similarity_is_bounded_and_full_for_one_form(a, b):
     assert 0.0 <= similarity(a, b) <= 1.0
     if normalise(a) and normalise(a) == normalise(b):
         assert similarity(a, b) == 1.0
+
+
+def test_initials_leave_out_minor_words():
+    assert initials(normalise("Syrian Network for Human Rights")) == "snhr"
+    assert initials("airwars") == ""
+
+
+def test_likely_duplicates_by_form_initials_and_similarity():
+    entries = [
+        (1, ["Syrian Network for Human Rights"]),
+        (2, ["SNHR"]),
+        (3, ["Syrian Observatory for Human Rights", "SOHR"]),
+        (4, ["Syrian Observatory for Human Right"]),
+        (5, ["Airwars"]),
+        (6, ["AIRWARS."]),
+    ]
+    pairs = {(a, b) for a, b, _score in likely_duplicates(entries)}
+    assert pairs == {(1, 2), (3, 4), (5, 6)}
+
+
+def test_likely_duplicates_lists_each_pair_once_most_alike_first():
+    found = likely_duplicates([(2, ["Human Rights Watch"]), (1, ["Human Rights Watc"]), (3, ["human rights watch"])])
+    assert [(a, b) for a, b, _s in found] == [(2, 3), (1, 2), (1, 3)]

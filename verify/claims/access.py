@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from verify.claims.models import Claim, Source
+from verify.claims.models import Actor, Claim, Source
 
 
 def get_claim_for_user(user, pk: int, *, perm: str | None = None) -> Claim:
@@ -23,3 +23,14 @@ def get_source_for_user(user, pk: int, *, perm: str | None = None) -> Source:
     if perm and not user.has_perm(perm):
         raise PermissionDenied
     return source
+
+
+def get_actor_for_user(user, pk: int, *, perm: str | None = None) -> Actor:
+    if not user.has_perm("claims.view_actor"):
+        raise Http404("No such actor.")
+    actor = Actor.objects.visible_to(user).select_related("parent", "merged_into").filter(pk=pk).first()
+    if actor is None:
+        raise Http404("No such actor.")
+    if perm and not user.has_perm(perm):
+        raise PermissionDenied
+    return actor

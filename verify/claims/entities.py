@@ -22,7 +22,7 @@ RATING_FIELDS = ("reliability", "reliability_rationale")
 ACTOR_FIELDS = ("name", "short_name", "kind", "party_to_conflict", "parent", "description")
 
 
-def name_taken_by(model: type[Model], name: str, *, exclude_pk: int | None = None) -> Model | None:
+def name_taken_by(model: type[Model], name: str, *, exclude_pk: int | None = None) -> Any:
     """The active entity other than `exclude_pk` that already has this name or alias, in its normalised form."""
     others = model._default_manager.matching(name)  # type: ignore[attr-defined]
     if exclude_pk is not None:
@@ -43,7 +43,7 @@ def _check_name_free(model: type[Model], name: str, *, field: str, exclude_pk: i
 def _alias_add(model: type[Model], alias_model: type[Model], entity, *, name: str):
     name = " ".join(name.split())
     _check_name_free(model, name, field="name", exclude_pk=None)
-    alias = alias_model(name=name, **{model._meta.model_name: entity})
+    alias = alias_model(name=name, **{str(model._meta.model_name): entity})
     alias.full_clean(exclude=["normalised"], validate_unique=False)
     alias.save()
     return alias

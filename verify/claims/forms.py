@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
 from verify.core.choices import Reliability
@@ -145,4 +146,65 @@ class SourceForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # An actor named only in restricted work is not offered (nor accepted) as anyone else's affiliation.
-        self.fields["affiliation"].queryset = Actor.objects.visible_to(user).order_by("name")
+        self.fields["affiliation"].queryset = Actor.objects.visible_to(user).active().order_by("name")
+
+    def validate_unique(self) -> None:
+        """Names are checked, alias by alias, by the services (verify.claims.entities)."""
+
+
+class SourceEditForm(VersionedFormMixin, SourceForm):
+    """A source's description; its rating has its own form, so that each rating says who, when and why."""
+
+    class Meta(SourceForm.Meta):
+        fields = ["name", "kind", "affiliation", "url", "notes"]
+
+
+class SourceRatingForm(VersionedFormMixin, forms.Form):
+    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Why this letter: the source's methods, access, record and interests."),
+    )
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(
+        label=_("Another name"),
+        max_length=200,
+        help_text=_("An abbreviation, another spelling, the Arabic name, or a dataset's name."),
+    )
+
+
+class ActorForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = ["name", "short_name", "kind", "party_to_conflict", "parent", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Actor.objects.visible_to(user).active().order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk__in=[self.instance.pk, *self.instance.descendant_ids()])
+        else:
+            self.fields["version"].required = False
+        self.fields["parent"].queryset = parents
+
+    def validate_unique(self) -> None:
+        """Names are checked, alias by alias, by the services (verify.claims.entities)."""
+
+
+class MergeForm(forms.Form):
+    """Merge this entity into another: `into` is chosen among the kept candidates, `reason` is required."""
+
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Source.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why these are one: kept in both histories."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates

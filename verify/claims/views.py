@@ -9,10 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from verify.claims import services
 from verify.claims.access import get_claim_for_user, get_source_for_user
-from verify.claims.forms import ClaimEditForm, ClaimForm, SourceForm
+from verify.claims.entity_views import kept_entity
+from verify.claims.forms import AliasForm, ClaimEditForm, ClaimForm, SourceForm
 from verify.claims.models import Claim, Source
 from verify.claims.panels import claims_panel_context
 from verify.claims.track_record import track_records
+from verify.core.choices import Reliability
 from verify.core.conflicts import conflict_context
 from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
@@ -104,17 +106,23 @@ def source_list(request: HttpRequest) -> HttpResponse:
     visible = Claim.objects.visible_to(request.user).values("pk")
     sources = (
         Source.objects.visible_to(request.user)
+        .active()
         .select_related("affiliation")
         .annotate(claim_count=Count("claims", filter=Q(claims__in=visible)))
         .order_by("name")
     )
+    needs_rating = request.GET.get("show") == "needs_rating"
+    if needs_rating:
+        sources = sources.filter(Q(reliability=Reliability.F) | Q(rated_at__isnull=True))
     records = track_records(request.user)
     rows = [(source, records.get(source.pk)) for source in sources]
-    return render(request, "claims/source_list.html", {"rows": rows})
+    return render(request, "claims/source_list.html", {"rows": rows, "needs_rating": needs_rating})
 
 
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_source_for_user(request.user, pk)
+    if source.merged_into_id:
+        return redirect("claims:source_detail", pk=kept_entity(source).pk)
     claims = (
         Claim.objects.visible_to(request.user)
         .filter(source=source)
@@ -122,7 +130,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-published_on", "-pk")
     )
     record = track_records(request.user, source_ids=[source.pk]).get(source.pk)
-    return render(request, "claims/source_detail.html", {"source": source, "claims": claims, "record": record})
+    context = {"source": source, "claims": claims, "record": record, "alias_form": AliasForm()}
+    return render(request, "claims/source_detail.html", context)
 
 
 @permission_required("claims.view_source", raise_exception=True)
@@ -130,9 +139,9 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def source_lookup(request: HttpRequest) -> JsonResponse:
     """Sources whose name contains `q`, for the claim form's autocomplete. Names only: no claims, no incidents."""
     q = " ".join(request.GET.get("q", "").split())[:100]
-    sources = Source.objects.visible_to(request.user).select_related("affiliation").order_by("name")
+    sources = Source.objects.visible_to(request.user).active().select_related("affiliation").order_by("name")
     if q:
-        sources = sources.filter(name__icontains=q)
+        sources = sources.filter(Q(name__icontains=q) | Q(pk__in=Source.objects.matching(q).values("pk")))
     results = [
         {
             "id": s.pk,
