@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from verify.claims import entities
+from verify.claims import entities, merging
 from verify.claims.access import get_actor_for_user, get_source_for_user
-from verify.claims.forms import ActorForm, AliasForm, SourceEditForm, SourceRatingForm
+from verify.claims.forms import ActorForm, AliasForm, MergeForm, SourceEditForm, SourceRatingForm
 from verify.claims.models import Actor, Claim, Source
 from verify.core.conflicts import conflict_context
 from verify.core.models import ConflictError
@@ -181,3 +181,39 @@ def kept_entity(entity):
         entity = type(entity).objects.get(pk=entity.merged_into_id)
         seen.add(entity.pk)
     return entity
+
+
+@require_http_methods(["GET", "POST"])
+def source_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_source_for_user(request.user, pk, perm="claims.delete_source")
+    candidates = Source.objects.visible_to(request.user).active().exclude(pk=source.pk).order_by("name")
+    return _merge(request, source, candidates, merging.source_merge, "source")
+
+
+@require_http_methods(["GET", "POST"])
+def actor_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_actor_for_user(request.user, pk, perm="claims.change_actor")
+    candidates = (
+        Actor.objects.visible_to(request.user)
+        .active()
+        .exclude(pk__in=[actor.pk, *actor.descendant_ids()])
+        .order_by("name")
+    )
+    return _merge(request, actor, candidates, merging.actor_merge, "actor")
+
+
+def _merge(request: HttpRequest, entity, candidates, merge, kind: str) -> HttpResponse:
+    if entity.merged_into_id:
+        return redirect(f"claims:{kind}_detail", pk=entity.pk)
+    form = MergeForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = merge(
+                **{kind: entity}, into=form.cleaned_data["into"], user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("%(merged)s merged into %(kept)s.") % {"merged": entity.name, "kept": kept})
+            return redirect(f"claims:{kind}_detail", pk=kept.pk)
+    return render(request, "claims/merge_form.html", {"form": form, "entity": entity, "kind": kind})

@@ -66,6 +66,7 @@ class NamedEntity(TimeStampedModel, VersionedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     normalised_name = models.CharField(max_length=200, db_index=True, editable=False, default="")
     restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
+    merge_note = models.TextField(blank=True, editable=False, help_text="Why it was merged into another.")
 
     class Meta:
         abstract = True
