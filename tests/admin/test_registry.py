@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 EDITABLE = {
     # Reference lists: deletion is further refused while anything refers to the row (see test_vocabularies).
     "gazetteer.Place": {"add", "change", "delete"},
-    "claims.Actor": {"add", "change", "delete"},
-    "claims.Source": {"add", "change", "delete"},
+    "claims.Actor": {"delete"},  # added, edited and merged on their own pages (versioned, alias-checked)
+    "claims.Source": {"delete"},
     "imports.SavedMapping": {"add", "change", "delete"},
     # Accounts: superusers manage users and groups here until the site's own pages exist.
     "auth.User": {"add", "change", "delete"},

@@ -3,6 +3,7 @@ cross-check, the author is always the signed-in user, and nothing still referred
 
 import pytest
 from django.contrib import admin
+from django.urls import reverse
 
 from tests import factories
 from verify.claims.crosscheck import incident_recompute
@@ -20,22 +21,10 @@ def su_client(client, superuser):
     return client
 
 
-def source_form(source: Source, **changes) -> dict:
-    data = {
-        "name": source.name,
-        "kind": source.kind,
-        "affiliation": source.affiliation_id or "",
-        "reliability": source.reliability,
-        "reliability_rationale": source.reliability_rationale,
-        "url": source.url,
-        "notes": source.notes,
-    }
-    return {**data, **changes}
-
-
-def test_a_source_edit_is_recorded_as_the_superusers_and_regrades_its_incidents(
+def test_a_source_rating_is_recorded_as_the_superusers_and_regrades_its_incidents(
     su_client, superuser, incident, django_capture_on_commit_callbacks
 ):
+    """Sources are versioned, so the admin only shows them; a superuser rates one on its own page."""
     first, second = factories.source(reliability="B"), factories.source(reliability="B")
     factories.claim(incident=incident, source=first, credibility=2)
     factories.claim(incident=incident, source=second, credibility=2)
@@ -44,7 +33,11 @@ def test_a_source_edit_is_recorded_as_the_superusers_and_regrades_its_incidents(
     assert incident.suggested_grade == Grade.FAIR
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = su_client.post(f"/admin/claims/source/{second.pk}/change/", source_form(second, reliability="F"))
+        response = su_client.post(
+            reverse("claims:source_rate", args=[second.pk]),
+            {"version": second.version, "reliability": "F", "rationale": "Cannot be judged after all."},
+        )
+    assert su_client.get(f"/admin/claims/source/{second.pk}/change/").status_code == 200  # shown read-only
     assert response.status_code == 302
     assert second.history.latest("history_date").history_user == superuser
     incident.refresh_from_db()
