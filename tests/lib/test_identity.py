@@ -1,7 +1,7 @@
 """Identity and hierarchy in the cross-check and the suggested grade (verify.lib.crosscheck, verify.lib.grading).
 
 Callers pass resolved identities: a source key per claim and the perpetrator's lineage (its key, then its
-ancestors', nearest first). Plain Python: no database.
+ancestors', nearest first). Plain Python, except the last tests, which check that the models feed them.
 """
 
 import re
@@ -10,6 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests import factories
+from verify.claims.crosscheck import crosscheck, incident_claims, incident_crosscheck
+from verify.claims.models import Actor
 from verify.lib import grading
 from verify.lib.crosscheck import (
     STANCES,
@@ -203,6 +206,8 @@ def test_the_acknowledgement_settles_competing_lines_named_by_line():
 def test_a_ministry_denying_its_own_branchs_responsibility_names_nobody():
     claims = [claim(1, "Activists", **AEROSPACE), mod(2, "denies_responsibility", **AEROSPACE)]
     assert suggest_grade(claims).grade == WEAK
+    claims = [claim(1, "Activists", **NAVY), mod(2, "denies_responsibility", **AEROSPACE)]
+    assert suggest_grade(claims).grade == WEAK
     # Blaming someone in another line does name a competitor.
     claims = [claim(1, "Activists", **AEROSPACE), mod(2, "alternative", **SYRIAN_AIR)]
     assert suggest_grade(claims).grade == CONTESTED
@@ -362,3 +367,72 @@ def test_merging_two_actors_never_makes_an_incident_contested(incident, keep, me
         assert before == CONTESTED
     if before == CONFIRMED:
         assert after == CONFIRMED
+
+
+# --- The models feed it identities (verify.claims.crosscheck) ------------------------------------------------
+# These need the database; the hierarchy ones run once Actor has its "part of" parent.
+
+HAS_PARENT = any(f.name == "parent" for f in Actor._meta.get_fields())
+needs_parent = pytest.mark.skipif(not HAS_PARENT, reason="Actor has no parent field on this branch yet")
+
+
+def _claim(incident, source, **fields):
+    fields.setdefault("credibility", "2")
+    return factories.claim(incident=incident, source=source, **fields)
+
+
+@pytest.mark.django_db
+def test_the_crosscheck_counts_source_records_not_spellings(researcher):
+    # Two records whose names fold alike stay two sources until they are merged.
+    incident = factories.incident(created_by=researcher)
+    _claim(incident, factories.source("Amnesty International"), killed_min=9, killed_max=9)
+    _claim(incident, factories.source("Amnesty  International"), killed_min=9, killed_max=9)
+    check = incident_crosscheck(incident)
+    assert check.summary == "9 killed according to 2 sources"
+    assert check.suggestion.grade == FAIR
+
+
+@pytest.mark.django_db
+def test_the_crosscheck_compares_the_side_by_record(researcher):
+    incident = factories.incident(created_by=researcher)
+    russia = factories.actor("Russian Aerospace Forces")
+    ministry = factories.source("Russian Ministry of Defence", affiliation=russia)
+    _claim(incident, ministry, stance="acknowledges", perpetrator=russia)
+    check = incident_crosscheck(incident)
+    assert check.suggestion.grade == CONFIRMED
+    assert check.perpetrator == "Russian Aerospace Forces"
+
+
+@needs_parent
+@pytest.mark.django_db
+def test_naming_an_armed_force_and_its_branch_is_one_perpetrator(researcher, django_assert_max_num_queries):
+    incident = factories.incident(created_by=researcher)
+    russia = factories.actor("Armed Forces of Russia")
+    air = factories.actor("Russian Aerospace Forces", parent=russia)
+    regiment = factories.actor("277th Bomber Aviation Regiment", parent=air)
+    _claim(incident, factories.source("Local activists"), perpetrator=regiment)
+    _claim(incident, factories.source("Amnesty"), perpetrator=russia)
+    ministry = factories.source("Russian Ministry of Defence", affiliation=russia)
+    claims = list(incident_claims(incident))
+    with django_assert_max_num_queries(2):  # one per generation above the named actors
+        check = crosscheck(claims)
+    assert check.disagreements == []
+    assert check.suggestion.grade == FAIR
+    assert check.perpetrator == "Armed Forces of Russia (277th Bomber Aviation Regiment)"
+    _claim(incident, ministry, stance="acknowledges", perpetrator=air)
+    assert incident_crosscheck(incident).suggestion.grade == CONFIRMED
+
+
+@needs_parent
+@pytest.mark.django_db
+def test_forces_of_two_states_compete_and_a_cycle_of_parents_cannot_hang_it(researcher):
+    incident = factories.incident(created_by=researcher)
+    russia = factories.actor("Armed Forces of Russia")
+    air = factories.actor("Russian Aerospace Forces", parent=russia)
+    syria = factories.actor("Syrian Arab Armed Forces")
+    _claim(incident, factories.source("Local activists"), perpetrator=air)
+    _claim(incident, factories.source("SANA"), perpetrator=syria)
+    assert incident_crosscheck(incident).suggestion.grade == CONTESTED
+    Actor.objects.filter(pk=russia.pk).update(parent=air)  # bad data the forms refuse
+    Actor.objects.filter(pk=syria.pk).update(parent=russia)
+    assert incident_crosscheck(incident).suggestion.grade == FAIR
