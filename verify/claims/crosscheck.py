@@ -3,19 +3,31 @@
 The logic lives in verify.lib.crosscheck and verify.lib.grading; this module turns Claim rows into their
 terms and keeps the incident's stored flags (has_disagreements, denied_by_party, suggested_grade and
 suggestion_reasons) in step with its claims.
+
+Identities are resolved here, so the rules stay pure: a source is its primary key (claims move to the
+surviving source when two are merged), and a perpetrator is its "part of" chain of actor keys, nearest first.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 
-from verify.claims.models import Claim
+from verify.claims.models import Actor, Claim
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.incidents.models import Incident
 from verify.lib import stances
-from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, summary_line
+from verify.lib.crosscheck import (
+    MAX_LINEAGE,
+    ClaimFacts,
+    Disagreement,
+    Range,
+    find_disagreements,
+    lineage,
+    perpetrator_label,
+    summary_line,
+)
 from verify.lib.grading import Suggestion, suggest_grade
 
 # Stances by which a party to the conflict denies what it is accused of.
@@ -23,8 +35,26 @@ PARTY_DENIAL_STANCES = stances.PARTY_DENIAL
 MATRIX_RELATED = ("source", "source__affiliation", "perpetrator", "place", "derived_from__source")
 
 
-def claim_facts(claim: Claim) -> ClaimFacts:
-    """What one claim says, in the plain terms of verify.lib.crosscheck. Expects MATRIX_RELATED loaded."""
+def actor_parents(actors: Iterable[Actor]) -> dict[int, int | None]:
+    """Each actor's parent's pk, with every ancestor's too: one query per generation above the given actors.
+
+    Reads `parent_id` defensively, so it works whether or not Actor has a parent yet. A cycle of parents
+    stops the loading (an ancestor already loaded is not fetched again), and so does the depth limit.
+    """
+    parents: dict[int, int | None] = {a.pk: getattr(a, "parent_id", None) for a in actors}
+    for _ in range(MAX_LINEAGE):
+        missing = {p for p in parents.values() if p is not None and p not in parents}
+        if not missing:
+            break
+        parents.update(Actor.objects.filter(pk__in=missing).values_list("pk", "parent_id"))
+    return parents
+
+
+def claim_facts(claim: Claim, parents: Mapping[int, int | None] | None = None) -> ClaimFacts:
+    """What one claim says, in the plain terms of verify.lib.crosscheck. Expects MATRIX_RELATED loaded.
+
+    parents maps actor pks to their parents' (see actor_parents); without it, the perpetrator's are loaded.
+    """
     lat, lon = claim.latitude, claim.longitude
     if lat is None and claim.place_id:
         lat, lon = claim.place.latitude, claim.place.longitude
@@ -39,6 +69,7 @@ def claim_facts(claim: Claim) -> ClaimFacts:
         killed=Range(claim.killed_min, claim.killed_max),
         injured=Range(claim.injured_min, claim.injured_max),
         perpetrator=claim.perpetrator.name if claim.perpetrator_id else None,
+        perpetrator_lineage=_lineage(claim, parents),
         munition=claim.munition or None,
         event_date=claim.event_date,
         date_tolerance_days=tolerance.days if tolerance is not None and claim.event_date else None,
@@ -49,7 +80,18 @@ def claim_facts(claim: Claim) -> ClaimFacts:
         credibility=int(claim.credibility),
         source_reliability=source.reliability,
         source_side=source.affiliation.name if source.affiliation_id else None,
+        source_key=str(source.pk),
+        source_side_key=str(source.affiliation_id) if source.affiliation_id else None,
     )
+
+
+def _lineage(claim: Claim, parents: Mapping[int, int | None] | None) -> tuple[str, ...]:
+    actor = claim.perpetrator if claim.perpetrator_id else None
+    if actor is None:
+        return ()
+    if parents is None:
+        parents = actor_parents([actor])
+    return tuple(str(pk) for pk in lineage(actor.pk, parents))
 
 
 @dataclass
@@ -58,6 +100,8 @@ class CrossCheck:
     disagreements: list[Disagreement]
     summary: str
     suggestion: Suggestion
+    # Who the claims hold responsible when they agree ("Armed Forces of Russia (Russian Aerospace Forces)").
+    perpetrator: str | None = None
     # claim id -> matrix columns to highlight, each with the indexes (in disagreements) of the reasons why
     flagged: dict[int, dict[str, list[int]]] = field(default_factory=dict)
 
@@ -68,7 +112,8 @@ class CrossCheck:
 
 def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
     claims = list(claims)
-    facts = [claim_facts(c) for c in claims]
+    parents = actor_parents(c.perpetrator for c in claims if c.perpetrator is not None)
+    facts = [claim_facts(c, parents) for c in claims]
     found = find_disagreements(facts, place_margin_m=settings.CROSSCHECK_PLACE_MARGIN_M)
     flagged: dict[int, dict[str, list[int]]] = {}
     for index, d in enumerate(found):
@@ -79,6 +124,7 @@ def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
         disagreements=found,
         summary=summary_line(facts),
         suggestion=suggest_grade(facts),
+        perpetrator=perpetrator_label(f for f in facts if f.independent),
         flagged=flagged,
     )
 

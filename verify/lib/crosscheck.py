@@ -16,12 +16,18 @@ Choices made here, on which the tests rely:
   counts differ even though neither excludes the other. Two closed ranges that overlap ("30-40" and "35") agree.
 * Munitions agree when the words of one are contained in the other's, ignoring case and plural endings:
   "Missiles" and "Three missiles" agree, "Cluster munitions" and "Unguided rocket" do not.
+* Identity is resolved by the caller (aliases, merges, the actors' "part of" chain) and passed in as keys.
+  Two claims with the same source key are one source, whatever their names. A perpetrator is its lineage:
+  its own key, then its parent's, and so on up. Two perpetrators agree when one's lineage holds the other
+  (an armed force and its air force); only actors in different lines (two forces, or two sibling branches)
+  compete. Left out, the keys are the folded names, which is how it worked before identities existed.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVar
 
 from verify.lib import stances
 from verify.lib.display import distance_text, radius_text, range_text
@@ -159,10 +165,23 @@ class ClaimFacts:
     credibility: int | None = None  # Admiralty 1-6
     source_reliability: str | None = None  # Admiralty A-F
     source_side: str | None = None  # the party the source speaks for, if any
+    # Resolved identities (see the module docstring); each defaults to the folded name.
+    source_key: str = ""
+    perpetrator_lineage: tuple[str, ...] = ()  # the perpetrator's key, then its ancestors', nearest first
+    source_side_key: str | None = None  # the key of source_side, among the perpetrators' keys
 
     def __post_init__(self) -> None:
         if self.stance not in STANCES:
             raise ValueError(f"Unknown stance {self.stance!r}")
+        object.__setattr__(self, "source_key", norm(self.source_key or self.source_name) or "")
+        object.__setattr__(self, "perpetrator_lineage", _lineage(self.perpetrator, self.perpetrator_lineage))
+        side_key = norm(self.source_side_key if self.source_side_key is not None else self.source_side)
+        object.__setattr__(self, "source_side_key", side_key)
+
+    @property
+    def perpetrator_key(self) -> str | None:
+        """The named perpetrator's identity, or None when the claim names nobody."""
+        return self.perpetrator_lineage[0] if self.perpetrator_lineage else None
 
     @property
     def label(self) -> str:
@@ -192,6 +211,94 @@ def norm(text: str | None) -> str | None:
 
 
 _norm = norm
+
+
+def _lineage(perpetrator: str | None, given: Iterable[str]) -> tuple[str, ...]:
+    keys = tuple(norm(k) for k in given)
+    if norm(perpetrator) is None:
+        if keys:
+            raise ValueError("A perpetrator lineage was given but no perpetrator is named")
+        return ()
+    if None in keys:
+        raise ValueError("A perpetrator lineage has a blank key")
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"The perpetrator lineage {keys} repeats a key: its parents form a cycle")
+    return keys or (norm(perpetrator),)  # type: ignore[return-value]
+
+
+K = TypeVar("K", bound=Hashable)
+MAX_LINEAGE = 12
+
+
+def lineage(key: K, parent_of: Mapping[K, K | None], *, max_depth: int = MAX_LINEAGE) -> tuple[K, ...]:
+    """The key and its ancestors' keys, nearest first, from a map of each key to its parent's.
+
+    The walk stops at a key with no parent or whose parent is not in the map, before a key it has already
+    seen (a cycle of parents), and after max_depth keys, so bad data can never loop.
+    """
+    found = [key]
+    while len(found) < max_depth:
+        parent = parent_of.get(found[-1])
+        if parent is None or parent in found:
+            break
+        found.append(parent)
+    return tuple(found)
+
+
+def same_line(a: ClaimFacts, b: ClaimFacts) -> bool:
+    """True when both claims name a perpetrator and one's lineage holds the other: the same actor, or an actor
+    and a unit that is part of it. Two actors in different lines (sibling branches included) are not."""
+    ka, kb = a.perpetrator_key, b.perpetrator_key
+    if ka is None or kb is None:
+        return False
+    return ka in b.perpetrator_lineage or kb in a.perpetrator_lineage
+
+
+@dataclass(frozen=True)
+class PerpetratorLine:
+    """Named perpetrators that agree: the most specific named actor and the named actors it is part of."""
+
+    key: str  # the most specific named actor
+    label: str  # "Armed Forces of Russia (Russian Aerospace Forces)", or one name when only one is named
+    claims: tuple[ClaimFacts, ...]  # the claims naming any actor of the line, in id order
+
+
+def perpetrator_lines(claims: Iterable[ClaimFacts]) -> list[PerpetratorLine]:
+    """The lines of the perpetrators the claims name, by label. More than one line means competing perpetrators.
+
+    Each line ends at a named actor that no other named actor is part of. A claim naming an actor above
+    two such ends (the armed forces, when others name two of its branches) belongs to both lines.
+    """
+    names: dict[str, str] = {}
+    lineages: dict[str, tuple[str, ...]] = {}
+    naming: dict[str, list[ClaimFacts]] = {}
+    for c in sorted(claims, key=lambda c: c.id):
+        key = c.perpetrator_key
+        if key is None:
+            continue
+        names.setdefault(key, (c.perpetrator or "").strip())
+        lineages.setdefault(key, c.perpetrator_lineage)
+        naming.setdefault(key, []).append(c)
+
+    def above(k: str, j: str) -> bool:
+        return k != j and k in lineages[j]
+
+    # A key is covered by a named key below it; of two keys above each other (a cycle), the lower sorts first.
+    ends = [k for k in names if not any(above(k, j) and (not above(j, k) or j < k) for j in names)]
+    lines = []
+    for end in ends or list(names):
+        members = sorted((k for k in names if k == end or above(k, end)), key=lineages[end].index, reverse=True)
+        label = names[end] if len(members) == 1 else f"{names[members[0]]} ({names[end]})"
+        found = sorted((c for k in members for c in naming[k]), key=lambda c: c.id)
+        lines.append(PerpetratorLine(end, label, tuple(found)))
+    return sorted(lines, key=lambda line: (line.label.casefold(), line.key))
+
+
+def perpetrator_label(claims: Iterable[ClaimFacts]) -> str | None:
+    """Who the claims hold responsible when they agree, e.g. "Armed Forces of Russia (Russian Aerospace
+    Forces)"; None when they name nobody or name competing perpetrators."""
+    lines = perpetrator_lines(claims)
+    return lines[0].label if len(lines) == 1 else None
 
 
 def _days(n: int) -> str:
@@ -236,8 +343,7 @@ def _perpetrator_text(claim: ClaimFacts) -> str:
 
 
 def _perpetrator(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
-    pa, pb = _norm(a.perpetrator), _norm(b.perpetrator)
-    if pa is None or pb is None or pa == pb:
+    if a.perpetrator_key is None or b.perpetrator_key is None or same_line(a, b):
         return []
     message = (
         f"{a.source_name} names {_perpetrator_text(a)} as the perpetrator; {b.source_name} names {_perpetrator_text(b)}"
@@ -324,7 +430,7 @@ def summary_line(claims: Iterable[ClaimFacts]) -> str:
 
     The figures combine (see combined_range) the killed and injured ranges of independent claims that do
     not deny the attack; derived claims repeat another claim and so add nothing. The number of sources is
-    the number of distinct source names among those claims that state a figure. Deniers ("denies" or
+    the number of distinct source keys (identities) among those claims that state a figure. Deniers ("denies" or
     "alternative", independent or not) are listed in claim id order, once each, marked "(party to the
     conflict)" when belligerent. For example:
 
@@ -344,7 +450,7 @@ def summary_line(claims: Iterable[ClaimFacts]) -> str:
     if injured is not None:
         parts.append(f"{injured} injured")
     if parts:
-        n = len({_norm(c.source_name) for c in counted})
+        n = len({c.source_key for c in counted})
         line = f"{' and '.join(parts)} according to {n} {'source' if n == 1 else 'sources'}"
     else:
         line = "No casualty figures reported"

@@ -8,15 +8,20 @@ The rules are applied in this order; the first that holds gives the grade:
 1. Unassessed: no claims at all, or no claim that alleges, corroborates or acknowledges the attack (only
    denials, or accounts that deny it happened as alleged).
 2. Confirmed: a source that speaks for a party to the conflict acknowledges responsibility for it, on behalf
-   of that party (an acknowledging claim whose named perpetrator, if any, is the source's own side).
-   An acknowledgement settles attribution, so it outranks competing perpetrators.
-3. Contested: independent claims name two or more different perpetrators. A denial alone ("denies") does
-   not name anyone, so it never makes an incident Contested; an account that denies responsibility or gives
-   an alternative explanation counts only when it names someone other than its own side.
+   of that party (an acknowledging claim whose named perpetrator, if any, is the source's own side or part
+   of it). An acknowledgement settles attribution, so it outranks competing perpetrators.
+3. Contested: independent claims name perpetrators in two or more different lines (an actor and a unit
+   that is part of it are one line; see verify.lib.crosscheck.perpetrator_lines). A denial alone ("denies")
+   does not name anyone, so it never makes an incident Contested; an account that denies responsibility or
+   gives an alternative explanation counts only when it names someone outside its own side.
 4. Fair: two or more independent affirming claims, from different sources, with credibility 1-3 and from
    sources rated A-C.
 5. Weak: anything else with at least one independent affirming claim: a single source, or several that do
    not meet the bar for Fair.
+
+Sources and perpetrators are compared by identity (ClaimFacts.source_key and perpetrator_lineage), never by
+name: two claims from one source are one source, and naming an actor and a unit that is part of it (or the
+side's own branch) is not naming a competitor. Renaming or aliasing cannot change a grade; merging can.
 
 Discounted is a reviewer's judgement and is never suggested. Derived claims (repeats of another claim) are
 never counted as independent: they cannot lift Weak to Fair, nor make an incident Contested.
@@ -26,8 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from verify.lib import stances
-from verify.lib.crosscheck import AFFIRMING_STANCES, ClaimFacts
-from verify.lib.crosscheck import norm as _norm
+from verify.lib.crosscheck import AFFIRMING_STANCES, ClaimFacts, perpetrator_lines
 
 UNASSESSED = "unassessed"
 CONFIRMED = "confirmed"
@@ -91,19 +95,30 @@ class Suggestion:
     reasons: tuple[Reason, ...]
 
 
+def _own_side(c: ClaimFacts) -> bool:
+    """True when the named perpetrator is the source's own side or part of it (its ministry speaks for it)."""
+    return c.source_side_key is not None and c.source_side_key in c.perpetrator_lineage
+
+
 def _acknowledges(c: ClaimFacts) -> bool:
-    if c.stance != "acknowledges" or not c.source_side:
+    if c.stance != "acknowledges" or c.source_side_key is None:
         return False
-    return c.perpetrator is None or _norm(c.perpetrator) == _norm(c.source_side)
+    return c.perpetrator_key is None or _own_side(c)
 
 
-def _named_perpetrator(c: ClaimFacts) -> str | None:
-    """Who this claim holds responsible, or None. A side denying its own responsibility names nobody."""
-    if c.stance not in NAMING_STANCES or not _norm(c.perpetrator):
-        return None
-    if c.stance in {"denies_responsibility", "alternative"} and _norm(c.perpetrator) == _norm(c.source_side):
-        return None
-    return c.perpetrator.strip()  # type: ignore[union-attr]
+def _names_someone(c: ClaimFacts) -> bool:
+    """Whether this claim holds someone responsible. A side denying its own responsibility names nobody."""
+    if c.stance not in NAMING_STANCES or c.perpetrator_key is None:
+        return False
+    return not (c.stance in {"denies_responsibility", "alternative"} and _own_side(c))
+
+
+def _by_source(claims: Iterable[ClaimFacts]) -> dict[str, str]:
+    """Source key -> the name it is shown by (its first claim's): one entry per source, whatever its names."""
+    found: dict[str, str] = {}
+    for c in claims:
+        found.setdefault(c.source_key, c.source_name)
+    return found
 
 
 def _meets_fair_bar(c: ClaimFacts) -> bool:
@@ -136,28 +151,21 @@ def suggest_grade(claims: Iterable[ClaimFacts]) -> Suggestion:
         return Suggestion(UNASSESSED, (Reason(NO_AFFIRMING_CLAIM), *notes))
 
     acknowledging = [c for c in ordered if _acknowledges(c)]
-    named: dict[str, str] = {}
-    for c in independent:
-        who = _named_perpetrator(c)
-        if who is not None:
-            named.setdefault(_norm(who), who)  # type: ignore[arg-type]
+    lines = perpetrator_lines(c for c in independent if _names_someone(c))
 
     if acknowledging:
         first = acknowledging[0]
         reasons = [Reason(ACKNOWLEDGED, {"source": first.source_name, "side": first.source_side})]
-        if len(named) > 1:
-            reasons.append(Reason(ACKNOWLEDGEMENT_SETTLES, {"perpetrators": sorted(named.values())}))
+        if len(lines) > 1:
+            reasons.append(Reason(ACKNOWLEDGEMENT_SETTLES, {"perpetrators": [line.label for line in lines]}))
         return Suggestion(CONFIRMED, (*reasons, *notes))
 
-    if len(named) > 1:
-        namers = []
-        for key, who in sorted(named.items()):
-            naming = sorted({c.source_name for c in independent if _norm(_named_perpetrator(c)) == key})
-            namers.append({"sources": naming, "perpetrator": who})
+    if len(lines) > 1:
+        namers = [{"sources": sorted(_by_source(line.claims).values()), "perpetrator": line.label} for line in lines]
         return Suggestion(CONTESTED, (Reason(COMPETING_PERPETRATORS, {"namers": namers}), *notes))
 
-    sources = {_norm(c.source_name): c.source_name for c in affirming}
-    strong = {_norm(c.source_name): c.source_name for c in affirming if _meets_fair_bar(c)}
+    sources = _by_source(affirming)
+    strong = _by_source(c for c in affirming if _meets_fair_bar(c))
     if len(strong) >= 2:
         return Suggestion(FAIR, (Reason(FAIR_SOURCES, {"sources": sorted(strong.values())}), *notes))
     if len(sources) == 1:
