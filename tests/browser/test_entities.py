@@ -1,6 +1,8 @@
 """A person rates a source, aliases it, merges two actors, and sees the incident's suggestion change."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,8 +21,10 @@ def sign_in(page, user) -> None:
     page.get_by_role("heading", name="Dashboard").wait_for()
 
 
-def test_rate_alias_and_merge_change_the_suggestion(browser_page, admin_user, researcher, settings):
+def test_rate_alias_and_merge_change_the_suggestion(browser_page, admin_user, researcher, settings, tmp_path):
     settings.MFA_REQUIRED_ROLES = []  # the admin's second factor is tested elsewhere
+    # VERIFY_SCREENSHOTS=docs/screenshots refreshes the README's pictures; otherwise they go to a temporary folder.
+    shots = Path(os.environ.get("VERIFY_SCREENSHOTS") or tmp_path)
     page = browser_page
     incident = factories.incident(created_by=researcher, title="Strike on the market")
     sohr = factories.source("Syrian Observatory for Human Rights", reliability="F")
@@ -46,7 +50,7 @@ def test_rate_alias_and_merge_change_the_suggestion(browser_page, admin_user, re
     expect(page.get_by_text("Alias added.")).to_be_visible()
     page.get_by_label("Another name").fill("المرصد السوري لحقوق الإنسان")
     page.get_by_role("button", name="Add alias").click()
-    page.screenshot(path="docs/screenshots/sources.png", full_page=True)
+    page.screenshot(path=shots / "sources.png", full_page=True)
 
     page.goto(f"/claims/actors/{acled.pk}/")
     page.get_by_role("link", name="Merge into another").click()
@@ -56,7 +60,7 @@ def test_rate_alias_and_merge_change_the_suggestion(browser_page, admin_user, re
     expect(page.get_by_role("heading", name="Armed Forces of the Russian Federation")).to_be_visible()
     expect(page.get_by_text("Military Forces of Russia (2000-)", exact=True)).to_be_visible()
     page.goto("/claims/actors/")
-    page.screenshot(path="docs/screenshots/actors.png", full_page=True)
+    page.screenshot(path=shots / "actors.png", full_page=True)
 
     page.goto(incident.get_absolute_url())
     expect(page.get_by_text("Competing perpetrators are named")).to_have_count(0)
