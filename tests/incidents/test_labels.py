@@ -186,16 +186,21 @@ def test_an_incident_with_two_matching_labels_is_listed_once(client, viewer, res
     assert list(response.context["page"].object_list) == [incident]
 
 
-def test_the_map_filters_by_label(client, viewer, researcher, vocabulary):
-    tagged = factories.incident(created_by=researcher, title="Tagged")
-    factories.incident(created_by=researcher, title="Untagged")
+def test_the_map_and_the_exports_filter_by_label(client, viewer, researcher, vocabulary):
+    located = {"latitude": "35.813740", "longitude": "36.609640"}
+    tagged = factories.incident(created_by=researcher, title="Tagged", **located)
+    untagged = factories.incident(created_by=researcher, title="Untagged", **located)
     tag(tagged, vocabulary["cluster"], user=researcher)
     client.force_login(viewer)
+    only_weapons = {"label": vocabulary["weapons"].pk}
 
-    response = client.get(reverse("maps:export_geojson"), {"label": vocabulary["weapons"].pk})
+    on_map = client.get(reverse("maps:data"), only_weapons).json()["features"]
+    geojson = b"".join(client.get(reverse("maps:export_geojson"), only_weapons).streaming_content).decode()
+    csv_text = b"".join(client.get(reverse("maps:export_csv"), only_weapons).streaming_content).decode()
 
-    body = b"".join(response.streaming_content).decode()
-    assert "Tagged" in body and "Untagged" not in body
+    assert [f["id"] for f in on_map] == [tagged.reference]
+    for body in (geojson, csv_text):
+        assert tagged.reference in body and untagged.reference not in body
 
 
 # The vocabulary page.
