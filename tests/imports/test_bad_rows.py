@@ -14,6 +14,7 @@ from verify.imports.models import ImportStatus
 from verify.imports.report import report_csv
 from verify.imports.storage import job_path
 from verify.imports.tasks import import_commit_task
+from verify.incidents.columns import VERIFY_CSV_COLUMNS
 from verify.incidents.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_each_bad_row_is_reported_with_its_reason(researcher, places):
     assert "Hama" in errors[9][0][1] and "Idlib" in errors[9][0][1]
     assert errors[10] == [("source", "The row asserts facts but names no source: who says this?")]
     assert errors[11][0][0] == "injured_min"
-    assert "3 cells where the header has 29" in errors[12][0][1]
+    assert f"3 cells where the header has {len(VERIFY_CSV_COLUMNS)}" in errors[12][0][1]
     assert not Incident.objects.exists()
 
 

@@ -558,9 +558,9 @@ def test_list_stays_within_a_small_query_budget(client, viewer, researcher, djan
     client.force_login(viewer)
     client.get(reverse("incidents:list"))
 
-    # 11: session, user, two for permissions, the count, the page, the user's groups, the choices of the
-    # governorate, perpetrator and source filters, and the unread-notifications count in the header.
-    with django_assert_max_num_queries(11):
+    # 13: session, user, two for permissions, the count, the page, its labels, the user's groups, the choices of
+    # the governorate, perpetrator, source and label filters, and the unread-notifications count in the header.
+    with django_assert_max_num_queries(13):
         client.get(reverse("incidents:list"))
 
 

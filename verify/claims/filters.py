@@ -1,10 +1,12 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
 from verify.gazetteer.models import Place
-from verify.incidents.models import AttackType, Grade, Incident, Status, TargetType
+from verify.incidents.forms import label_tree_choices
+from verify.incidents.models import AttackType, Grade, Incident, Label, Status, TargetType
 
 
 # Choices as (id, name) pairs read in one plain query each: model choice fields would build a model instance per
@@ -65,6 +67,9 @@ class IncidentFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(
         choices=_source_choices, method="filter_source", empty_label="Any source", label="Source"
     )
+    label = django_filters.ChoiceFilter(
+        choices=label_tree_choices, method="filter_label", empty_label=_("Any label"), label=_("Label")
+    )
     has_disagreements = django_filters.BooleanFilter(label="Has disagreements", widget=forms.Select(choices=YES_NO))
     denied_by_party = django_filters.BooleanFilter(
         label="Denied by a party to the conflict", widget=forms.Select(choices=YES_NO)
@@ -94,6 +99,7 @@ class IncidentFilter(django_filters.FilterSet):
             "status",
             "grade",
             "source",
+            "label",
             "has_disagreements",
             "denied_by_party",
         ]
@@ -122,3 +128,9 @@ class IncidentFilter(django_filters.FilterSet):
 
     def filter_source(self, queryset, name, value):
         return queryset.filter(Exists(Claim.objects.filter(incident=OuterRef("pk"), source_id=value)))
+
+    def filter_label(self, queryset, name, value):
+        """Incidents tagged with this label or with any label under it (the vocabulary is small: a list of ids)."""
+        ids = Label.objects.with_descendants([value])
+        tagged = Incident.labels.through.objects.filter(incident_id=OuterRef("pk"), label_id__in=ids)
+        return queryset.filter(Exists(tagged))

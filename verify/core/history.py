@@ -8,6 +8,7 @@ keep their old text, which is shown as it is.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 # Recomputations of derived values: not a person's change, left out of histories and feeds.
@@ -23,6 +24,8 @@ def reason_text(reason: str | None, model=None) -> str:
     if not reason:
         return ""
     code, _sep, arg = reason.partition(":")
+    if code == "labels":
+        return _labels_text(arg, model)
     if code == "status":
         return _("Status: %(status)s") % {"status": _value(model, "status", arg) if model else arg}
     texts = {
@@ -45,6 +48,27 @@ def reason_text(reason: str | None, model=None) -> str:
         arg = arg.replace("_", " ")
     text = texts.get(code)
     return text % {"arg": arg} if text else reason
+
+
+def _labels_text(arg: str, model) -> str:
+    """`labels:+3,-2` in words, with the labels' current names (a renamed label shows its new name)."""
+    ids = [(item[:1], item[1:]) for item in arg.split(",") if item[1:].isdigit()]
+    if not ids:
+        return _("Labels changed")
+    names: dict[str, str] = {}
+    try:
+        labels = model._meta.get_field("labels").related_model._default_manager if model is not None else None
+    except FieldDoesNotExist:
+        labels = None
+    if labels is not None:
+        names = {str(pk): name for pk, name in labels.filter(pk__in=[pk for _s, pk in ids]).values_list("pk", "name")}
+    added = ", ".join(names.get(pk, f"#{pk}") for sign, pk in ids if sign == "+")
+    removed = ", ".join(names.get(pk, f"#{pk}") for sign, pk in ids if sign == "-")
+    if added and removed:
+        return _("Labels: added %(added)s; removed %(removed)s") % {"added": added, "removed": removed}
+    if added:
+        return _("Labels: added %(added)s") % {"added": added}
+    return _("Labels: removed %(removed)s") % {"removed": removed}
 
 
 @dataclass

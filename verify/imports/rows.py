@@ -14,8 +14,8 @@ from verify.claims.models import Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from verify.gazetteer.geocode import Gazetteer
-from verify.incidents.columns import INCIDENT_COLUMNS
-from verify.incidents.models import AttackType, TargetType
+from verify.incidents.columns import INCIDENT_COLUMNS, NOT_IDENTITY_COLUMNS
+from verify.incidents.models import LABEL_SEPARATOR, AttackType, Label, TargetType
 
 DATE_FORMATS = ["%Y-%m-%d"]
 MAX_COUNT = 1_000_000
@@ -61,6 +61,7 @@ class RowForm(forms.Form):
     munition = forms.CharField(max_length=200, required=False)
     credibility = _choice(Credibility)
     excerpt = forms.CharField(required=False, strip=False)
+    labels = forms.CharField(required=False)
 
     CLAIM_FACTS = ("source_url", "published_on", "killed_min", "killed_max", "injured_min", "injured_max",
                    "perpetrator", "munition", "excerpt", "stance", "credibility")  # fmt: skip
@@ -79,6 +80,11 @@ class RowForm(forms.Form):
         has_lat, has_lon = data.get("latitude") is not None, data.get("longitude") is not None
         if has_lat != has_lon and "latitude" not in self.errors and "longitude" not in self.errors:
             self.add_error("longitude" if has_lat else "latitude", "Give both latitude and longitude, or neither.")
+        names = split_labels(data.get("labels") or "")
+        longest = Label._meta.get_field("name").max_length or 0
+        if any(len(name) > longest for name in names):
+            self.add_error("labels", f"A label name is longer than {longest} characters.")
+        data["labels"] = names
         if not data.get("source") and any(data.get(name) not in (None, "") for name in self.CLAIM_FACTS):
             self.add_error("source", "The row asserts facts but names no source: who says this?")
         return data
@@ -144,6 +150,7 @@ class ParsedRow:
     source_name: str
     perpetrator_name: str
     warnings: list[RowError] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
 
 
 def parse_row(
@@ -257,10 +264,18 @@ def parse_row(
         source_name=data["source"],
         perpetrator_name=data["perpetrator"],
         warnings=warnings,
+        labels=data["labels"],
     )
+
+
+def split_labels(cell: str) -> list[str]:
+    """The label names of a `labels` cell ("double tap; medical facility"), spaces tidied, empty ones left out."""
+    return [name for name in (" ".join(part.split()) for part in cell.split(LABEL_SEPARATOR)) if name]
 
 
 def content_key(values: dict[str, str]) -> str:
     """A stable id for a row that brings none: the hash of its incident columns, so a re-import matches it."""
-    text = "\x1f".join((values.get(name) or "").strip() for name in INCIDENT_COLUMNS if name not in ("status", "grade"))
+    text = "\x1f".join(
+        (values.get(name) or "").strip() for name in INCIDENT_COLUMNS if name not in NOT_IDENTITY_COLUMNS
+    )
     return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]

@@ -20,7 +20,7 @@ from verify.imports.row_helpers import digest
 from verify.imports.rows import ParsedRow, RowError, parse_row
 from verify.imports.run_write import HIDDEN_ID_SEPARATOR, HIDDEN_ID_SUFFIX_LENGTH, RunWriter
 from verify.imports.storage import job_path
-from verify.incidents.models import Incident
+from verify.incidents.models import Incident, Label
 
 PROGRESS_EVERY = 200
 MAX_LISTED_PROBLEMS = 10_000
@@ -55,6 +55,9 @@ class ImportRun(RunWriter):
             ("incidents_created", "incidents_updated", "incidents_unchanged", "claims_created", "claims_updated",
              "claims_unchanged"), 0)  # fmt: skip
         self.new_sources, self.new_actors = set(), set()
+        self.labels = {label.name.casefold(): label for label in Label.objects.all()}
+        self.new_labels: dict[str, str] = {}
+        self.pending_labels: dict[int, tuple[Incident, set[int]]] = {}
         self.ignored_columns_noted = False
         self.touched = []
         self.group_ids = list(job.allowed_groups.values_list("pk", flat=True)) if job.restricted else []
@@ -168,6 +171,9 @@ class ImportRun(RunWriter):
 
     def _predict(self, parsed: ParsedRow) -> None:
         pk = self._incident_pk(parsed)
+        for name in parsed.labels:
+            if name.casefold() not in self.labels:
+                self.new_labels.setdefault(name.casefold(), name)
         if parsed.key not in self.seen:
             self.counts["incidents_updated" if pk else "incidents_created"] += 1
             self.seen[parsed.key] = (parsed.number, pk, digest(parsed.incident))
@@ -200,6 +206,8 @@ class ImportRun(RunWriter):
         summary: dict[str, Any] = dict(self.counts)
         summary["sources_created" if self.write else "sources_to_create"] = sorted(self.new_sources)
         summary["actors_created" if self.write else "actors_to_create"] = sorted(self.new_actors)
+        new_labels = sorted(self.new_labels.values(), key=str.casefold)
+        summary["labels_created" if self.write else "labels_to_create"] = new_labels
         if self.write:
             summary["references"] = self.touched[:MAX_LINKED_REFERENCES]
         self.job.mark(

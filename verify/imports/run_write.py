@@ -22,7 +22,7 @@ from verify.imports.row_helpers import differs, digest, messages, validate
 from verify.imports.rows import ParsedRow, RowError
 from verify.incidents import services as incident_services
 from verify.incidents import workflow
-from verify.incidents.models import Incident
+from verify.incidents.models import Incident, Label
 
 BATCH_SIZE = 500
 # A new incident whose external id a hidden incident already holds keeps it with this separator and a suffix.
@@ -47,6 +47,9 @@ class RunWriter:
     places: dict[int, Place]
     new_sources: set[str]
     new_actors: set[str]
+    labels: dict[str, Label]  # casefolded name -> label
+    new_labels: dict[str, str]  # casefolded name -> the name as first written
+    pending_labels: dict[int, tuple[Incident, set[int]]]  # id() of a pending new incident -> it, its label ids
     touched: list[str]  # references of the incidents imported, for links on the result page
     group_ids: list[int]
     restricted_origin: bool  # names first given by a restricted import stay restricted
@@ -106,8 +109,34 @@ class RunWriter:
         self.seen.setdefault(parsed.key, (parsed.number, incident.pk, digest(parsed.incident)))
         if parsed.claim is not None:
             self._write_claim(incident, parsed, parsed.claim)
+        if parsed.labels:
+            self._add_labels(incident, parsed.labels)
         if len(self.pending_incidents) >= BATCH_SIZE or len(self.pending_claims) >= BATCH_SIZE:
             self.flush()
+
+    def _add_labels(self, incident: Incident, names: list[str]) -> None:
+        """The row's labels join the incident's (an import never removes one). Not a substantive change."""
+        ids = {self._label(name).pk for name in names}
+        if incident.pk is None:
+            self.pending_labels.setdefault(id(incident), (incident, set()))[1].update(ids)
+            return
+        current = set(incident.labels.values_list("pk", flat=True))
+        if ids - current:
+            self._before_change()
+            incident_services.incident_update(
+                incident=incident,
+                user=self.user,
+                data={},
+                expected_version=incident.version,
+                labels=list(Label.objects.filter(pk__in=current | ids)),
+            )
+
+    def _label(self, name: str) -> Label:
+        key = name.casefold()
+        if key not in self.labels:
+            self.labels[key] = incident_services.label_create(user=self.user, name=name)
+            self.new_labels.setdefault(key, name)
+        return self.labels[key]
 
     @staticmethod
     def _check_claim(parsed: ParsedRow, incident: Incident | None) -> None:
@@ -225,6 +254,15 @@ class RunWriter:
                 self.visible.add(incident.pk)
                 self.claims_loaded.add(incident.pk)  # it has no claims but those pending here
             self.pending_incidents = []
+        if self.pending_labels:
+            Incident.labels.through.objects.bulk_create(
+                [
+                    Incident.labels.through(incident_id=incident.pk, label_id=label_id)
+                    for incident, label_ids in self.pending_labels.values()
+                    for label_id in sorted(label_ids)
+                ]
+            )
+            self.pending_labels = {}
         if self.pending_claims:
             for claim in self.pending_claims:
                 claim.incident = claim.incident  # picks up the incident's new primary key

@@ -5,6 +5,9 @@ the same incidents and claims. An incident without claims is one row with the cl
 the same incident when they share `reference` (an incident of this database) or, failing that, `external_id`
 (the incident's identifier in the dataset it came from).
 
+`labels` holds the incident's labels by name, separated by "; " (a label name cannot contain ";"). An import adds
+the labels it names (an unknown name becomes a new top-level label) and never removes one.
+
 Values: dates are ISO 8601 (YYYY-MM-DD); choice fields use their stored values (for example `airstrike`,
 `neighbourhood`, `denies`); `place` is a gazetteer name in any spelling and `governorate` helps to tell places of
 the same name apart; numbers are plain integers; an empty cell means unknown.
@@ -28,6 +31,7 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "target_type",
     "status",
     "grade",
+    "labels",
 )
 
 CLAIM_COLUMNS: tuple[str, ...] = (
@@ -46,3 +50,7 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 )
 
 VERIFY_CSV_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS + CLAIM_COLUMNS
+
+# Not part of what makes a row's identity (see verify.imports.rows.content_key): a file gaining or losing these
+# columns still matches the incidents an earlier import of it created.
+NOT_IDENTITY_COLUMNS: frozenset[str] = frozenset({"status", "grade", "labels"})

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -75,6 +75,93 @@ def visibility(user, prefix: str = "") -> Q:
         return live
     allowed = Incident.allowed_groups.through.objects.filter(group__user=user).values("incident_id")
     return live & (Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}pk__in": allowed}))
+
+
+# Labels are written in the CSV exports as one cell, separated by this; so a name cannot contain it.
+LABEL_SEPARATOR = ";"
+
+
+class LabelQuerySet(models.QuerySet):
+    def with_descendants(self, ids) -> set[int]:
+        """These labels' ids and those of every label nested under them (the vocabulary is small: one query)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, todo = set(), [int(i) for i in ids]
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, []))
+        return found
+
+    def tree(self) -> list[tuple["Label", int]]:
+        """These labels in tree order, each with its depth: parents first, children under them, by name."""
+        labels = list(self.order_by(Lower("name"), "pk"))
+        present = {label.pk for label in labels}
+        children: dict[int | None, list[Label]] = {}
+        for label in labels:
+            children.setdefault(label.parent_id if label.parent_id in present else None, []).append(label)
+        result: list[tuple[Label, int]] = []
+
+        def walk(parent_id: int | None, depth: int) -> None:
+            for label in children.get(parent_id, []):
+                result.append((label, depth))
+                walk(label.pk, depth + 1)
+
+        walk(None, 0)
+        return result
+
+
+class Label(TimeStampedModel):
+    """A word from the researchers' own vocabulary ("double tap", "Amnesty report Dec 2015") tagged on incidents.
+
+    Labels are one vocabulary for the whole site, seen by every signed-in user whatever incidents they may see, so
+    a name must never carry a sensitive detail. Labels nest: filtering by a label includes those under it.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent label"),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = LabelQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="label_name_unique_ci"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="label_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _subtree(self) -> set[int]:
+        return Label.objects.with_descendants([self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            errors["name"] = _("A label needs a name.")
+        elif LABEL_SEPARATOR in self.name:
+            errors["name"] = _("A label name cannot contain “%(sep)s”.") % {"sep": LABEL_SEPARATOR}
+        elif Label.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            errors["name"] = _("There is already a label “%(name)s” (names are compared ignoring case).") % {
+                "name": self.name
+            }
+        if self.parent_id is not None and self.pk is not None and self.parent_id in self._subtree():
+            errors["parent"] = _("A label cannot be placed under itself or under one of its own sub-labels.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -191,6 +278,8 @@ class Incident(TimeStampedModel, VersionedModel):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     # Why this incident was merged into another (required by the merge; shown in both histories).
     merge_note = models.TextField(blank=True)
+    # Not substantive: tagging a verified incident does not send it back to review (see incident_update).
+    labels = models.ManyToManyField(Label, blank=True, related_name="incidents", verbose_name=_("labels"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = IncidentQuerySet.as_manager()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from verify.incidents import workflow
 from verify.incidents.duplicates import MATCHED_FIELDS, duplicates_refresh
-from verify.incidents.models import Incident, Status
+from verify.incidents.models import Incident, Label, Status
 
 # Changing one of these changes what the record asserts; a verified record so changed must be reviewed again.
 SUBSTANTIVE_FIELDS = (
@@ -43,7 +43,9 @@ def next_reference(*, year: int, prefix: str | None = None) -> str:
     return f"{stem}{number:04d}"
 
 
-def incident_create(*, user, data: dict[str, Any], allowed_groups: list[Group] | None = None) -> Incident:
+def incident_create(
+    *, user, data: dict[str, Any], allowed_groups: list[Group] | None = None, labels: list[Label] | None = None
+) -> Incident:
     """Create a draft incident with a fresh reference code such as SYR-2015-0007."""
     fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
     for attempt in range(5):
@@ -56,6 +58,8 @@ def incident_create(*, user, data: dict[str, Any], allowed_groups: list[Group] |
                 incident.full_clean()
                 incident.save()
                 _set_groups(incident, allowed_groups)
+                if labels:
+                    incident.labels.set(labels)
                 duplicates_refresh([incident.pk])
                 return incident
         except IntegrityError:
@@ -66,20 +70,32 @@ def incident_create(*, user, data: dict[str, Any], allowed_groups: list[Group] |
 
 
 def incident_update(
-    *, incident: Incident, user, data: dict[str, Any], expected_version: int, allowed_groups: list[Group] | None = None
+    *,
+    incident: Incident,
+    user,
+    data: dict[str, Any],
+    expected_version: int,
+    allowed_groups: list[Group] | None = None,
+    labels: list[Label] | None = None,
 ) -> list[str]:
     """Apply an edit based on `expected_version`. Raises ConflictError if someone saved in between.
 
     Returns the names of the fields that changed. A save that changes nothing writes nothing: no version, no
     history row, so nobody with the record open is told it changed. A substantive change goes through the
-    workflow (a verified incident goes back to review).
+    workflow (a verified incident goes back to review). Labels (`labels`, None to leave them) are not substantive:
+    they are kept in the history under their own reason code (see label_change_reason), and change no status.
     """
     with transaction.atomic():
         changed = [name for name in EDITABLE_FIELDS if name in data and getattr(incident, name) != data[name]]
         groups_changed = allowed_groups is not None and set(incident.allowed_groups.values_list("pk", flat=True)) != {
             g.pk for g in allowed_groups
         }
-        if not changed and not groups_changed:
+        labels_reason = ""
+        if labels is not None:
+            labels_reason = label_change_reason(
+                before=set(incident.labels.values_list("pk", flat=True)), after={label.pk for label in labels}
+            )
+        if not changed and not groups_changed and not labels_reason:
             return []
         for name in changed:
             setattr(incident, name, data[name])
@@ -88,13 +104,25 @@ def incident_update(
             incident.last_edited_by = user
         incident.full_clean()
         incident._history_user = user
-        incident._change_reason = "edited:" + ",".join(changed) if changed else "edited:allowed_groups"
+        if changed or groups_changed:
+            incident._change_reason = "edited:" + ",".join(changed) if changed else "edited:allowed_groups"
+        else:
+            incident._change_reason = labels_reason
         incident.save_versioned(expected_version=expected_version)
         if any(name in MATCHED_FIELDS for name in changed):
             duplicates_refresh([incident.pk])
         if groups_changed:
             _set_groups(incident, allowed_groups)
             changed.append("allowed_groups")
+        if labels_reason:
+            assert labels is not None
+            incident.labels.set(labels)
+            if incident._change_reason != labels_reason:
+                # The edit's history row names its fields; the labels get a row of their own, in the same
+                # transaction (the version was already moved on by this save).
+                incident._change_reason = labels_reason
+                incident.save()
+            changed.append("labels")
         if substantive:
             workflow.record_change(
                 incident=incident, by=user, change=workflow.Change.INCIDENT_EDITED, bumped=True, fields=substantive
@@ -105,3 +133,39 @@ def incident_update(
 def _set_groups(incident: Incident, groups: list[Group] | None) -> None:
     if groups is not None:
         incident.allowed_groups.set(groups)
+
+
+# history_change_reason holds 100 characters.
+REASON_LENGTH = 100
+
+
+def label_change_reason(*, before: set[int], after: set[int]) -> str:
+    """The history reason code for a change of labels: `labels:+3,+7,-2` (label ids, so that a renamed label shows
+    its current name), or just `labels:` when the list would not fit. Empty when nothing changed."""
+    if before == after:
+        return ""
+    changes = [f"+{pk}" for pk in sorted(after - before)] + [f"-{pk}" for pk in sorted(before - after)]
+    reason = "labels:" + ",".join(changes)
+    return reason if len(reason) <= REASON_LENGTH else "labels:"
+
+
+def label_create(*, user, name: str, parent: Label | None = None, description: str = "") -> Label:
+    with transaction.atomic():
+        label = Label(name=name, parent=parent, description=description)
+        label._history_user = user
+        label.full_clean()
+        label.save()
+        return label
+
+
+def label_update(*, label: Label, user, name: str, parent: Label | None, description: str = "") -> Label:
+    """Rename or move a label. Moving it under itself or its own sub-labels is refused (no cycles)."""
+    with transaction.atomic():
+        # Every label is locked, so two moves at once (A under B, B under A) cannot together make a cycle.
+        list(Label.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        label = Label.objects.get(pk=label.pk)
+        label.name, label.parent, label.description = name, parent, description
+        label._history_user = user
+        label.full_clean()
+        label.save()
+        return label

@@ -26,7 +26,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
         def create() -> str:
             groups = list(data["allowed_groups"]) if data["restricted"] else []
-            incident = services.incident_create(user=request.user, data=data, allowed_groups=groups)
+            incident = services.incident_create(
+                user=request.user, data=data, allowed_groups=groups, labels=list(data["labels"])
+            )
             messages.success(request, f"Incident {incident.reference} created as a draft.")
             return incident.get_absolute_url()
 
@@ -51,6 +53,7 @@ def incident_edit(request: HttpRequest, reference: str) -> HttpResponse:
                 data=data,
                 expected_version=data["version"],
                 allowed_groups=list(data["allowed_groups"]) if data["restricted"] else [],
+                labels=list(data["labels"]),
             )
         except ConflictError as exc:
             conflict = conflict_context(form, exc)

@@ -17,6 +17,7 @@ from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
 from verify.gazetteer.models import Place
 from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, VERIFY_CSV_COLUMNS
+from verify.incidents.models import LABEL_SEPARATOR, Incident
 from verify.lib.crosscheck import Range, combined_range
 from verify.lib.csvsafe import escape_cell
 
@@ -41,6 +42,7 @@ INCIDENT_FIELDS = {
     "target_type": "target_type",
     "status": "status",
     "grade": "grade",
+    "labels": "labels",  # the label names, read per chunk (see _incident_chunks), not a column of the row
 }
 CLAIM_FIELDS = {
     "source": "source__name",
@@ -60,17 +62,18 @@ assert tuple(INCIDENT_FIELDS) == INCIDENT_COLUMNS and tuple(CLAIM_FIELDS) == CLA
 
 
 def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list[dict]]:
-    """The incidents as dicts, a chunk at a time, each with its claims (as dicts) under "claims".
+    """The incidents as dicts, a chunk at a time, each with its claims (as dicts) under "claims" and its label
+    names under "labels".
 
     Plain rows rather than model instances: an export of 100,000 incidents builds no model objects, and only one
-    chunk is ever held in memory. One query for the incidents (a server-side cursor on PostgreSQL) and one per
-    chunk for their claims.
+    chunk is ever held in memory. One query for the incidents (a server-side cursor on PostgreSQL) and two per
+    chunk for their claims and labels.
     """
     claim_values = ("incident_id", *CLAIM_FIELDS.values())
     rows = (
         queryset.annotate(governorate_name=_governorate_name())
         .order_by("-date_start", "-pk")
-        .values("pk", *fields)
+        .values("pk", *(name for name in fields if name != "labels"))
         .iterator(chunk_size=settings.EXPORT_CHUNK_SIZE)
     )
     for chunk in batched(rows, settings.EXPORT_CHUNK_SIZE):
@@ -79,8 +82,13 @@ def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list
             Claim.objects.filter(incident__in=list(claims)).order_by("published_on", "pk").values(*claim_values)
         ):
             claims[claim["incident_id"]].append(claim)
+        labels: dict[int, list[str]] = {pk: [] for pk in claims}
+        tagged = Incident.labels.through.objects.filter(incident_id__in=list(labels)).order_by("label__name")
+        for incident_id, name in tagged.values_list("incident_id", "label__name"):
+            labels[incident_id].append(name)
         for row in chunk:
             row["claims"] = claims[row["pk"]]
+            row["labels"] = labels[row["pk"]]
         yield chunk
 
 
@@ -107,6 +115,8 @@ def _text(value) -> str:
         return str(value)  # numbers cannot carry a formula
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, list):  # label names
+        return escape_cell(f"{LABEL_SEPARATOR} ".join(value))
     return escape_cell(str(value))
 
 
@@ -188,6 +198,7 @@ def geojson_feature(row: dict) -> dict:
             "killed": _range(claims, "killed_min", "killed_max"),
             "injured": _range(claims, "injured_min", "injured_max"),
             "sources": sorted({c["source__name"] for c in claims}),
+            "labels": row["labels"],
         },
     }
 

@@ -4,6 +4,7 @@ here, at the top layer, rather than in an app that would have to import the apps
 from django.urls import path
 
 from verify.claims import views as claim_views
+from verify.incidents import label_views
 from verify.incidents import views as incident_views
 from verify.review import duplicate_views
 from verify.review import urls as review_urls
@@ -13,6 +14,9 @@ incident_patterns = [
     path("", views.incident_list, name="list"),
     path("new/", incident_views.incident_create, name="create"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+    path("labels/", label_views.label_list, name="labels"),
+    path("labels/new/", label_views.label_create, name="label_create"),
+    path("labels/<int:pk>/edit/", label_views.label_edit, name="label_edit"),
     path("<str:reference>/", incident_page.incident_detail, name="detail"),
     path("<str:reference>/edit/", incident_views.incident_edit, name="edit"),
     path("<str:reference>/claims/new/", claim_views.claim_create, name="claim_create"),

@@ -18,6 +18,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         Incident.objects.visible_to(request.user)
         .select_related("place", "place__governorate")
+        .prefetch_related("labels")
         .with_counts(request.user)
         .order_by("-date_start", "-pk")
     )
