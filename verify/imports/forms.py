@@ -92,7 +92,7 @@ class ResolutionForm(forms.Form):
             ("actors", Actor, "actor", _("— a new actor —")),
         ):
             names = []
-            choices = model.objects.visible_to(user).active().order_by("name")  # type: ignore[attr-defined]
+            choices = model.objects.visible_to(user).active().order_by("name")
             for index, row in enumerate(job.summary.get(f"unmatched_{kind}", [])):
                 name = f"{prefix}_{index}"
                 self.fields[name] = forms.ModelChoiceField(

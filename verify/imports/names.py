@@ -5,7 +5,8 @@ name. Names that match nothing are counted, grouped by normal form, for the chec
 each to an entity or accepts it as new (`ImportJob.resolutions`), and a mapping is remembered as an alias.
 """
 
-from django.db.models import Model
+from typing import Any
+
 from django.utils.translation import gettext
 
 from verify.claims.entities import actor_alias_add, name_taken_by, source_alias_add
@@ -20,19 +21,19 @@ class NameIndex:
 
     def __init__(self, model: type[Source] | type[Actor], user) -> None:
         self.model = model
-        entities = model.objects.visible_to(user).active()  # type: ignore[attr-defined]
-        self.by_pk: dict[int, Model] = {e.pk: e for e in entities}
-        self.forms: dict[str, Model] = {}
+        entities = model.objects.visible_to(user).active()
+        self.by_pk: dict[int, Any] = {e.pk: e for e in entities}
+        self.forms: dict[str, Any] = {}
         for entity in self.by_pk.values():
             self.forms.setdefault(entity.normalised_name or normalise(entity.name), entity)
         alias_model, field = (SourceAlias, "source") if model is Source else (ActorAlias, "actor")
-        aliases = alias_model.objects.filter(**{f"{field}_id__in": list(self.by_pk)})  # type: ignore[attr-defined]
+        aliases = alias_model.objects.filter(**{f"{field}_id__in": list(self.by_pk)})
         for form, pk in aliases.values_list("normalised", f"{field}_id"):
             self.forms.setdefault(form, self.by_pk[pk])
         if model is Actor:
             for entity in self.by_pk.values():
-                if entity.short_name:  # type: ignore[attr-defined]
-                    self.forms.setdefault(normalise(entity.short_name), entity)  # type: ignore[attr-defined]
+                if entity.short_name:
+                    self.forms.setdefault(normalise(entity.short_name), entity)
         # Normal form -> [the file's first spelling, rows naming it], for the names that match nothing.
         self.unmatched: dict[str, list] = {}
 
