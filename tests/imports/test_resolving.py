@@ -13,9 +13,12 @@ from tests.imports.conftest import run_import, verify_csv
 from verify.claims import services as claim_services
 from verify.claims.crosscheck import incident_crosscheck
 from verify.claims.entities import actor_alias_add, source_alias_add
+from verify.claims.merging import actor_merge
 from verify.claims.models import Actor, Claim, Source
 from verify.gazetteer.models import Place
+from verify.imports import services
 from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.tasks import import_commit_task, import_validate_task
 from verify.incidents.models import Grade, Incident
 
 pytestmark = pytest.mark.django_db
@@ -212,4 +215,50 @@ def test_snhr_import_then_claim_from_the_full_name_counts_one_source(researcher,
     check_ = incident_crosscheck(incident)
     assert check_.suggestion.grade != Grade.CONTESTED
     assert "according to 1 source" in check_.summary
+    incident.refresh_from_db()
+    assert incident.suggested_grade != Grade.CONTESTED
     assert Source.objects.filter(name="SNHR").count() == 0
+
+
+def test_a_restricted_import_uses_a_mapping_but_does_not_remember_it(researcher, rif, desk):
+    russia = factories.actor("Russian Aerospace Forces")
+    job = services.import_job_create(
+        user=researcher,
+        chunks=[acled(("E1", "Rural Damascus", "Douma", RUSSIA, "Local Media"))],
+        filename="acled.csv",
+        fmt="acled",
+        start=False,
+        allowed_groups=[desk],
+    )
+    import_validate_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    key = job.summary["unmatched_actors"][0]["key"]
+    services.import_confirm(job=job, good_rows_only=False, queue=False, resolutions={"actors": {key: russia.pk}})
+    import_commit_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert Claim.objects.get().perpetrator == russia
+    assert not russia.aliases.exists()
+
+
+def test_a_mapping_that_no_longer_holds_imports_nothing_and_can_be_decided_again(client, researcher, admin_user, rif):
+    russia, other = factories.actor("Russian Aerospace Forces"), factories.actor("Armed Forces of Russia")
+    client.force_login(researcher)
+    job = check(client, acled(("E1", "Rural Damascus", "Douma", RUSSIA, "Local Media")))
+    key = job.summary["unmatched_actors"][0]["key"]
+    services.import_confirm(job=job, good_rows_only=False, queue=False, resolutions={"actors": {key: russia.pk}})
+    actor_merge(actor=russia, into=other, user=admin_user, reason="one force")  # between the decision and the import
+    import_commit_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATED
+    assert f"“{RUSSIA}” was mapped to a record you can no longer choose" in job.failure
+    assert not Incident.objects.exists() and not Source.objects.filter(name="Local Media").exists()
+    assert not other.aliases.filter(name=RUSSIA).exists()
+    # The merged actor is no longer offered; the page lets the researcher decide again.
+    response = client.post(reverse("imports:decide", args=[job.pk]), {"decision": "import", "actor_0": str(russia.pk)})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATED and not Incident.objects.exists()
+    client.post(reverse("imports:decide", args=[job.pk]), {"decision": "import", "actor_0": str(other.pk)})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and Claim.objects.get().perpetrator == other
