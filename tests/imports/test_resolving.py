@@ -262,3 +262,21 @@ def test_a_mapping_that_no_longer_holds_imports_nothing_and_can_be_decided_again
     client.post(reverse("imports:decide", args=[job.pk]), {"decision": "import", "actor_0": str(other.pk)})
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Claim.objects.get().perpetrator == other
+
+
+def test_a_name_with_no_letter_is_a_bad_row_and_an_unknown_town_keeps_its_name(researcher, rif):
+    rows = [
+        {"title": "Strike A", "date_start": "2016-01-01", "governorate": "Rural Damascus", "place": "Nowhereville",
+         "source": "???"},
+        {"title": "Strike B", "date_start": "2016-01-02", "governorate": "Rural Damascus", "place": "Nowhereville",
+         "source": "Local Media"},
+    ]  # fmt: skip
+    checked, job = run_import(researcher, verify_csv(rows).encode(), good_rows=True)
+    assert [(e["row"], e["column"]) for e in checked.errors] == [(2, "source")]
+    assert job.status == ImportStatus.DONE
+    strike = Incident.objects.get()
+    assert (strike.place, strike.location_name, strike.location_precision) == (
+        rif["governorate"],
+        "Nowhereville",
+        "governorate",
+    )
