@@ -11,6 +11,48 @@ from decimal import Decimal
 from verify.gazetteer.models import Place
 from verify.lib.gazetteer import PlaceRef, normalize_name
 
+# Other spellings of the governorates, as datasets write them (ACLED's `admin1` above all), to the gazetteer's name.
+# The loaded gazetteer knows many spellings already; these make sure a file's governorate is never lost to one.
+GOVERNORATE_ALIASES: dict[str, str] = {
+    "Rural Damascus": "Rif Dimashq",
+    "Damascus Countryside": "Rif Dimashq",
+    "Reef Damascus": "Rif Dimashq",
+    "Rif Damascus": "Rif Dimashq",
+    "Dar'a": "Daraa",
+    "Deraa": "Daraa",
+    "Al Hasakeh": "Al-Hasakah",
+    "Al-Hasakeh": "Al-Hasakah",
+    "Hasakeh": "Al-Hasakah",
+    "Hasakah": "Al-Hasakah",
+    "Al Hasakah": "Al-Hasakah",
+    "Ar-Raqqa": "Raqqa",
+    "Ar Raqqa": "Raqqa",
+    "Ar-Raqqah": "Raqqa",
+    "Al-Raqqa": "Raqqa",
+    "Deir-ez-Zor": "Deir ez-Zor",
+    "Deir ez Zor": "Deir ez-Zor",
+    "Deir Ezzor": "Deir ez-Zor",
+    "Dayr az-Zawr": "Deir ez-Zor",
+    "Idleb": "Idlib",
+    "Edlib": "Idlib",
+    "Quneitra": "Quneitra",
+    "Al-Quneitra": "Quneitra",
+    "Al-Qunaytirah": "Quneitra",
+    "As-Sweida": "As-Suwayda",
+    "As Sweida": "As-Suwayda",
+    "Sweida": "As-Suwayda",
+    "Suwayda": "As-Suwayda",
+    "As-Suwayda": "As-Suwayda",
+    "Tartous": "Tartus",
+    "Tartus": "Tartus",
+    "Lattakia": "Latakia",
+    "Al-Ladhiqiyah": "Latakia",
+    "Hama": "Hama",
+    "Homs": "Homs",
+    "Aleppo": "Aleppo",
+    "Damascus": "Damascus",
+}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -44,6 +86,16 @@ class Gazetteer:
             entry = Entry(pk, name, kind, governorate or "", lat, lon)
             for key in search_names.strip("|").split("|"):
                 if key:
+                    self.index[key].append(entry)
+        self._add_governorate_aliases()
+
+    def _add_governorate_aliases(self) -> None:
+        for alias, name in GOVERNORATE_ALIASES.items():
+            key, target = normalize_name(alias), normalize_name(name)
+            if key == target:
+                continue
+            for entry in self.index.get(target, []):
+                if entry.kind == Place.Kind.GOVERNORATE and entry not in self.index[key]:
                     self.index[key].append(entry)
 
     def lookup(self, name: str, *, governorate: str = "", precision: str = "") -> Lookup:

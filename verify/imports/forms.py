@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from verify.claims.models import Actor, Source
 from verify.imports.models import ImportFormat, SavedMapping
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 
@@ -76,3 +79,35 @@ class MappingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("import", "Import"), ("nothing", "Import nothing")])
+
+
+class ResolutionForm(forms.Form):
+    """For each name the check found no match for: an existing source or actor the researcher can see, or new."""
+
+    def __init__(self, *args, job, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups: list[tuple[str, list]] = []
+        for kind, model, prefix, label in (
+            ("sources", Source, "source", _("— a new source —")),
+            ("actors", Actor, "actor", _("— a new actor —")),
+        ):
+            names = []
+            choices = model.objects.visible_to(user).active().order_by("name")
+            for index, row in enumerate(job.summary.get(f"unmatched_{kind}", [])):
+                name = f"{prefix}_{index}"
+                self.fields[name] = forms.ModelChoiceField(
+                    choices, required=False, empty_label=label, label=row["name"],
+                    help_text=ngettext("%(n)s row", "%(n)s rows", row["rows"]) % {"n": row["rows"]},
+                )  # fmt: skip
+                self.fields[name].row_key = row["key"]  # type: ignore[attr-defined]
+                names.append(self[name])
+            self.groups.append((kind, names))
+
+    @property
+    def resolutions(self) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = {}
+        for kind, bound_fields in self.groups:
+            chosen = {f.field.row_key: self.cleaned_data[f.name].pk for f in bound_fields if self.cleaned_data[f.name]}
+            if chosen:
+                result[kind] = chosen
+        return result

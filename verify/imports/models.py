@@ -64,6 +64,9 @@ class ImportJob(TimeStampedModel):
     # {incident id: version} of the incidents the check found to update: one changed since is not overwritten.
     checked_versions = models.JSONField(default=dict, blank=True, editable=False)
     warnings = models.JSONField(default=list, blank=True)
+    # The researcher's decisions on the names the check found no match for: {"sources": {normal form: source id},
+    # "actors": {normal form: actor id}}; a name left out is added as new (verify.imports.names).
+    resolutions = models.JSONField(default=dict, blank=True, editable=False)
     failure = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from verify.claims.models import Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision
@@ -18,6 +19,7 @@ from verify.incidents.columns import INCIDENT_COLUMNS, NOT_IDENTITY_COLUMNS
 from verify.incidents.models import LABEL_SEPARATOR, AttackType, Label, TargetType
 
 DATE_FORMATS = ["%Y-%m-%d"]
+_GOVERNORATE_KEPT = gettext_lazy("The governorate %(governorate)s was kept, with %(kept)s.")
 MAX_COUNT = 1_000_000
 SIX_PLACES = Decimal("0.000001")
 
@@ -179,6 +181,7 @@ def parse_row(
         ]
     data = form.cleaned_data
     warnings: list[RowError] = []
+    town_found = False
     place, lat, lon, precision = None, data["latitude"], data["longitude"], data["location_precision"]
     if lat is not None:
         lat, lon = lat.quantize(SIX_PLACES, ROUND_HALF_UP), lon.quantize(SIX_PLACES, ROUND_HALF_UP)
@@ -189,12 +192,22 @@ def parse_row(
             governorate=data["governorate"] if data["place"] else "",
             precision=precision or ("governorate" if not data["place"] else ""),
         )
-        if found.entry is None:
+        # A town the gazetteer does not know under the row's governorate keeps at least that governorate; the
+        # warning names any place of that name found elsewhere, for the researcher to choose on the incident.
+        governorate = gazetteer.lookup_governorate(data["governorate"]) if data["place"] else None
+        if found.entry is None and governorate is not None:
+            kept = gettext("the row's coordinates") if lat is not None else gettext("the governorate's centre")
+            warnings.append(RowError(number, "place", found.problem + " " + _GOVERNORATE_KEPT % {
+                "governorate": governorate.name, "kept": kept}, place_name))  # fmt: skip
+            place = governorate
+            if lat is None:
+                lat, lon, precision = place.latitude, place.longitude, LocationPrecision.GOVERNORATE
+        elif found.entry is None:
             if lat is None:
                 return [RowError(number, "place", found.problem, place_name)]
             warnings.append(RowError(number, "place", found.problem + " The row's coordinates were used.", place_name))
         else:
-            place = found.entry
+            place, town_found = found.entry, True
             if lat is None:
                 lat, lon = place.latitude, place.longitude
                 if not precision:
@@ -209,7 +222,7 @@ def parse_row(
         "date_end": date_end,
         "date_precision": data["date_precision"] or (DatePrecision.DAY if date_start else DatePrecision.UNKNOWN),
         "place_id": place.id if place else None,
-        "location_name": data["location_name"] or (data["place"] if data["place"] and not place else ""),
+        "location_name": data["location_name"] or (data["place"] if data["place"] and not town_found else ""),
         "latitude": lat,
         "longitude": lon,
         "location_precision": precision or LocationPrecision.TOWN,

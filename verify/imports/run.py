@@ -14,6 +14,7 @@ from django.utils import timezone
 from verify.claims.models import Actor, Claim, Source
 from verify.gazetteer.geocode import Gazetteer
 from verify.imports.models import ImportJob, ImportStatus
+from verify.imports.names import NameIndex, apply_resolutions, unusable_names
 from verify.imports.progress import progress_set
 from verify.imports.readers import FileUnreadable, iter_rows
 from verify.imports.row_helpers import digest
@@ -21,6 +22,7 @@ from verify.imports.rows import ParsedRow, RowError, parse_row
 from verify.imports.run_write import HIDDEN_ID_SEPARATOR, HIDDEN_ID_SUFFIX_LENGTH, RunWriter
 from verify.imports.storage import job_path
 from verify.incidents.models import Incident, Label
+from verify.lib.names import normalise
 
 PROGRESS_EVERY = 200
 MAX_LISTED_PROBLEMS = 10_000
@@ -38,13 +40,9 @@ class ImportRun(RunWriter):
         self.gazetteer = Gazetteer()
         self.visible = set(Incident.objects.visible_to(self.user).values_list("pk", flat=True))
         self._load_known_incidents()
-        # Only the names this user may see: a hidden one is predicted as new, like any unknown name.
-        self.sources = {s.name.casefold(): s for s in Source.objects.visible_to(self.user)}
-        self.actors = {}
-        for actor in Actor.objects.visible_to(self.user):
-            self.actors[actor.name.casefold()] = actor
-            if actor.short_name:
-                self.actors.setdefault(actor.short_name.casefold(), actor)
+        # Only the names this user may see, through their aliases: a hidden one is predicted as new, like any
+        # unknown name. At the import, the researcher's mappings of unknown names apply first.
+        self.sources, self.actors = NameIndex(Source, self.user), NameIndex(Actor, self.user)
         self.places = {}
         self.seen = {}
         self.claim_keys: dict[tuple, int] = {}
@@ -69,6 +67,8 @@ class ImportRun(RunWriter):
         self.existing_claim_keys: dict[int, set[tuple]] = {}
         self.checked_versions: dict[str, int] = {}
         self.savepoint = None
+        if write:
+            apply_resolutions(self)
 
     def _load_known_incidents(self) -> None:
         """References and external ids of the incidents this user can see, in one pass over all incidents.
@@ -137,6 +137,9 @@ class ImportRun(RunWriter):
         if isinstance(parsed, list):
             self._bad(parsed)
             return
+        if unnamed := unusable_names(parsed):
+            self._bad(unnamed)
+            return
         self._note_repeated_incident(parsed)
         if not self.write:
             self._predict(parsed)
@@ -181,12 +184,11 @@ class ImportRun(RunWriter):
                 self.checked_versions[str(pk)] = Incident.objects.values_list("version", flat=True).get(pk=pk)
         if parsed.claim is None:
             return
-        source = self.sources.get(parsed.source_name.casefold())
-        if source is None:
-            self.new_sources.add(parsed.source_name)
-        if parsed.perpetrator_name and parsed.perpetrator_name.casefold() not in self.actors:
-            self.new_actors.add(parsed.perpetrator_name)
-        source_key = source.pk if source else parsed.source_name.casefold()
+        source = self.sources.get(parsed.source_name)
+        self.sources.note(parsed.source_name)
+        if parsed.perpetrator_name:
+            self.actors.note(parsed.perpetrator_name)
+        source_key = source.pk if source else normalise(parsed.source_name)
         key = (parsed.key, source_key, parsed.claim["url"], parsed.claim["published_on"], parsed.claim["stance"])
         exists = key in self.claim_keys or (
             pk is not None and source is not None and key[1:] in self._existing_claim_keys(pk)
@@ -204,10 +206,15 @@ class ImportRun(RunWriter):
 
     def save_results(self, *, status: str) -> None:
         summary: dict[str, Any] = dict(self.counts)
-        summary["sources_created" if self.write else "sources_to_create"] = sorted(self.new_sources)
-        summary["actors_created" if self.write else "actors_to_create"] = sorted(self.new_actors)
         new_labels = sorted(self.new_labels.values(), key=str.casefold)
         summary["labels_created" if self.write else "labels_to_create"] = new_labels
+        if self.write:
+            summary["sources_created"], summary["actors_created"] = sorted(self.new_sources), sorted(self.new_actors)
+        else:
+            summary["unmatched_sources"] = self.sources.unmatched_report()
+            summary["unmatched_actors"] = self.actors.unmatched_report()
+            summary["sources_to_create"] = sorted(r["name"] for r in summary["unmatched_sources"])
+            summary["actors_to_create"] = sorted(r["name"] for r in summary["unmatched_actors"])
         if self.write:
             summary["references"] = self.touched[:MAX_LINKED_REFERENCES]
         self.job.mark(

@@ -18,6 +18,7 @@ from verify.claims.models import Actor, Claim, Source
 from verify.core.choices import Reliability
 from verify.gazetteer.models import Place
 from verify.imports.models import ImportJob
+from verify.imports.names import NameIndex
 from verify.imports.row_helpers import differs, digest, messages, validate
 from verify.imports.rows import ParsedRow, RowError
 from verify.incidents import services as incident_services
@@ -42,8 +43,8 @@ class RunWriter:
     external_ids: dict[str, int]
     hidden_external_ids: set[str]
     visible: set[int]
-    sources: dict[str, Source]
-    actors: dict[str, Actor]
+    sources: NameIndex
+    actors: NameIndex
     places: dict[int, Place]
     new_sources: set[str]
     new_actors: set[str]
@@ -293,9 +294,8 @@ class RunWriter:
         return self.places[place_id]
 
     def _source(self, name: str) -> Source:
-        key = name.casefold()
-        if key not in self.sources:
-            self.sources[key] = claim_services.source_create(
+        if (known := self.sources.get(name)) is None:
+            known = claim_services.source_create(
                 data={
                     "name": name,
                     "reliability": Reliability.F,
@@ -304,18 +304,19 @@ class RunWriter:
                 },
                 user=self.user,
             )
+            self.sources.add(name, known)
             self.new_sources.add(name)
-        return self.sources[key]
+        return known
 
     def _actor(self, name: str) -> Actor:
-        key = name.casefold()
-        if key not in self.actors:
-            self.actors[key] = claim_services.actor_create(
+        if (known := self.actors.get(name)) is None:
+            known = claim_services.actor_create(
                 data={
                     "name": name,
                     "description": f"Added by the import of {self.job.original_filename}.",
                     "restricted_origin": self.restricted_origin,
                 }
             )
+            self.actors.add(name, known)
             self.new_actors.add(name)
-        return self.actors[key]
+        return known

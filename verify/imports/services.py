@@ -108,9 +108,13 @@ def import_validate(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_confirm(*, job: ImportJob, good_rows_only: bool, queue: bool = True) -> None:
+def import_confirm(
+    *, job: ImportJob, good_rows_only: bool, queue: bool = True, resolutions: dict[str, dict[str, int]] | None = None
+) -> None:
     """The researcher's decision after the check: import (the good rows, or everything if nothing was bad).
 
+    `resolutions` maps names the check found no match for to chosen entities (see `ImportJob.resolutions`); the
+    caller offers only entities the researcher can see, and the import checks that again.
     With `queue` False the caller runs the import itself (the command line without a worker)."""
     from verify.imports.tasks import import_commit_task
 
@@ -121,11 +125,15 @@ def import_confirm(*, job: ImportJob, good_rows_only: bool, queue: bool = True) 
     if job.rows_good == 0:
         raise ImportRejected("There is no good row to import.")
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
-        status=ImportStatus.IMPORTING, good_rows_only=good_rows_only, updated_at=timezone.now()
+        status=ImportStatus.IMPORTING,
+        good_rows_only=good_rows_only,
+        resolutions=resolutions or {},
+        failure="",
+        updated_at=timezone.now(),
     )
     if not updated:
         raise ImportRejected("This import was already decided.")
-    job.status, job.good_rows_only = ImportStatus.IMPORTING, good_rows_only
+    job.status, job.good_rows_only, job.resolutions = ImportStatus.IMPORTING, good_rows_only, resolutions or {}
     if queue:
         transaction.on_commit(lambda: import_queue(import_commit_task, job.pk))
 
@@ -165,6 +173,11 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         )
     except FileUnreadable as exc:
         job.mark(status=ImportStatus.FAILED, failure=str(exc), finished_at=timezone.now())
+    except ImportRejected as exc:
+        # A decision that no longer holds (a mapped source merged or hidden since): nothing was written, and the
+        # researcher can decide again.
+        job.mark(status=ImportStatus.VALIDATED, failure=str(exc))
+        return job
     except Exception:
         # Everything was rolled back. The file is kept, so the researcher can decide again.
         logger.exception("Import %s failed", job.pk)

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from verify.imports import services
 from verify.imports.access import can_import, get_import_job_for_user
 from verify.imports.errors import ImportRejected
-from verify.imports.forms import DecisionForm, MappingForm, UploadForm
+from verify.imports.forms import DecisionForm, MappingForm, ResolutionForm, UploadForm
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus, SavedMapping
 from verify.imports.progress import progress_get
 from verify.imports.readers import FileUnreadable, read_header
@@ -92,6 +93,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": job.errors[:SHOWN_PROBLEMS],
             "warnings": job.warnings[:SHOWN_PROBLEMS],
             "shown": SHOWN_PROBLEMS,
+            "resolution_form": ResolutionForm(job=job, user=request.user)
+            if job.status == ImportStatus.VALIDATED
+            else None,
         },
     )
 
@@ -114,7 +118,11 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.import_cancel(job=job)
             messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
         else:
-            services.import_confirm(job=job, good_rows_only=bool(job.rows_bad))
+            names = ResolutionForm(request.POST, job=job, user=request.user)
+            if not names.is_valid():
+                messages.error(request, _("Choose, for each name, one of the listed records or a new one."))
+                return redirect("imports:detail", pk=job.pk)
+            services.import_confirm(job=job, good_rows_only=bool(job.rows_bad), resolutions=names.resolutions)
     except ImportRejected as exc:
         messages.error(request, str(exc))
     return redirect("imports:detail", pk=job.pk)
