@@ -1,11 +1,13 @@
 import os
 import shutil
+from functools import cache
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 
 from tests import factories
+from tests.shared_rows import SharedRows
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").strip().lower() in {"1", "true", "yes", "on"}
 CHROMIUM = "/usr/bin/chromium"
@@ -47,10 +49,51 @@ def pytest_sessionstart(session) -> None:
         pytest.exit("REQUIRE_SERVICES=1: " + "; ".join(problems), returncode=3)
 
 
+# Argon2 costs tens of milliseconds a password; every test user has one.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _geonames_parsed_once():
+    """The GeoNames extract is an 80 MB JSON file: parsed once per run, not once per gazetteer load."""
+    from verify.gazetteer import services as gazetteer_services
+
+    parsed = cache(lambda read=gazetteer_services.syrian_places: tuple(read()))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gazetteer_services, "syrian_places", parsed)
+        yield
+
+
+@pytest.fixture(scope="session")
+def _shared_rows(django_db_setup, django_db_blocker):
+    rows = SharedRows(django_db_blocker, password_hashers=TEST_PASSWORD_HASHERS)
+    yield rows
+    rows.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request) -> None:
+    """Before a test's own transaction opens, open or close the one holding the shared gazetteer or demo rows."""
+    if fixturedef.argname == "_django_db_helper":
+        request.getfixturevalue("_shared_rows").prepare_for(request)
+
+
+@pytest.fixture
+def gazetteer(db, _shared_rows):
+    """The whole offline gazetteer: loaded once for a run of consecutive tests that ask for it (see shared_rows)."""
+    return _shared_rows.result("gazetteer")
+
+
+@pytest.fixture
+def demo(db, _shared_rows):
+    """The demo case file, gazetteer included, shared like `gazetteer`."""
+    return _shared_rows.result("demo")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
     # Tests sign reviewers and admins in with force_login; tests/accounts turns these protections back on.
     settings.MFA_REQUIRED_ROLES = []
     settings.SENSITIVE_ACTION_REAUTHENTICATION = False

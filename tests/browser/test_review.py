@@ -30,7 +30,8 @@ def test_demo_reviewer_takes_the_next_item_verifies_it_and_it_leaves_the_queue(b
     page.get_by_label("Verify", exact=True).check()
     assert page.get_by_label("Final grade").input_value() == grade.value
     page.get_by_label(re.compile(r"^Note:?$")).fill("HRW's documentation holds up; the ministry's denial is noted.")
-    page.get_by_role("button", name="Give verdict").click()
+    with page.expect_navigation():  # the page's scripts have run before anything is checked
+        page.get_by_role("button", name="Give verdict").click()
 
     assert page.get_by_role("status").filter(has_text=f"{oldest.reference} is verified as {grade.label}").is_visible()
     review = page.get_by_role("region", name="Review")
@@ -55,7 +56,8 @@ def test_verdict_form_asks_for_a_rationale_only_when_overriding_the_suggestion(b
     page = browser_page
     sign_in(page, "reviewer", reviewer[3])
     page.goto(item.get_absolute_url())
-    page.get_by_role("button", name="Take for review").click()
+    with page.expect_navigation():  # the page's scripts have run before anything is checked
+        page.get_by_role("button", name="Take for review").click()
 
     grade = page.get_by_label("Final grade")
     rationale = page.get_by_label(re.compile("Why a different grade"))
@@ -70,6 +72,7 @@ def test_verdict_form_asks_for_a_rationale_only_when_overriding_the_suggestion(b
     # Submitting the override without a rationale is refused by the server, with the reason beside the field.
     page.get_by_label("Verify", exact=True).check()
     page.get_by_label(re.compile(r"^Note:?$")).fill("Fair, not weak.")
-    page.get_by_role("button", name="Give verdict").click()
+    with page.expect_navigation():  # the page's scripts have run before anything is checked
+        page.get_by_role("button", name="Give verdict").click()
     assert page.get_by_text("explain why you set a different one").is_visible()
     assert Incident.objects.get(pk=item.pk).status == Status.IN_REVIEW

@@ -1,6 +1,5 @@
 """The demo case file: the late-2015 strikes, as the researchers would have logged them, loaded once."""
 
-from functools import cache
 from io import StringIO
 
 import pytest
@@ -10,28 +9,10 @@ from django.core.management import CommandError, call_command
 
 from verify.accounts import roles
 from verify.claims.models import Claim, Source, Stance
-from verify.gazetteer import services as gazetteer_services
 from verify.incidents.models import AttackType, Incident
-from verify.lib.gazetteer import syrian_places
 from verify.web.demo import CHEMICAL_DESK, DEMO_USERS, demo_load
 
 pytestmark = pytest.mark.django_db
-
-
-@cache
-def all_syrian_places() -> tuple:
-    return tuple(syrian_places())
-
-
-@pytest.fixture(autouse=True)
-def _parse_geonames_once(monkeypatch):
-    """The real GeoNames extract, parsed once for the module instead of once per test."""
-    monkeypatch.setattr(gazetteer_services, "syrian_places", all_syrian_places)
-
-
-@pytest.fixture
-def demo():
-    return demo_load()
 
 
 def claims_of(reference: str):

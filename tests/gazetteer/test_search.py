@@ -1,32 +1,13 @@
 """The offline gazetteer: Syria's governorates and places, found by any common spelling."""
 
-from functools import cache
-
 import pytest
 from django.urls import reverse
 
-from verify.gazetteer import services as gazetteer_services
 from verify.gazetteer.models import Place
 from verify.gazetteer.services import gazetteer_load
-from verify.lib.gazetteer import GOVERNORATES, distance_m, normalize_name, syrian_places
+from verify.lib.gazetteer import GOVERNORATES, distance_m, normalize_name
 
 SEARCH_URL = reverse("gazetteer:search")
-
-
-@cache
-def all_syrian_places() -> tuple:
-    return tuple(syrian_places())
-
-
-@pytest.fixture(autouse=True)
-def _parse_geonames_once(monkeypatch):
-    """The real GeoNames extract, parsed once for the module instead of once per test."""
-    monkeypatch.setattr(gazetteer_services, "syrian_places", all_syrian_places)
-
-
-@pytest.fixture
-def gazetteer(db):
-    return gazetteer_load()
 
 
 def names(queryset) -> set[str]:

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,27 +12,13 @@ from django.urls import reverse
 from tests import factories
 from verify.claims.models import Claim
 from verify.evidence.models import CustodyEvent, EvidenceItem, IncidentEvidence
-from verify.gazetteer import services as gazetteer_services
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.duplicates import duplicate_candidates, duplicate_dismiss, duplicate_pairs, duplicates_rebuild
 from verify.incidents.models import DuplicateDismissal, Incident
-from verify.lib.gazetteer import syrian_places
 from verify.review.merging import incident_merge
-from verify.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 ARIHA = (Decimal("35.813740"), Decimal("36.609640"))
-
-
-@cache
-def all_syrian_places() -> tuple:
-    return tuple(syrian_places())
-
-
-@pytest.fixture
-def demo(monkeypatch):
-    monkeypatch.setattr(gazetteer_services, "syrian_places", all_syrian_places)
-    return demo_load()
 
 
 def client_for(user: User) -> Client:
