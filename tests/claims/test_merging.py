@@ -146,3 +146,19 @@ def test_merge_pages_need_the_permission_and_offer_no_descendants(researcher, ad
         reverse("claims:source_merge", args=[source.pk]), {"into": other.pk, "reason": "One organisation."}
     )
     assert response.status_code == 302 and Source.objects.get(pk=source.pk).merged_into == other
+
+
+def test_names_from_restricted_work_do_not_become_aliases_of_a_public_source(incident, admin_user, viewer):
+    public = factories.source("Syrian Network for Human Rights")
+    secret = factories.source("Witness group of the eastern desk", restricted_origin=True)
+    entities.source_alias_add(source=secret, name="Eastern desk contacts")
+
+    merging.source_merge(source=secret, into=public, user=admin_user, reason="The same organisation.")
+
+    public_names = {a.name for a in public.aliases.all()}
+    assert "Witness group of the eastern desk" not in public_names
+    assert "Eastern desk contacts" not in public_names
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(reverse("claims:source_detail", args=[public.pk])).content.decode()
+    assert "eastern desk" not in page.lower()

@@ -42,7 +42,12 @@ def _save(instance, *, user, reason: str) -> None:
 
 
 def _keep_names(entity, into, alias_model, field: str) -> None:
-    """The merged one's aliases move; its own name becomes one, unless the kept one already answers to it."""
+    """The merged one's aliases move; its own name becomes one, unless the kept one already answers to it.
+
+    Names first given in restricted work stay with the merged record (hidden as before) when the kept one is
+    public: as aliases of a public entity they would be shown to everyone."""
+    if entity.restricted_origin and not into.restricted_origin:
+        return
     alias_model.objects.filter(**{field: entity}).update(**{field: into})
     answers = type(into).objects.filter(pk=into.pk).matching(entity.name).exists()
     if not answers and not alias_model.objects.filter(normalised=normalise(entity.name)).exists():
