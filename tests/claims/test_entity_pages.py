@@ -149,3 +149,19 @@ def test_an_outsider_gets_nothing(outsider):
     assert client_for(outsider).get(reverse("claims:source_detail", args=[source.pk])).status_code == 404
     assert client_for(outsider).get(reverse("claims:actor_detail", args=[actor.pk])).status_code == 404
     assert client_for(outsider).get(reverse("claims:actor_list")).status_code == 403
+
+
+def test_adding_a_source_under_one_of_its_aliases_opens_the_known_one(researcher):
+    from verify.claims import entities
+
+    known = factories.source("Syrian Network for Human Rights")
+    entities.source_alias_add(source=known, name="SNHR")
+    client = Client()
+    client.force_login(researcher)
+
+    response = client.post(reverse("claims:source_create"), {"name": "S.N.H.R.", "kind": "other", "reliability": "F"})
+
+    assert response.status_code == 302 and response.url == reverse("claims:source_detail", args=[known.pk])
+    assert Source.objects.count() == 1
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["S.N.H.R. is already in the register as Syrian Network for Human Rights."]

@@ -160,7 +160,16 @@ def source_lookup(request: HttpRequest) -> JsonResponse:
 def source_create(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        known = Source.objects.visible_to(request.user).matching(form.cleaned_data["name"]).first()
+        if known is not None:
+            # Another spelling or an alias of a source already in the register: say so rather than add a twin.
+            messages.info(
+                request,
+                _("%(name)s is already in the register as %(known)s.")
+                % {"name": form.cleaned_data["name"], "known": known.name},
+            )
+            return redirect("claims:source_detail", pk=known.pk)
         source = services.source_create(data=form.cleaned_data, user=request.user)
-        messages.success(request, f"Source {source.name} added.")
+        messages.success(request, _("Source %(name)s added.") % {"name": source.name})
         return redirect("claims:source_detail", pk=source.pk)
     return render(request, "claims/source_form.html", {"form": form})
