@@ -165,3 +165,21 @@ def test_adding_a_source_under_one_of_its_aliases_opens_the_known_one(researcher
     assert Source.objects.count() == 1
     messages = [str(m) for m in response.wsgi_request._messages]
     assert messages == ["S.N.H.R. is already in the register as Syrian Network for Human Rights."]
+
+
+def test_an_alias_can_be_removed_by_a_researcher_and_not_by_a_viewer(researcher, viewer):
+    known = factories.source("Syrian Observatory for Human Rights")
+    alias = entities.source_alias_add(source=known, name="SOHR")
+    url = reverse("claims:source_alias_remove", args=[known.pk, alias.pk])
+    as_viewer, as_researcher = Client(), Client()
+    as_viewer.force_login(viewer)
+    as_researcher.force_login(researcher)
+
+    assert as_viewer.post(url).status_code == 403
+    assert known.aliases.count() == 1
+    page = as_researcher.get(reverse("claims:source_detail", args=[known.pk])).content.decode()
+    assert url in page
+    assert as_researcher.post(url).status_code == 302
+    assert not known.aliases.exists()
+    assert not Source.objects.matching("SOHR").exists()
+    assert as_researcher.post(url).status_code == 404  # already gone

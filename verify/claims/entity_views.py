@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -84,6 +84,26 @@ def source_alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 def actor_alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor_for_user(request.user, pk, perm="claims.change_actor")
     return _alias_add(request, actor, entities.actor_alias_add, "actor")
+
+
+@require_POST
+def source_alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
+    source = get_source_for_user(request.user, pk, perm="claims.change_source")
+    return _alias_remove(request, source, source.aliases.filter(pk=alias_pk).first(), "source")
+
+
+@require_POST
+def actor_alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResponse:
+    actor = get_actor_for_user(request.user, pk, perm="claims.change_actor")
+    return _alias_remove(request, actor, actor.aliases.filter(pk=alias_pk).first(), "actor")
+
+
+def _alias_remove(request: HttpRequest, entity, alias, kind: str) -> HttpResponse:
+    if alias is None:
+        raise Http404("No such alias.")
+    entities.alias_remove(alias=alias)
+    messages.success(request, _("%(name)s is no longer an alias.") % {"name": alias.name})
+    return redirect(f"claims:{kind}_detail", pk=entity.pk)
 
 
 def _alias_add(request: HttpRequest, entity, add, kind: str) -> HttpResponse:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("sources/<int:pk>/edit/", entity_views.source_edit, name="source_edit"),
     path("sources/<int:pk>/rate/", entity_views.source_rate, name="source_rate"),
     path("sources/<int:pk>/aliases/", entity_views.source_alias_add, name="source_alias_add"),
+    path(
+        "sources/<int:pk>/aliases/<int:alias_pk>/remove/",
+        entity_views.source_alias_remove,
+        name="source_alias_remove",
+    ),
     path("sources/<int:pk>/merge/", entity_views.source_merge, name="source_merge"),
     path("actors/<int:pk>/merge/", entity_views.actor_merge, name="actor_merge"),
     path("actors/", entity_views.actor_list, name="actor_list"),
@@ -22,4 +27,5 @@ urlpatterns = [
     path("actors/<int:pk>/", entity_views.actor_detail, name="actor_detail"),
     path("actors/<int:pk>/edit/", entity_views.actor_edit, name="actor_edit"),
     path("actors/<int:pk>/aliases/", entity_views.actor_alias_add, name="actor_alias_add"),
+    path("actors/<int:pk>/aliases/<int:alias_pk>/remove/", entity_views.actor_alias_remove, name="actor_alias_remove"),
 ]
