@@ -58,7 +58,7 @@ def test_rate_alias_and_merge_change_the_suggestion(browser_page, admin_user, re
     page.get_by_label("Reason").fill("ACLED's name for the Russian armed forces.")
     page.get_by_role("button", name="Merge").click()
     expect(page.get_by_role("heading", name="Armed Forces of the Russian Federation")).to_be_visible()
-    expect(page.get_by_text("Military Forces of Russia (2000-)", exact=True)).to_be_visible()
+    expect(page.get_by_text("Military Forces of Russia (2000-)", exact=True).first).to_be_visible()
     page.goto("/claims/actors/")
     page.screenshot(path=shots / "actors.png", full_page=True)
 
