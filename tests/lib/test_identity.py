@@ -20,13 +20,13 @@ from verify.lib.crosscheck import (
     Disagreement,
     Range,
     find_disagreements,
-    lineage,
     perpetrator_label,
     perpetrator_lines,
     same_line,
     summary_line,
 )
 from verify.lib.grading import CONFIRMED, CONTESTED, FAIR, WEAK, Reason, suggest_grade
+from verify.lib.trees import descendants, lineage
 
 SNHR = "7"  # the source key of the Syrian Network for Human Rights, whatever it is called
 RUSSIA = {"perpetrator": "Armed Forces of Russia", "perpetrator_lineage": ("ru",)}
@@ -436,3 +436,10 @@ def test_forces_of_two_states_compete_and_a_cycle_of_parents_cannot_hang_it(rese
     Actor.objects.filter(pk=russia.pk).update(parent=air)  # bad data the forms refuse
     Actor.objects.filter(pk=syria.pk).update(parent=russia)
     assert incident_crosscheck(incident).suggestion.grade == FAIR
+
+
+def test_descendants_walk_any_depth_and_stop_at_a_cycle():
+    parent_of = {"russia": None, "aerospace": "russia", "squadron": "aerospace", "navy": "russia", "a": "b", "b": "a"}
+    assert descendants(["russia"], parent_of) == {"aerospace", "squadron", "navy"}
+    assert descendants(["squadron"], parent_of) == set()
+    assert descendants(["a"], parent_of) == {"a", "b"}

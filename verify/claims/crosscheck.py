@@ -18,17 +18,9 @@ from verify.claims.models import Actor, Claim
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.incidents.models import Incident
 from verify.lib import stances
-from verify.lib.crosscheck import (
-    MAX_LINEAGE,
-    ClaimFacts,
-    Disagreement,
-    Range,
-    find_disagreements,
-    lineage,
-    perpetrator_label,
-    summary_line,
-)
+from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, perpetrator_label, summary_line
 from verify.lib.grading import Suggestion, suggest_grade
+from verify.lib.trees import MAX_LINEAGE, lineage
 
 # Stances by which a party to the conflict denies what it is accused of.
 PARTY_DENIAL_STANCES = stances.PARTY_DENIAL

@@ -14,37 +14,40 @@ from verify.claims.access import get_actor_for_user, get_source_for_user
 from verify.claims.forms import ActorForm, AliasForm, MergeForm, SourceEditForm, SourceRatingForm
 from verify.claims.models import Actor, Claim, Source
 from verify.core.conflicts import conflict_context
+from verify.core.forms import add_service_errors
 from verify.core.models import ConflictError
 from verify.lib.names import likely_duplicates
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_source_for_user(request.user, pk, perm="claims.change_source")
     form = SourceEditForm(request.POST or None, instance=source, user=request.user, initial={"version": source.version})
+
+    def update(data):
+        fresh = Source.objects.get(pk=source.pk)
+        return entities.source_update(source=fresh, user=request.user, data=data, expected_version=data["version"])
+
+    return _versioned_edit(
+        request, source, form, update, saved=_("Source saved."), template="claims/source_edit.html", kind="source"
+    )
+
+
+def _versioned_edit(request: HttpRequest, entity, form, update, *, saved: str, template: str, kind: str):
+    """Save an edit through `update` if the form is valid; a stale version shows both versions (409)."""
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            entities.source_update(
-                source=Source.objects.get(pk=source.pk),
-                user=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
+            update(form.cleaned_data)
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            messages.success(request, _("Source saved."))
-            return redirect("claims:source_detail", pk=source.pk)
-    context = {"form": form, "source": source, "conflict": conflict}
-    return render(request, "claims/source_edit.html", context, status=409 if conflict else 200)
+            messages.success(request, saved)
+            return redirect(f"claims:{kind}_detail", pk=entity.pk)
+    context = {"form": form, kind: entity, "conflict": conflict}
+    return render(request, template, context, status=409 if conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,7 +68,7 @@ def source_rate(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Rating saved."))
             return redirect("claims:source_detail", pk=source.pk)
@@ -163,7 +166,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
         try:
             actor = entities.actor_add(user=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Actor %(name)s added.") % {"name": actor.name})
             return redirect("claims:actor_detail", pk=actor.pk)
@@ -174,24 +177,14 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_actor_for_user(request.user, pk, perm="claims.change_actor")
     form = ActorForm(request.POST or None, instance=actor, user=request.user, initial={"version": actor.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            entities.actor_update(
-                actor=Actor.objects.get(pk=actor.pk),
-                user=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as exc:
-            conflict = conflict_context(form, exc)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Actor saved."))
-            return redirect("claims:actor_detail", pk=actor.pk)
-    context = {"form": form, "actor": actor, "conflict": conflict}
-    return render(request, "claims/actor_form.html", context, status=409 if conflict else 200)
+
+    def update(data):
+        fresh = Actor.objects.get(pk=actor.pk)
+        return entities.actor_update(actor=fresh, user=request.user, data=data, expected_version=data["version"])
+
+    return _versioned_edit(
+        request, actor, form, update, saved=_("Actor saved."), template="claims/actor_form.html", kind="actor"
+    )
 
 
 def kept_entity(entity):
@@ -232,7 +225,7 @@ def _merge(request: HttpRequest, entity, candidates, merge, kind: str) -> HttpRe
                 **{kind: entity}, into=form.cleaned_data["into"], user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(merged)s merged into %(kept)s.") % {"merged": entity.name, "kept": kept})
             return redirect(f"claims:{kind}_detail", pk=kept.pk)

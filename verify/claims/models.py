@@ -17,6 +17,7 @@ from verify.core.models import (
 )
 from verify.lib.display import range_text
 from verify.lib.names import normalise
+from verify.lib.trees import descendants, lineage
 
 RESTRICTED_ORIGIN_HELP = (
     "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
@@ -144,21 +145,17 @@ class Actor(NamedEntity):
 
     def lineage_ids(self) -> list[int]:
         """This actor's pk and its ancestors' pks, nearest first. Stops at a loop rather than running forever."""
-        ids: list[int] = []
-        actor: Actor | None = self
-        while actor is not None and actor.pk not in ids:
-            ids.append(actor.pk)
-            actor = actor.parent
-        return ids
+        parent_of = _actor_parents()
+        return list(lineage(self.pk, parent_of, max_depth=len(parent_of) + 1))
 
     def descendant_ids(self) -> set[int]:
-        found: set[int] = set()
-        frontier = [self.pk]
-        while frontier:
-            children = set(Actor.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-            found |= children
-            frontier = list(children)
-        return found
+        """Every actor that is part of this one, at any depth."""
+        return descendants([self.pk], _actor_parents())
+
+
+def _actor_parents() -> dict[int, int | None]:
+    """Each actor's parent: the whole "part of" tree in one query (actors are a small vocabulary)."""
+    return dict(Actor.objects.values_list("pk", "parent_id"))
 
 
 class Source(NamedEntity):

@@ -19,3 +19,9 @@ class FormRenderer(TemplatesSetting):
     """Each field in a wrapper, so that label, input, help and errors stay together and can sit in a row."""
 
     field_template_name = "includes/field.html"
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on the form: beside its fields, or at the top for anything else."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -18,6 +18,7 @@ from verify.core.models import (
     VersionedModel,
 )
 from verify.lib.display import distance_text
+from verify.lib.trees import descendants
 
 
 class AttackType(models.TextChoices):
@@ -84,16 +85,8 @@ LABEL_SEPARATOR = ";"
 class LabelQuerySet(models.QuerySet):
     def with_descendants(self, ids) -> set[int]:
         """These labels' ids and those of every label nested under them (the vocabulary is small: one query)."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, todo = set(), [int(i) for i in ids]
-        while todo:
-            pk = todo.pop()
-            if pk not in found:
-                found.add(pk)
-                todo.extend(children.get(pk, []))
-        return found
+        roots = {int(i) for i in ids}
+        return roots | descendants(roots, dict(self.model.objects.values_list("pk", "parent_id")))
 
     def tree(self) -> list[tuple["Label", int]]:
         """These labels in tree order, each with its depth: parents first, children under them, by name."""

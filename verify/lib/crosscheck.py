@@ -24,10 +24,9 @@ Choices made here, on which the tests rely:
 """
 
 import datetime
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import TypeVar
 
 from verify.lib import stances
 from verify.lib.display import distance_text, radius_text, range_text
@@ -224,25 +223,6 @@ def _lineage(perpetrator: str | None, given: Iterable[str]) -> tuple[str, ...]:
     if len(set(keys)) != len(keys):
         raise ValueError(f"The perpetrator lineage {keys} repeats a key: its parents form a cycle")
     return keys or (norm(perpetrator),)  # type: ignore[return-value]
-
-
-K = TypeVar("K", bound=Hashable)
-MAX_LINEAGE = 12
-
-
-def lineage(key: K, parent_of: Mapping[K, K | None], *, max_depth: int = MAX_LINEAGE) -> tuple[K, ...]:
-    """The key and its ancestors' keys, nearest first, from a map of each key to its parent's.
-
-    The walk stops at a key with no parent or whose parent is not in the map, before a key it has already
-    seen (a cycle of parents), and after max_depth keys, so bad data can never loop.
-    """
-    found = [key]
-    while len(found) < max_depth:
-        parent = parent_of.get(found[-1])
-        if parent is None or parent in found:
-            break
-        found.append(parent)
-    return tuple(found)
 
 
 def same_line(a: ClaimFacts, b: ClaimFacts) -> bool:

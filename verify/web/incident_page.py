@@ -12,6 +12,7 @@ from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.claims.history import incident_history
 from verify.claims.panels import incident_crosscheck_context
+from verify.core.forms import add_service_errors
 from verify.core.idempotency import create_once
 from verify.core.models import ConflictError
 from verify.evidence.panels import incident_evidence_panel
@@ -92,8 +93,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
         conflict = changes_since(incident, error.expected_version)
         return render_incident_page(request, incident, status=409, verdict_form=form, verdict_conflict=conflict)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, error)
         return render_incident_page(request, incident, status=400, verdict_form=form)
     except (review_services.TransitionError, PermissionDenied) as error:
         messages.error(request, str(error) or _("You are not allowed to do that."))
