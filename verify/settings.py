@@ -67,10 +67,13 @@ MIDDLEWARE = [
     "verify.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie or the browser; the person's saved choice wins once they are known (below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "verify.accounts.client.CurrentRequestMiddleware",
+    "verify.accounts.language.UserLanguageMiddleware",
     # After authentication, so that it knows whose page this is; outermost of the rest, so that it sees every answer.
     "verify.core.middleware.PrivateCacheMiddleware",
     # Nothing is visible without signing in: views opt out explicitly with @login_not_required.
@@ -202,7 +205,15 @@ AUDIT_DENIAL_ALERT_THRESHOLD = env_int("AUDIT_DENIAL_ALERT_THRESHOLD", 5)
 AUDIT_DENIAL_WINDOW = env_int("AUDIT_DENIAL_WINDOW", 15 * 60)  # seconds
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en-gb"
+# Every message is marked for translation; locale/ar holds the complete Arabic catalog (compiled .mo files are
+# committed, and tests/core/test_translations.py fails when they are stale, untranslated or fuzzy).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "verify_language"
+LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

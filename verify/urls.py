@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from verify.accounts.language import set_language
 
 from verify.web.urls import incident_patterns, review_patterns, site_patterns
 
@@ -15,4 +19,7 @@ urlpatterns = [
     path("import/", include("verify.imports.urls")),
     path("suggestions/", include("verify.suggestions.urls")),
     path("admin/", admin.site.urls),
+    path("language/", set_language, name="set_language"),
+    # The translated strings of static/js, as `gettext()` and `interpolate()` (see templates/base.html).
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
