@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from verify.accounts.language import set_language
-
 from verify.web.urls import incident_patterns, review_patterns, site_patterns
 
 urlpatterns = [
