@@ -89,6 +89,8 @@ def build() -> tuple[User, User]:
         )
         for i in range(N)
     ]
+    for incident in incidents:
+        incident.refresh_search_text()
     Incident.objects.bulk_create(incidents, batch_size=1000)
     claims = [
         Claim(incident_id=pk, source=sources[(pk + k) % 10], stance=Stance.ALLEGES, killed_min=k, created_by=author)

@@ -63,6 +63,8 @@ def build() -> User:
         )
         for i in range(N)
     ]
+    for incident in incidents:
+        incident.refresh_search_text()
     Incident.objects.bulk_create(incidents, batch_size=1000)
     claims = [
         Claim(incident=inc, source=sources[(inc.pk + k) % 10], stance=Stance.ALLEGES, killed_min=k, created_by=user)

@@ -25,6 +25,6 @@ class AccountsConfig(AppConfig):
         from allauth.account.decorators import secure_admin_login
         from django.contrib import admin
 
-        from verify.accounts import signals  # noqa: F401  (connects the audit receivers)
+        from verify.accounts import language, signals  # noqa: F401  (connect the audit and language receivers)
 
         admin.site.login = secure_admin_login(admin.site.login)

@@ -118,9 +118,7 @@ class IncidentFilter(django_filters.FilterSet):
         The gazetteer is small, so the matching places are looked up first and the incidents filtered by a list
         of ids, which the index on place answers directly (a subquery here made PostgreSQL scan every incident).
         """
-        matched = Place.objects.search(value)
-        ids = list(Place.objects.filter(Q(pk__in=matched) | Q(governorate__in=matched)).values_list("pk", flat=True))
-        return queryset.filter(place__in=ids)
+        return queryset.filter(place__in=Place.objects.lookup(value)[0])
 
     # Claims are matched with EXISTS, not a join, so an incident with two matching claims is listed once.
     def filter_perpetrator(self, queryset, name, value):

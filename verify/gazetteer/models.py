@@ -1,8 +1,13 @@
+import re
+
 from django.db import models
 from django.db.models import Q
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
-from verify.lib.gazetteer import normalize_name
+from verify.lib.gazetteer import normalize_name, search_names
+
+# The scripts researchers type place names in; GeoNames also lists Cyrillic, Greek, CJK… spellings.
+_LATIN_OR_ARABIC = re.compile(r"[a-z0-9 \u0621-\u064a]{3,}")
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -13,6 +18,25 @@ class PlaceQuerySet(models.QuerySet):
             return self.none()
         compact = needle.replace(" ", "")
         return self.filter(Q(search_names__contains=needle) | Q(search_names__contains=compact))
+
+    def lookup(self, text: str, spellings_limit: int = 24) -> tuple[list[int], set[str]]:
+        """In one query, for a place name in any spelling:
+        - the ids of the matching places and of every place inside a matching governorate (what the incident
+          search box and the Place filter both look for);
+        - every folded spelling of the places called exactly this ("Idleb" gives "idlib", "ادلب", "edlib"…), so
+          that a search in one script finds text typed in another."""
+        needle = normalize_name(text)
+        if not needle:
+            return [], set()
+        compact = needle.replace(" ", "")
+        matches = Q(search_names__contains=needle) | Q(search_names__contains=compact)
+        inside = Q(governorate__search_names__contains=needle) | Q(governorate__search_names__contains=compact)
+        ids, forms = [], set()
+        for pk, names in self.filter(matches | inside).values_list("pk", "search_names"):
+            ids.append(pk)
+            if f"|{needle}|" in names:
+                forms.update(form for form in names.strip("|").split("|") if _LATIN_OR_ARABIC.fullmatch(form))
+        return ids, set(sorted(forms)[:spellings_limit]) | {needle}
 
     def governorates(self) -> "PlaceQuerySet":
         return self.filter(kind=Place.Kind.GOVERNORATE)
@@ -61,10 +85,7 @@ class Place(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        names = {normalize_name(n) for n in [self.name, self.name_ar, *self.alternative_names] if n}
-        # Spaced and unspaced forms, so "Deir Ezzor" finds "Deir ez-Zor".
-        names |= {n.replace(" ", "") for n in names}
-        self.search_names = "|" + "|".join(sorted(names)) + "|"
+        self.search_names = search_names([self.name, self.name_ar, *self.alternative_names])
         super().save(*args, **kwargs)
 
     @property

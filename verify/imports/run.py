@@ -22,6 +22,7 @@ from verify.imports.rows import ParsedRow, RowError, parse_row
 from verify.imports.run_write import HIDDEN_ID_SEPARATOR, HIDDEN_ID_SUFFIX_LENGTH, RunWriter
 from verify.imports.storage import job_path
 from verify.incidents.models import Incident, Label
+from verify.lib.fold import fold
 from verify.lib.names import normalise
 
 PROGRESS_EVERY = 200
@@ -53,7 +54,7 @@ class ImportRun(RunWriter):
             ("incidents_created", "incidents_updated", "incidents_unchanged", "claims_created", "claims_updated",
              "claims_unchanged"), 0)  # fmt: skip
         self.new_sources, self.new_actors = set(), set()
-        self.labels = {label.name.casefold(): label for label in Label.objects.all()}
+        self.labels = {fold(label.name): label for label in Label.objects.all()}
         self.new_labels: dict[str, str] = {}
         self.pending_labels: dict[int, tuple[Incident, set[int]]] = {}
         self.ignored_columns_noted = False
@@ -175,8 +176,8 @@ class ImportRun(RunWriter):
     def _predict(self, parsed: ParsedRow) -> None:
         pk = self._incident_pk(parsed)
         for name in parsed.labels:
-            if name.casefold() not in self.labels:
-                self.new_labels.setdefault(name.casefold(), name)
+            if fold(name) not in self.labels:
+                self.new_labels.setdefault(fold(name), name)
         if parsed.key not in self.seen:
             self.counts["incidents_updated" if pk else "incidents_created"] += 1
             self.seen[parsed.key] = (parsed.number, pk, digest(parsed.incident))

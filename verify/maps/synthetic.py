@@ -157,6 +157,8 @@ def seed_bench(
                 incidents.append(incident)
                 plans.append(plan)
                 number += 1
+            for incident in incidents:
+                incident.refresh_search_text()  # bulk_create does not call save()
             Incident.objects.bulk_create(incidents, batch_size=batch_size)
             claims = [
                 Claim(incident=incident, created_by=user, **fields)
