@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=$${SECRET_KEY:-test-only-insecure-secret-key-0123456789ab
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost,127.0.0.1,testserver} \
 	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 DEBUG=0
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ lint: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/mypy $(TYPED)
+
+# Refresh the Arabic catalogs from the marked strings, then compile them (needs GNU gettext: apt install gettext).
+# The compiled .mo files are committed, so `make run` and `make test` need no gettext; tests/core/test_translations.py
+# fails when a catalog is stale, untranslated, fuzzy, or its .mo does not match its .po.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=docs --ignore=static/vendor
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE) -e html,txt,py
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l ar --no-obsolete --add-location=file $(MESSAGES_IGNORE) \
+		--ignore=var/staticfiles
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ar --ignore=.venv
 
 format: install
 	$(BIN)/ruff check --fix .
