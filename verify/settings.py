@@ -214,6 +214,8 @@ LANGUAGE_COOKIE_NAME = "verify_language"
 LANGUAGE_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates with month names in the reader's language, and one decimal point for both (verify/formats).
+FORMAT_MODULE_PATH = ["verify.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
