@@ -116,9 +116,15 @@ def css_files() -> list[Path]:
     return sorted(CSS.rglob("*.css"))
 
 
+# A four-value margin/padding/inset whose right and left values differ is a physical left/right in disguise.
+FOUR_VALUES = re.compile(r"(?<![-\w])(margin|padding|inset)\s*:\s*([^;{}\s]+)\s+([^;{}\s]+)\s+([^;{}\s]+)\s+([^;{}\s]+)\s*[;}]")
+
+
 def physical_properties(css: str) -> list[str]:
     css = re.sub(r"/\*.*?\*/", " ", css, flags=re.S)
-    return [m.group(0) for m in PHYSICAL.finditer(css)]
+    found = [m.group(0) for m in PHYSICAL.finditer(css)]
+    found += [m.group(0) for m in FOUR_VALUES.finditer(css) if m.group(3) != m.group(5)]
+    return found
 
 
 @pytest.mark.parametrize("path", css_files(), ids=lambda p: p.name)
@@ -132,3 +138,11 @@ def test_the_css_scan_catches_physical_properties():
     good = ".a { margin-inline-start: 1px; inset-inline-end: 0; text-align: start; border-start-start-radius: 2px; }"
     assert physical_properties(good) == []
     assert physical_properties(".b { border-top-left-radius: 3px; }") == ["border-top-left-radius"]
+    assert len(physical_properties(".c { padding: 2px 0 8px 12px; }")) == 1
+    assert physical_properties(".c { padding: 2px 6px 8px 6px; margin: 0 auto; }") == []
+
+
+def test_templates_have_no_inline_style():
+    """The CSP allows no inline style: a style attribute is silently ignored (and physical properties hide there)."""
+    styled = [template_id(p) for p in all_templates() if re.search(r"\sstyle=", p.read_text(encoding="utf-8"))]
+    assert not styled
