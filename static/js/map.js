@@ -13,6 +13,11 @@
   var LANG = document.documentElement.lang || "en";
   var LOCALE = LANG === "en" ? "en-GB" : LANG;
   var numbers = new Intl.NumberFormat(LOCALE);
+  // In a right-to-left page a figure range such as "34–49" must stay left to right (else it reads "49–34").
+  var RTL = document.documentElement.dir === "rtl";
+  function ltr(text) {
+    return RTL ? "\u2066" + text + "\u2069" : text;
+  }
   var dates = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
   // Grade labels in the reader's language, from the legend the server rendered.
   var gradeLabels = {};
@@ -193,8 +198,8 @@
     if (p.date_end && p.date_end !== p.date) when += " – " + formatDate(p.date_end);
     box.appendChild(node("p", when));
     var counts = [];
-    if (p.killed) counts.push(interpolate(gettext("%(figure)s killed"), { figure: p.killed }, true));
-    if (p.injured) counts.push(interpolate(gettext("%(figure)s injured"), { figure: p.injured }, true));
+    if (p.killed) counts.push(interpolate(gettext("%(figure)s killed"), { figure: ltr(p.killed) }, true));
+    if (p.injured) counts.push(interpolate(gettext("%(figure)s injured"), { figure: ltr(p.injured) }, true));
     var claims = interpolate(ngettext("%(count)s claim", "%(count)s claims", p.claims), { count: numbers.format(p.claims) }, true);
     var figures = counts.join(gettext(", "));
     box.appendChild(
