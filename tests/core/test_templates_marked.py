@@ -23,7 +23,9 @@ ALLOWED_WORDS = {"verify"}
 COMMENT = re.compile(r"{#.*?#}", re.S)
 BLOCK_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", re.S)
 TRANSLATE = re.compile(r"{%\s*(?:translate|trans)\s.*?%}", re.S)
-BLOCKTRANSLATE = re.compile(r"{%\s*(?:blocktranslate|blocktrans)\b.*?%}.*?{%\s*(?:endblocktranslate|endblocktrans)\s*%}", re.S)
+BLOCKTRANSLATE = re.compile(
+    r"{%\s*(?:blocktranslate|blocktrans)\b.*?%}.*?{%\s*(?:endblocktranslate|endblocktrans)\s*%}", re.S
+)
 TAG_OR_VAR = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1>", re.S | re.I)
 HTML_TAG = re.compile(r"<[^>]*>", re.S)
@@ -85,7 +87,8 @@ def test_every_template_that_shows_text_loads_i18n():
     missing = []
     for path in all_templates():
         source = path.read_text(encoding="utf-8")
-        if re.search(r"{%\s*(translate|blocktranslate)\b", source) and not re.search(r"{%\s*load\b[^%]*\bi18n\b", source):
+        uses = re.search(r"{%\s*(translate|blocktranslate)\b", source)
+        if uses and not re.search(r"{%\s*load\b[^%]*\bi18n\b", source):
             missing.append(template_id(path))
     assert not missing
 
@@ -95,10 +98,12 @@ def test_the_scanner_catches_what_it_should():
     assert leftover_words(untranslated_text("<h1>Claims</h1>")) == ["Claims"]
     assert leftover_words(untranslated_text('{% translate "Claims" %} {{ n }} · verify')) == []
     assert leftover_words(untranslated_text("{{ n }} incident{{ n|pluralize }}")) == ["incident"]
-    marked = "{% blocktranslate count counter=n %}{{ counter }} claim{% plural %}{{ counter }} claims{% endblocktranslate %}"
+    marked = (
+        "{% blocktranslate count counter=n %}{{ counter }} claim{% plural %}{{ counter }} claims{% endblocktranslate %}"
+    )
     assert leftover_words(untranslated_text(marked)) == []
     assert untranslated_attributes('<a title="Edit it">') == ['title="Edit it"']
-    assert untranslated_attributes("<a title=\"{% translate 'Edit it' %}\" aria-label=\"{{ x }}\">") == []
+    assert untranslated_attributes('<a title="{% translate \'Edit it\' %}" aria-label="{{ x }}">') == []
 
 
 # Physical (left/right) properties and values; logical ones (inline-start/end) read correctly in both directions.
@@ -117,7 +122,8 @@ def css_files() -> list[Path]:
 
 
 # A four-value margin/padding/inset whose right and left values differ is a physical left/right in disguise.
-FOUR_VALUES = re.compile(r"(?<![-\w])(margin|padding|inset)\s*:\s*([^;{}\s]+)\s+([^;{}\s]+)\s+([^;{}\s]+)\s+([^;{}\s]+)\s*[;}]")
+VALUE = r"([^;{}\s]+)"
+FOUR_VALUES = re.compile(rf"(?<![-\w])(margin|padding|inset)\s*:\s*{VALUE}\s+{VALUE}\s+{VALUE}\s+{VALUE}\s*[;}}]")
 
 
 def physical_properties(css: str) -> list[str]:
