@@ -201,6 +201,7 @@
     if (p.killed) counts.push(interpolate(gettext("%(figure)s killed"), { figure: ltr(p.killed) }, true));
     if (p.injured) counts.push(interpolate(gettext("%(figure)s injured"), { figure: ltr(p.injured) }, true));
     var claims = interpolate(ngettext("%(count)s claim", "%(count)s claims", p.claims), { count: numbers.format(p.claims) }, true);
+    // Translators: the separator between items of a list, e.g. "34–49 killed, 20 injured".
     var figures = counts.join(gettext(", "));
     box.appendChild(
       node("p", counts.length ? interpolate(gettext("%(figures)s according to %(claims)s"), { figures: figures, claims: claims }, true) : claims)
@@ -214,6 +215,7 @@
   function serverCluster(feature) {
     var p = feature.properties;
     var parts = Object.keys(p.grades).map(function (g) {
+      // Translators: a number of incidents and their grade in a map cluster's description, e.g. "3 Fair".
       return interpolate(gettext("%(count)s %(grade)s"), { count: numbers.format(p.grades[g]), grade: gradeLabels[g] || g }, true);
     });
     var marker = L.marker(latLng(feature), {
