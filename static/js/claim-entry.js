@@ -39,10 +39,12 @@
       }
       if (match) {
         select.value = String(match.id);
-        status.textContent = "Selected: " + match.name + (match.reliability ? " (reliability " + match.reliability + ")" : "");
+        status.textContent = match.reliability
+          ? interpolate(gettext("Selected: %(name)s (reliability %(reliability)s)"), { name: match.name, reliability: match.reliability }, true)
+          : interpolate(gettext("Selected: %(name)s"), { name: match.name }, true);
       } else {
         select.value = "";
-        status.textContent = name ? "Not in the register: pick a suggestion, or create it as a new source below." : "";
+        status.textContent = name ? gettext("Not in the register: pick a suggestion, or create it as a new source below.") : "";
       }
     }
 
@@ -56,12 +58,12 @@
             found[s.name.toLowerCase()] = s;
             var option = document.createElement("option");
             option.value = s.name;  // text only: names are never parsed as HTML
-            option.label = s.kind + " · " + s.reliability + (s.party_to_conflict ? " · party to the conflict" : "");
+            option.label = s.kind + " · " + s.reliability + (s.party_to_conflict ? " · " + gettext("party to the conflict") : "");
             list.appendChild(option);
           });
           choose();
         })
-        .catch(function () { status.textContent = "Could not look up sources; the list below still works."; });
+        .catch(function () { status.textContent = gettext("Could not look up sources; the list below still works."); });
     }, 200);
 
     input.addEventListener("input", function () { choose(); lookup(input.value.trim()); });
@@ -90,7 +92,7 @@
       var status = form.querySelector("#claim-entry-status");
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      status.textContent = "Saving…";
+      status.textContent = gettext("Saving…");
       fetch(form.action, {
         method: "POST",
         body: new FormData(form),
@@ -103,11 +105,11 @@
         .then(function (result) {
           if ((result.ok || result.status === 422) && swapPanel(result.text, result.ok ? ".notice" : "#claim-entry-errors")) return;
           button.disabled = false;
-          status.textContent = "The claim could not be saved (error " + result.status + "). Your entries are kept.";
+          status.textContent = interpolate(gettext("The claim could not be saved (error %(status)s). Your entries are kept."), { status: result.status }, true);
         })
         .catch(function () {
           button.disabled = false;
-          status.textContent = "Could not reach the server. Your entries are kept; try again.";
+          status.textContent = gettext("Could not reach the server. Your entries are kept; try again.");
         });
     });
   }

@@ -9,6 +9,21 @@
   var status = document.getElementById("map-status");
   var SYRIA = [[32.3, 35.6], [37.4, 42.4]];
   var CIRCLE_ZOOM = 10;
+  // The page's language. Django's English shows day-month-year, so English dates use en-GB here too.
+  var LANG = document.documentElement.lang || "en";
+  var LOCALE = LANG === "en" ? "en-GB" : LANG;
+  var numbers = new Intl.NumberFormat(LOCALE);
+  // In a right-to-left page a figure range such as "34–49" must stay left to right (else it reads "49–34").
+  var RTL = document.documentElement.dir === "rtl";
+  function ltr(text) {
+    return RTL ? "\u2066" + text + "\u2069" : text;
+  }
+  var dates = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  // Grade labels in the reader's language, from the legend the server rendered.
+  var gradeLabels = {};
+  document.querySelectorAll(".map-legend [data-grade]").forEach(function (li) {
+    gradeLabels[li.dataset.grade] = li.textContent.trim();
+  });
 
   var map = L.map(el, { minZoom: 3, maxZoom: 18 });
   map.fitBounds(SYRIA);
@@ -36,7 +51,7 @@
 
   function clusterIcon(count) {
     var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
-    return L.divIcon({ html: "<span>" + Number(count) + "</span>", className: "map-cluster", iconSize: [size, size] });
+    return L.divIcon({ html: "<span>" + numbers.format(Number(count)) + "</span>", className: "map-cluster", iconSize: [size, size] });
   }
 
   function filterParams() {
@@ -62,7 +77,7 @@
     params.set("zoom", String(map.getZoom()));
     if (pending) pending.abort();
     pending = new AbortController();
-    status.textContent = "Loading…";
+    status.textContent = gettext("Loading…");
     fetch(el.dataset.url + "?" + params.toString(), {
       signal: pending.signal,
       credentials: "same-origin",
@@ -76,7 +91,9 @@
       })
       .then(render)
       .catch(function (err) {
-        if (err.name !== "AbortError") status.textContent = "The map could not load the incidents: " + err.message;
+        if (err.name !== "AbortError") {
+          status.textContent = interpolate(gettext("The map could not load the incidents: %(error)s"), { error: err.message }, true);
+        }
       });
   }
 
@@ -87,9 +104,14 @@
 
   function describe(data) {
     var n = data.total;
-    var text = n === 1 ? "1 incident in view" : n.toLocaleString("en-GB") + " incidents in view";
-    if (data.clustered) text += ", grouped by area: zoom in or select a group to see single incidents";
-    return text + ".";
+    var text = data.clustered
+      ? ngettext(
+          "%(count)s incident in view, grouped by area: zoom in or select a group to see single incidents.",
+          "%(count)s incidents in view, grouped by area: zoom in or select a group to see single incidents.",
+          n
+        )
+      : ngettext("%(count)s incident in view.", "%(count)s incidents in view.", n);
+    return interpolate(text, { count: numbers.format(n) }, true);
   }
 
   function render(data) {
@@ -156,9 +178,8 @@
   }
 
   function formatDate(iso) {
-    if (!iso) return "Date unknown";
-    var d = new Date(iso + "T00:00:00Z");
-    return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    if (!iso) return gettext("Date unknown");
+    return dates.format(new Date(iso + "T00:00:00Z"));
   }
 
   function popup(p) {
@@ -170,16 +191,22 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(node("span", p.grade_label, "badge grade-" + p.grade));
     box.appendChild(head);
-    box.appendChild(node("p", p.title, "popup-title"));
+    var title = node("p", p.title, "popup-title");
+    title.dir = "auto";
+    box.appendChild(title);
     var when = formatDate(p.date);
     if (p.date_end && p.date_end !== p.date) when += " – " + formatDate(p.date_end);
     box.appendChild(node("p", when));
     var counts = [];
-    if (p.killed) counts.push(p.killed + " killed");
-    if (p.injured) counts.push(p.injured + " injured");
-    var claims = p.claims === 1 ? "1 claim" : p.claims + " claims";
-    box.appendChild(node("p", (counts.length ? counts.join(", ") + " according to " : "") + claims));
-    var open = node("a", "Open the incident");
+    if (p.killed) counts.push(interpolate(gettext("%(figure)s killed"), { figure: ltr(p.killed) }, true));
+    if (p.injured) counts.push(interpolate(gettext("%(figure)s injured"), { figure: ltr(p.injured) }, true));
+    var claims = interpolate(ngettext("%(count)s claim", "%(count)s claims", p.claims), { count: numbers.format(p.claims) }, true);
+    // Translators: the separator between items of a list, e.g. "34–49 killed, 20 injured".
+    var figures = counts.join(gettext(", "));
+    box.appendChild(
+      node("p", counts.length ? interpolate(gettext("%(figures)s according to %(claims)s"), { figures: figures, claims: claims }, true) : claims)
+    );
+    var open = node("a", gettext("Open the incident"));
     open.href = p.url;
     box.appendChild(open);
     return box;
@@ -188,11 +215,16 @@
   function serverCluster(feature) {
     var p = feature.properties;
     var parts = Object.keys(p.grades).map(function (g) {
-      return p.grades[g] + " " + g;
+      // Translators: a number of incidents and their grade in a map cluster's description, e.g. "3 Fair".
+      return interpolate(gettext("%(count)s %(grade)s"), { count: numbers.format(p.grades[g]), grade: gradeLabels[g] || g }, true);
     });
     var marker = L.marker(latLng(feature), {
       icon: clusterIcon(p.count),
-      title: p.count + " incidents (" + parts.join(", ") + "): select to zoom in",
+      title: interpolate(
+        ngettext("%(count)s incident (%(grades)s): select to zoom in", "%(count)s incidents (%(grades)s): select to zoom in", p.count),
+        { count: numbers.format(p.count), grades: parts.join(gettext(", ")) },
+        true
+      ),
       keyboard: true,
     });
     marker.on("click", function () {

@@ -21,8 +21,12 @@
       var link = document.createElement("a");
       link.href = p.url;
       link.textContent = p.title;
+      link.dir = "auto";
       popup.appendChild(link);
-      if (p.distance) popup.appendChild(document.createTextNode(" · photo taken " + p.distance + " from the incident"));
+      if (p.distance) {
+        var taken = interpolate(gettext("photo taken %(distance)s from the incident"), { distance: p.distance }, true);
+        popup.appendChild(document.createTextNode(" · " + taken));
+      }
       marker.bindPopup(popup);
       L.polyline([[lat, lng], [p.lat, p.lng]], { color: "#1f4e79", weight: 1, dashArray: "4 4" }).addTo(map);
       bounds.extend([p.lat, p.lng]);

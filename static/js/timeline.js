@@ -17,6 +17,11 @@
   var bars = [];
   var pending = null;
   var drag = null;
+  // The page's language and direction. Django's English shows day-month-year, so English dates use en-GB here too.
+  var LANG = document.documentElement.lang || "en";
+  var LOCALE = LANG === "en" ? "en-GB" : LANG;
+  var RTL = document.documentElement.dir === "rtl";
+  var numbers = new Intl.NumberFormat(LOCALE);
 
   function iso(d) {
     return d.toISOString().slice(0, 10);
@@ -35,10 +40,24 @@
     n.setUTCDate(n.getUTCDate() - 1);
     return n;
   }
-  function label(d) {
+  function dateText(d) {
     var opts = interval === "week" ? { day: "numeric", month: "short", year: "numeric" } : { month: "long", year: "numeric" };
     opts.timeZone = "UTC";
-    return (interval === "week" ? "Week of " : "") + d.toLocaleDateString("en-GB", opts);
+    return new Intl.DateTimeFormat(LOCALE, opts).format(d);
+  }
+  function dayText(iso) {
+    return new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(parse(iso));
+  }
+  function barLabel(b) {
+    var values = { date: dateText(b.start), count: numbers.format(b.count) };
+    var text = interval === "week"
+      ? ngettext("Week of %(date)s: %(count)s incident", "Week of %(date)s: %(count)s incidents", b.count)
+      : ngettext("%(date)s: %(count)s incident", "%(date)s: %(count)s incidents", b.count);
+    return interpolate(text, values, true);
+  }
+  // Time runs the way the page reads: left to right, or right to left.
+  function xAt(i, step, width) {
+    return RTL ? width - (i + 1) * step : i * step;
   }
 
   function params() {
@@ -66,7 +85,7 @@
         draw();
       })
       .catch(function (err) {
-        if (err.name !== "AbortError") box.textContent = "The timeline could not load: " + err.message;
+        if (err.name !== "AbortError") box.textContent = interpolate(gettext("The timeline could not load: %(error)s"), { error: err.message }, true);
       });
   }
 
@@ -95,37 +114,37 @@
     box.textContent = "";
     bars = [];
     if (!buckets.length) {
-      box.appendChild(document.createTextNode("No dated incidents match these filters."));
+      box.appendChild(document.createTextNode(gettext("No dated incidents match these filters.")));
       return;
     }
     var width = Math.max(box.clientWidth, 300);
     var step = width / buckets.length;
     var max = Math.max.apply(null, buckets.map(function (b) { return b.count; })) || 1;
-    var svg = el("svg", { width: width, height: HEIGHT, role: "group", "aria-label": "Incidents by " + interval, class: "timeline-svg" });
+    var svg = el("svg", { width: width, height: HEIGHT, role: "group", "aria-label": interval === "week" ? gettext("Incidents by week") : gettext("Incidents by month"), class: "timeline-svg" });
     var lastYear = null;
     buckets.forEach(function (b, i) {
       var h = b.count ? Math.max(2, ((HEIGHT - AXIS - TOP) * b.count) / max) : 0;
       var bar = el("rect", {
-        x: i * step + (step > 4 ? 1 : 0), y: HEIGHT - AXIS - h, width: Math.max(step - (step > 4 ? 2 : 0), 1), height: h,
+        x: xAt(i, step, width) + (step > 4 ? 1 : 0), y: HEIGHT - AXIS - h, width: Math.max(step - (step > 4 ? 2 : 0), 1), height: h,
         class: "timeline-bar", tabindex: b.count ? "0" : "-1", role: "button",
-        "aria-label": label(b.start) + ": " + b.count + (b.count === 1 ? " incident" : " incidents"),
+        "aria-label": barLabel(b),
       });
       bar.appendChild(el("title", {})).textContent = bar.getAttribute("aria-label");
-      var hit = el("rect", { x: i * step, y: TOP, width: step, height: HEIGHT - AXIS - TOP, class: "timeline-hit" });
+      var hit = el("rect", { x: xAt(i, step, width), y: TOP, width: step, height: HEIGHT - AXIS - TOP, class: "timeline-hit" });
       hit.dataset.index = bar.dataset.index = String(i);
       svg.appendChild(hit);
       svg.appendChild(bar);
       bars.push(bar);
       var year = b.start.getUTCFullYear();
       if (year !== lastYear) {
-        var text = el("text", { x: i * step + 2, y: HEIGHT - 6, class: "timeline-axis" });
-        text.textContent = lastYear === null ? label(b.start).replace("Week of ", "") : String(year);
+        var text = el("text", { x: RTL ? width - i * step - 2 : i * step + 2, y: HEIGHT - 6, class: "timeline-axis" });
+        text.textContent = lastYear === null ? dateText(b.start) : new Intl.DateTimeFormat(LOCALE, { year: "numeric", timeZone: "UTC" }).format(b.start);
         svg.appendChild(text);
         lastYear = year;
       }
     });
-    var top = el("text", { x: width - 4, y: 11, class: "timeline-axis", "text-anchor": "end" });
-    top.textContent = "max " + max;
+    var top = el("text", { x: RTL ? 4 : width - 4, y: 11, class: "timeline-axis", "text-anchor": "end" });
+    top.textContent = interpolate(gettext("max %(count)s"), { count: numbers.format(max) }, true);
     svg.appendChild(top);
     box.appendChild(svg);
     svg.addEventListener("pointerdown", start);
@@ -137,7 +156,8 @@
 
   function indexAt(event) {
     var rect = box.querySelector("svg").getBoundingClientRect();
-    var i = Math.floor(((event.clientX - rect.left) / rect.width) * buckets.length);
+    var offset = RTL ? rect.right - event.clientX : event.clientX - rect.left;
+    var i = Math.floor((offset / rect.width) * buckets.length);
     return Math.min(Math.max(i, 0), buckets.length - 1);
   }
 
@@ -182,7 +202,10 @@
       bar.classList.toggle("selected", !!on);
     });
     var text = "";
-    if (from || to) text = "Showing " + (from ? "from " + fromInput.value + " " : "") + (to ? "to " + toInput.value : "");
+    var dates = { from: fromInput.value && dayText(fromInput.value), to: toInput.value && dayText(toInput.value) };
+    if (from && to) text = interpolate(gettext("Showing from %(from)s to %(to)s"), dates, true);
+    else if (from) text = interpolate(gettext("Showing from %(from)s"), dates, true);
+    else if (to) text = interpolate(gettext("Showing to %(to)s"), dates, true);
     selectionText.textContent = text;
   }
 
