@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
@@ -15,21 +16,24 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
     """A claim, with its source chosen from the register or, for researchers who may add sources, created here."""
 
     new_source_name = forms.CharField(
-        required=False, max_length=200, label="Or a new source", help_text="Name a source not yet in the register."
+        required=False,
+        max_length=200,
+        label=_("Or a new source"),
+        help_text=_("Name a source not yet in the register."),
     )
-    new_source_kind = forms.ChoiceField(choices=Source.Kind.choices, required=False, label="Kind of new source")
+    new_source_kind = forms.ChoiceField(choices=Source.Kind.choices, required=False, label=_("Kind of new source"))
     new_source_reliability = forms.ChoiceField(
-        choices=Reliability.choices, required=False, initial=Reliability.F, label="Reliability of new source"
+        choices=Reliability.choices, required=False, initial=Reliability.F, label=_("Reliability of new source")
     )
     new_source_affiliation = forms.ModelChoiceField(
         queryset=Actor.objects.order_by("name"),
         required=False,
-        label="New source speaks for",
-        help_text="A party it is affiliated with, e.g. a ministry for its armed forces.",
+        label=_("New source speaks for"),
+        help_text=_("A party it is affiliated with, e.g. a ministry for its armed forces."),
     )
     military_objective_present = forms.NullBooleanField(
         required=False,
-        label="Military objective",
+        label=_("Military objective"),
         widget=forms.Select(choices=OBJECTIVE_CHOICES),
     )
 
@@ -95,11 +99,16 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
         new_name = " ".join((data.get("new_source_name") or "").split())
         if new_name:
             if data.get("source"):
-                self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
+                self.add_error(
+                    "new_source_name", gettext("Choose a source from the register or name a new one, not both.")
+                )
             elif existing := Source.objects.visible_to(self.user).matching(new_name).first():
-                self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
+                self.add_error(
+                    "new_source_name",
+                    gettext("“%(name)s” is already in the register: choose it above.") % {"name": existing.name},
+                )
             elif not data.get("new_source_kind"):
-                self.add_error("new_source_kind", "Say what kind of source the new source is.")
+                self.add_error("new_source_kind", gettext("Say what kind of source the new source is."))
         elif not data.get("source") and "source" not in self.errors:
             message = "Choose a source."
             if self.can_add_source:

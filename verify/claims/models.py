@@ -67,7 +67,7 @@ class NamedEntity(TimeStampedModel, VersionedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     normalised_name = models.CharField(max_length=200, db_index=True, editable=False, default="")
     restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
-    merge_note = models.TextField(blank=True, editable=False, help_text="Why it was merged into another.")
+    merge_note = models.TextField(blank=True, editable=False, help_text=_("Why it was merged into another."))
 
     class Meta:
         abstract = True
@@ -162,17 +162,17 @@ class Source(NamedEntity):
     """Who makes claims. Reliability is the Admiralty letter, rated with a rationale by someone at some time."""
 
     class Kind(models.TextChoices):
-        NGO = "ngo", "Human-rights organisation"
-        UN = "un", "United Nations body"
-        GOVERNMENT = "government", "Government or ministry"
-        MILITARY = "military", "Military spokesperson"
-        NEWS_AGENCY = "news_agency", "News agency or outlet"
-        LOCAL_ACTIVISTS = "local_activists", "Local activists"
-        MONITOR = "monitor", "Monitoring group"
-        WITNESS = "witness", "Witness"
-        FIRST_RESPONDER = "first_responder", "First responder"
-        MEDICAL = "medical", "Medical staff"
-        OTHER = "other", "Other"
+        NGO = "ngo", _("Human-rights organisation")
+        UN = "un", _("United Nations body")
+        GOVERNMENT = "government", _("Government or ministry")
+        MILITARY = "military", _("Military spokesperson")
+        NEWS_AGENCY = "news_agency", _("News agency or outlet")
+        LOCAL_ACTIVISTS = "local_activists", _("Local activists")
+        MONITOR = "monitor", _("Monitoring group")
+        WITNESS = "witness", _("Witness")
+        FIRST_RESPONDER = "first_responder", _("First responder")
+        MEDICAL = "medical", _("Medical staff")
+        OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     affiliation = models.ForeignKey(
@@ -181,7 +181,7 @@ class Source(NamedEntity):
         blank=True,
         on_delete=models.PROTECT,
         related_name="affiliated_sources",
-        help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
+        help_text=_("The party this source speaks for, if any. A ministry speaks for its armed forces."),
     )
     reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_rationale = models.TextField(_("rationale"), blank=True)
@@ -242,12 +242,12 @@ class ActorAlias(Alias):
 
 
 class Stance(models.TextChoices):
-    ALLEGES = "alleges", "Alleges the attack"
-    CORROBORATES = "corroborates", "Corroborates the attack"
-    DENIES = "denies", "Denies the attack"
-    DENIES_RESPONSIBILITY = "denies_responsibility", "Acknowledges the attack, denies responsibility"
-    ALTERNATIVE = "alternative", "Gives an alternative explanation"
-    ACKNOWLEDGES = "acknowledges", "Acknowledges responsibility"
+    ALLEGES = "alleges", _("Alleges the attack")
+    CORROBORATES = "corroborates", _("Corroborates the attack")
+    DENIES = "denies", _("Denies the attack")
+    DENIES_RESPONSIBILITY = "denies_responsibility", _("Acknowledges the attack, denies responsibility")
+    ALTERNATIVE = "alternative", _("Gives an alternative explanation")
+    ACKNOWLEDGES = "acknowledges", _("Acknowledges responsibility")
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -268,7 +268,7 @@ class Claim(TimeStampedModel, VersionedModel):
     stance = models.CharField(max_length=24, choices=Stance.choices)
     published_on = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     url = models.URLField(max_length=1000, blank=True)
-    excerpt = models.TextField(blank=True, help_text="A short quotation or paraphrase of what the source said.")
+    excerpt = models.TextField(blank=True, help_text=_("A short quotation or paraphrase of what the source said."))
 
     killed_min = models.PositiveIntegerField(null=True, blank=True)
     killed_max = models.PositiveIntegerField(null=True, blank=True)
@@ -291,10 +291,10 @@ class Claim(TimeStampedModel, VersionedModel):
         max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
     )
     military_objective_present = models.BooleanField(
-        null=True, blank=True, help_text="Does the source say a military objective was present? Blank if silent."
+        null=True, blank=True, help_text=_("Does the source say a military objective was present? Blank if silent.")
     )
     military_objective_distance_m = models.PositiveIntegerField(
-        "distance to the military objective (m)", null=True, blank=True
+        _("distance to the military objective (m)"), null=True, blank=True
     )
 
     credibility = models.CharField(max_length=1, choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED)
@@ -304,7 +304,7 @@ class Claim(TimeStampedModel, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="derivatives",
-        help_text="The claim this one merely repeats. Derived claims do not count as independent.",
+        help_text=_("The claim this one merely repeats. Derived claims do not count as independent."),
     )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

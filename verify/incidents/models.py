@@ -22,44 +22,44 @@ from verify.lib.trees import descendants
 
 
 class AttackType(models.TextChoices):
-    AIRSTRIKE = "airstrike", "Airstrike"
-    MISSILE = "missile", "Missile"
-    SHELLING = "shelling", "Shelling"
-    BARREL_BOMB = "barrel_bomb", "Barrel bomb"
-    CLUSTER_MUNITION = "cluster_munition", "Cluster munition"
-    CHEMICAL = "chemical", "Chemical"
-    GROUND_ATTACK = "ground_attack", "Ground attack"
-    OTHER = "other", "Other"
+    AIRSTRIKE = "airstrike", _("Airstrike")
+    MISSILE = "missile", _("Missile")
+    SHELLING = "shelling", _("Shelling")
+    BARREL_BOMB = "barrel_bomb", _("Barrel bomb")
+    CLUSTER_MUNITION = "cluster_munition", _("Cluster munition")
+    CHEMICAL = "chemical", _("Chemical")
+    GROUND_ATTACK = "ground_attack", _("Ground attack")
+    OTHER = "other", _("Other")
 
 
 class TargetType(models.TextChoices):
-    MARKET = "market", "Market"
-    RESIDENTIAL = "residential", "Residential"
-    MEDICAL = "medical", "Medical"
-    SCHOOL = "school", "School"
-    RELIGIOUS = "religious", "Religious"
-    INFRASTRUCTURE = "infrastructure", "Infrastructure"
-    MILITARY = "military", "Military"
-    UNKNOWN = "unknown", "Unknown"
+    MARKET = "market", _("Market")
+    RESIDENTIAL = "residential", _("Residential")
+    MEDICAL = "medical", _("Medical")
+    SCHOOL = "school", _("School")
+    RELIGIOUS = "religious", _("Religious")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    MILITARY = "military", _("Military")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    VERIFIED = "verified", "Verified"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    VERIFIED = "verified", _("Verified")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
 
 class Grade(models.TextChoices):
     """Confidence grades adapted from Airwars."""
 
-    UNASSESSED = "unassessed", "Unassessed"
-    CONFIRMED = "confirmed", "Confirmed"
-    FAIR = "fair", "Fair"
-    WEAK = "weak", "Weak"
-    CONTESTED = "contested", "Contested"
-    DISCOUNTED = "discounted", "Discounted"
+    UNASSESSED = "unassessed", _("Unassessed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    FAIR = "fair", _("Fair")
+    WEAK = "weak", _("Weak")
+    CONTESTED = "contested", _("Contested")
+    DISCOUNTED = "discounted", _("Discounted")
 
 
 def visibility(user, prefix: str = "") -> Q:
@@ -231,7 +231,7 @@ class Incident(TimeStampedModel, VersionedModel):
         "gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
     location_name = models.CharField(
-        max_length=200, blank=True, help_text="The place as reported, e.g. 'main market street, Ariha'."
+        max_length=200, blank=True, help_text=_("The place as reported, e.g. 'main market street, Ariha'.")
     )
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
@@ -255,7 +255,7 @@ class Incident(TimeStampedModel, VersionedModel):
     has_disagreements = models.BooleanField(default=False, db_index=True)
     denied_by_party = models.BooleanField(default=False, db_index=True)
 
-    restricted = models.BooleanField(default=False, help_text="Only members of the allowed groups can see it.")
+    restricted = models.BooleanField(default=False, help_text=_("Only members of the allowed groups can see it."))
     allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created")

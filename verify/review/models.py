@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verify.core.models import TimeStampedModel
 from verify.incidents.models import Grade
@@ -11,8 +12,8 @@ class ReviewDecision(TimeStampedModel):
     """A reviewer's verdict. The note is always required; overriding the suggested grade needs a rationale."""
 
     class Verdict(models.TextChoices):
-        VERIFY = "verify", "Verify"
-        REQUEST_CHANGES = "request_changes", "Request changes"
+        VERIFY = "verify", gettext_lazy("Verify")
+        REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="review_decisions")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -65,9 +66,9 @@ class Notification(models.Model):
     """An in-app message to one user about one incident."""
 
     class Kind(models.TextChoices):
-        MENTION = "mention", "Mentioned you"
-        VERDICT = "verdict", "Verdict on your incident"
-        ASSIGNED = "assigned", "Assigned to you"
+        MENTION = "mention", gettext_lazy("Mentioned you")
+        VERDICT = "verdict", gettext_lazy("Verdict on your incident")
+        ASSIGNED = "assigned", gettext_lazy("Assigned to you")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from verify.claims.access import get_claim_for_user
@@ -54,10 +55,10 @@ def take_next(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.POST, queryset=Incident.objects.all())
     incident = services.review_take_next(user=request.user, queryset=filterset.qs)
     if incident is None:
-        messages.info(request, "Nothing left in the queue that you may review.")
+        messages.info(request, _("Nothing left in the queue that you may review."))
         filters = {name: value for name in filterset.filters if (value := request.POST.get(name))}
         return redirect(reverse("review:queue") + ("?" + urlencode(filters) if filters else ""))
-    messages.success(request, f"{incident.reference} is yours to review.")
+    messages.success(request, _("%(reference)s is yours to review.") % {"reference": incident.reference})
     return _back(request, incident)
 
 
@@ -128,7 +129,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm=services.REVIEW_PERM)
     form = AssignForm(request.POST, reviewers=eligible_reviewers(incident))
     if not form.is_valid():
-        messages.error(request, "Choose a reviewer who may review this incident.")
+        messages.error(request, _("Choose a reviewer who may review this incident."))
         return _back(request, incident)
     reviewer = form.cleaned_data["reviewer"]
     return _act(
