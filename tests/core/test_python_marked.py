@@ -19,6 +19,17 @@ TEXT_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "e
 MESSAGE_CALLS = {"success", "info", "warning", "error", "debug", "add_message"}
 CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
 META_TEXT = {"verbose_name", "verbose_name_plural"}
+# Exceptions whose message is shown to the person: as a form or flash error, a 400 text, an import's failure.
+SHOWN_EXCEPTIONS = {
+    "ValidationError",
+    "PermissionDenied",
+    "TransitionError",
+    "Http404",
+    "BadRequest",
+    "ImportRejected",
+    "FileUnreadable",
+}
+VALIDATORS = {"MinValueValidator", "MaxValueValidator", "RegexValidator", "MaxLengthValidator", "MinLengthValidator"}
 
 
 def _plain(node: ast.AST | None) -> bool:
@@ -72,8 +83,10 @@ def _offending_nodes(tree: ast.AST) -> list[tuple[ast.expr, str]]:
             is_model_field = _name(getattr(node.func, "value", None)) == "models" and name.endswith("Field")
             if is_model_field and not relation and node.args and _plain(node.args[0]):
                 flag(node.args[0], "field verbose name")
-            if name == "ValidationError" and node.args and _plain(node.args[0]):
-                flag(node.args[0], "ValidationError")
+            if name in SHOWN_EXCEPTIONS and node.args and _plain(node.args[0]):
+                flag(node.args[0], name)
+            if name in VALIDATORS and len(node.args) > 1 and _plain(node.args[1]):
+                flag(node.args[1], "validator message")
             if name == "ValidationError" and node.args and isinstance(node.args[0], ast.Dict):
                 for value in node.args[0].values:
                     if _plain(value):
@@ -101,6 +114,9 @@ def _offending_nodes(tree: ast.AST) -> list[tuple[ast.expr, str]]:
             # Admin and forms: short_description / label set as class attributes; `description=` in decorators.
         if isinstance(node, ast.Assign) and _plain(node.value):
             for target in node.targets:
+                # errors["field"] = "…", the dict a clean() method raises as a ValidationError
+                if isinstance(target, ast.Subscript) and _name(target.value) == "errors":
+                    flag(node.value, "error")
                 if isinstance(target, ast.Attribute) and target.attr in {"short_description", "label", "help_text"}:
                     flag(node.value, target.attr)
         if isinstance(node, ast.Call) and _name(node.func) == "display":
@@ -154,6 +170,10 @@ def clean(self):
     self.add_error("name", "Bad name")
     raise ValidationError({"name": "Bad"})
 act.short_description = "Do it"
+raise PermissionDenied(f"{user} may not")
+raise Http404("No such thing.")
+errors["date"] = "Too late."
+V = MinValueValidator(0, "Too small.")
 @admin.display(description="Shown")
 def shown(obj): ...
 '''
@@ -176,6 +196,10 @@ def shown(obj): ...
             "ValidationError",
             "short_description",
             "admin description",
+            "PermissionDenied",
+            "Http404",
+            "error",
+            "validator message",
         ]
     )
 
@@ -251,3 +275,31 @@ class Form:
         return _("Fine at call time")
 '''
     assert [line for line, _code in _frozen_at_import(ast.parse(sample))] == [3, 5, 7]
+
+
+def _shadowed(tree: ast.AST) -> list[tuple[int, str]]:
+    """Functions that call _() and also bind _ (`obj, _ = get_or_create(...)`, `for _ in`): there _ is a local
+    variable, and the translation call fails."""
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        nodes = list(ast.walk(function))
+        binds = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in nodes)
+        calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" for n in nodes)
+        if binds and calls:
+            found.append((function.lineno, function.name))
+    return found
+
+
+def test_no_function_shadows_the_translation_function():
+    offenders = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for line, name in _shadowed(ast.parse(path.read_text(), filename=str(path))):
+            offenders.append(f"{path.relative_to(ROOT.parent)}:{line}: {name}")
+    assert not offenders, "_ is rebound where it translates:\n" + "\n".join(offenders)
+
+
+def test_the_shadow_scan_finds_a_rebound_underscore():
+    sample = "def view():\n    obj, _ = make()\n    return _('Saved')\ndef fine():\n    return _('Saved')\n"
+    assert _shadowed(ast.parse(sample)) == [(1, "view")]

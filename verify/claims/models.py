@@ -4,10 +4,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
+from verify.core.display import range_text
 from verify.core.models import (
     DATE_VALIDATORS,
     LATITUDE_VALIDATORS,
@@ -15,7 +17,6 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from verify.lib.display import range_text
 from verify.lib.names import normalise
 from verify.lib.trees import descendants, lineage
 
@@ -350,25 +351,27 @@ class Claim(TimeStampedModel, VersionedModel):
     def clean(self) -> None:
         errors = {}
         if self.killed_min is not None and self.killed_max is not None and self.killed_min > self.killed_max:
-            errors["killed_max"] = "The maximum killed cannot be lower than the minimum."
+            errors["killed_max"] = gettext("The maximum killed cannot be lower than the minimum.")
         if self.injured_min is not None and self.injured_max is not None and self.injured_min > self.injured_max:
-            errors["injured_max"] = "The maximum injured cannot be lower than the minimum."
+            errors["injured_max"] = gettext("The maximum injured cannot be lower than the minimum.")
         today = timezone.localdate()
         if self.event_date and self.event_date > today:
-            errors["event_date"] = "The date cannot be in the future."
+            errors["event_date"] = gettext("The date cannot be in the future.")
         if self.published_on and self.published_on > today:
-            errors["published_on"] = "The publication date cannot be in the future."
+            errors["published_on"] = gettext("The publication date cannot be in the future.")
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
+            errors["longitude" if self.longitude is None else "latitude"] = gettext(
                 "Give both latitude and longitude, or neither."
             )
         if self.derived_from_id:
             if self.pk and self.derived_from_id == self.pk:
-                errors["derived_from"] = "A claim cannot be derived from itself."
+                errors["derived_from"] = gettext("A claim cannot be derived from itself.")
             elif self.incident_id and self.derived_from.incident_id != self.incident_id:
-                errors["derived_from"] = "A claim can only be derived from another claim about the same incident."
+                errors["derived_from"] = gettext(
+                    "A claim can only be derived from another claim about the same incident."
+                )
         if self.military_objective_distance_m is not None and self.military_objective_present is False:
-            errors["military_objective_distance_m"] = (
+            errors["military_objective_distance_m"] = gettext(
                 "A distance only makes sense if an objective is said to be present."
             )
         if errors:

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from verify.claims.crosscheck import CrossCheck, incident_crosscheck
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
+from verify.core.display import distance_text, radius_text
 from verify.incidents.models import Incident
-from verify.lib.display import distance_text, radius_text
 
 # (column key, heading); the keys are the Disagreement.column values that highlight a cell.
 COLUMNS = (

@@ -110,7 +110,7 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
     entries = []
     for index, record in enumerate(records):
         model = record.instance_type
-        who = record.history_user.get_username() if record.history_user else "system"
+        who = record.history_user.get_username() if record.history_user else _("system")
         entry = HistoryEntry(
             when=record.history_date,
             who=who,

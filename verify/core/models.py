@@ -8,12 +8,12 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 LATITUDE_VALIDATORS = [
-    MinValueValidator(-90, "Latitude must be between -90 and 90."),
-    MaxValueValidator(90, "Latitude must be between -90 and 90."),
+    MinValueValidator(-90, _("Latitude must be between -90 and 90.")),
+    MaxValueValidator(90, _("Latitude must be between -90 and 90.")),
 ]
 LONGITUDE_VALIDATORS = [
-    MinValueValidator(-180, "Longitude must be between -180 and 180."),
-    MaxValueValidator(180, "Longitude must be between -180 and 180."),
+    MinValueValidator(-180, _("Longitude must be between -180 and 180.")),
+    MaxValueValidator(180, _("Longitude must be between -180 and 180.")),
 ]
 
 # No record here is older than this: an earlier date is a typing slip (year 1 for 2021), and dates far from today

@@ -12,6 +12,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verify.claims.tasks import queue_recompute
 from verify.imports.access import can_import
@@ -40,9 +41,9 @@ def import_job_create(
 ) -> ImportJob:
     """Store the upload privately, detect its encoding, and queue the check (unless `start` is False)."""
     if not can_import(user):
-        raise ImportRejected("Your role cannot import records.")
+        raise ImportRejected(_("Your role cannot import records."))
     if fmt not in ImportFormat.values:
-        raise ImportRejected(f"Unknown format {fmt!r}.")
+        raise ImportRejected(_("Unknown format %(format)s.") % {"format": repr(fmt)})
     stored_name, size = store_upload(chunks)
     path = import_root() / stored_name
     with open(path, "rb") as fh:
@@ -119,11 +120,11 @@ def import_confirm(
     from verify.imports.tasks import import_commit_task
 
     if job.status != ImportStatus.VALIDATED:
-        raise ImportRejected("This import is not waiting for a decision.")
+        raise ImportRejected(_("This import is not waiting for a decision."))
     if job.rows_bad and not good_rows_only:
-        raise ImportRejected("Some rows are bad: import the good rows only, or import nothing.")
+        raise ImportRejected(_("Some rows are bad: import the good rows only, or import nothing."))
     if job.rows_good == 0:
-        raise ImportRejected("There is no good row to import.")
+        raise ImportRejected(_("There is no good row to import."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
         status=ImportStatus.IMPORTING,
         good_rows_only=good_rows_only,
@@ -132,7 +133,7 @@ def import_confirm(
         updated_at=timezone.now(),
     )
     if not updated:
-        raise ImportRejected("This import was already decided.")
+        raise ImportRejected(_("This import was already decided."))
     job.status, job.good_rows_only, job.resolutions = ImportStatus.IMPORTING, good_rows_only, resolutions or {}
     if queue:
         transaction.on_commit(lambda: import_queue(import_commit_task, job.pk))
@@ -141,7 +142,7 @@ def import_confirm(
 def import_cancel(*, job: ImportJob) -> None:
     """Import nothing. The uploaded file is deleted."""
     if job.status not in {ImportStatus.VALIDATED, ImportStatus.FAILED, ImportStatus.QUEUED}:
-        raise ImportRejected("This import can no longer be cancelled.")
+        raise ImportRejected(_("This import can no longer be cancelled."))
     job.mark(status=ImportStatus.CANCELLED, finished_at=timezone.now())
     discard_file(job)
 

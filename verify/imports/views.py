@@ -132,7 +132,7 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     if job.status in {ImportStatus.QUEUED, ImportStatus.VALIDATING}:
-        raise Http404("The rows have not been checked yet.")
+        raise Http404(_("The rows have not been checked yet."))
     response = HttpResponse(report_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     return response

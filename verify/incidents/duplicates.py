@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from verify.core.choices import DatePrecision, LocationPrecision
+from verify.core.display import distance_text
 from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident, visibility
-from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 from verify.lib.proximity import Window, bounding_box, places_near, shift, widened, windows_overlap
 

@@ -5,10 +5,12 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
+from verify.core.display import distance_text
 from verify.core.models import (
     DATE_VALIDATORS,
     EARLIEST_DATE,
@@ -17,7 +19,6 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from verify.lib.display import distance_text
 from verify.lib.trees import descendants
 
 
@@ -366,20 +367,20 @@ class Incident(TimeStampedModel, VersionedModel):
         errors = {}
         today = timezone.localdate()
         if self.date_start and self.date_start > today:
-            errors["date_start"] = "The date cannot be in the future."
+            errors["date_start"] = gettext("The date cannot be in the future.")
         if self.date_end and self.date_end > today:
-            errors["date_end"] = "The date cannot be in the future."
+            errors["date_end"] = gettext("The date cannot be in the future.")
         if self.date_start and self.date_end and self.date_end < self.date_start:
-            errors["date_end"] = "The window must end on or after its start."
+            errors["date_end"] = gettext("The window must end on or after its start.")
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
+            errors["longitude" if self.longitude is None else "latitude"] = gettext(
                 "Give both latitude and longitude, or neither."
             )
         if self.merged_into_id:
             target, seen = self.merged_into, {self.pk}
             while target is not None:
                 if target.pk in seen:
-                    errors["merged_into"] = "Merging into this incident would make a cycle of merges."
+                    errors["merged_into"] = gettext("Merging into this incident would make a cycle of merges.")
                     break
                 seen.add(target.pk)
                 target = target.merged_into
