@@ -9,7 +9,7 @@ from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
-OBJECTIVE_CHOICES = [("", "Not stated"), ("true", "Present"), ("false", "Absent")]
+OBJECTIVE_CHOICES = [("", _("Not stated")), ("true", _("Present")), ("false", _("Absent"))]
 
 
 class ClaimForm(IdempotentFormMixin, forms.ModelForm):
@@ -68,10 +68,10 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "excerpt": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
-            "url": "URL",
-            "event_date": "Date of the attack (as claimed)",
-            "event_date_precision": "Date precision",
-            "military_objective_distance_m": "Distance to the objective (m)",
+            "url": _("URL"),
+            "event_date": _("Date of the attack (as claimed)"),
+            "event_date_precision": _("Date precision"),
+            "military_objective_distance_m": _("Distance to the objective (m)"),
         }
 
     def __init__(self, *args, incident: Incident, user, can_add_source: bool = False, **kwargs):
@@ -110,9 +110,9 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             elif not data.get("new_source_kind"):
                 self.add_error("new_source_kind", gettext("Say what kind of source the new source is."))
         elif not data.get("source") and "source" not in self.errors:
-            message = "Choose a source."
+            message = gettext("Choose a source.")
             if self.can_add_source:
-                message = "Choose a source from the register, or name a new one."
+                message = gettext("Choose a source from the register, or name a new one.")
             self.add_error("source", message)
         data["new_source_name"] = new_name
         return data
@@ -127,7 +127,7 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "kind": data["new_source_kind"],
             "reliability": data.get("new_source_reliability") or Reliability.F,
             "affiliation": data.get("new_source_affiliation"),
-            "reliability_rationale": "Added while entering a claim; the rationale is still to be written.",
+            "reliability_rationale": gettext("Added while entering a claim; the rationale is still to be written."),
         }
 
 

@@ -20,7 +20,7 @@ from verify.core.models import (
 from verify.lib.names import normalise
 from verify.lib.trees import descendants, lineage
 
-RESTRICTED_ORIGIN_HELP = (
+RESTRICTED_ORIGIN_HELP = _(
     "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
     "incident uses it. Untick to release it to everyone."
 )
@@ -351,28 +351,28 @@ class Claim(TimeStampedModel, VersionedModel):
     def clean(self) -> None:
         errors = {}
         if self.killed_min is not None and self.killed_max is not None and self.killed_min > self.killed_max:
-            errors["killed_max"] = gettext("The maximum killed cannot be lower than the minimum.")
+            errors["killed_max"] = gettext(gettext("The maximum killed cannot be lower than the minimum."))
         if self.injured_min is not None and self.injured_max is not None and self.injured_min > self.injured_max:
-            errors["injured_max"] = gettext("The maximum injured cannot be lower than the minimum.")
+            errors["injured_max"] = gettext(gettext("The maximum injured cannot be lower than the minimum."))
         today = timezone.localdate()
         if self.event_date and self.event_date > today:
-            errors["event_date"] = gettext("The date cannot be in the future.")
+            errors["event_date"] = gettext(gettext("The date cannot be in the future."))
         if self.published_on and self.published_on > today:
-            errors["published_on"] = gettext("The publication date cannot be in the future.")
+            errors["published_on"] = gettext(gettext("The publication date cannot be in the future."))
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = gettext(
-                "Give both latitude and longitude, or neither."
+                gettext("Give both latitude and longitude, or neither.")
             )
         if self.derived_from_id:
             if self.pk and self.derived_from_id == self.pk:
-                errors["derived_from"] = gettext("A claim cannot be derived from itself.")
+                errors["derived_from"] = gettext(gettext("A claim cannot be derived from itself."))
             elif self.incident_id and self.derived_from.incident_id != self.incident_id:
                 errors["derived_from"] = gettext(
-                    "A claim can only be derived from another claim about the same incident."
+                    gettext("A claim can only be derived from another claim about the same incident.")
                 )
         if self.military_objective_distance_m is not None and self.military_objective_present is False:
             errors["military_objective_distance_m"] = gettext(
-                "A distance only makes sense if an objective is said to be present."
+                gettext("A distance only makes sense if an objective is said to be present.")
             )
         if errors:
             raise ValidationError(errors)

@@ -49,7 +49,7 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(IGNORE, "— not in this file —")] + [(h, h) for h in headers if h]
+        choices = [(IGNORE, gettext("— not in this file —"))] + [(h, h) for h in headers if h]
         by_name = {h.casefold(): h for h in headers}
         for column in VERIFY_CSV_COLUMNS:
             guess = initial_mapping.get(column) or by_name.get(column.casefold(), IGNORE)

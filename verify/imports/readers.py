@@ -168,7 +168,7 @@ def _json_rows(stream: BinaryIO, encoding: str) -> Iterator[RawRow]:
     text = io.TextIOWrapper(stream, encoding=encoding)
     for number, item in enumerate(_json_array(text), start=1):
         if not isinstance(item, dict):
-            yield RawRow(number, {}, stream.tell(), [("", "The item is not an object.")])
+            yield RawRow(number, {}, stream.tell(), [("", _("The item is not an object."))])
             continue
         problems = []
         values = {}
@@ -177,7 +177,7 @@ def _json_rows(stream: BinaryIO, encoding: str) -> Iterator[RawRow]:
             if value is None:
                 value = ""
             elif isinstance(value, bool) or not isinstance(value, str | int | float):
-                problems.append((name, "Expected text or a number."))
+                problems.append((name, _("Expected text or a number.")))
                 value = ""
             values[name] = str(value)
         yield RawRow(number, values, stream.tell(), problems)

@@ -218,7 +218,14 @@ def parse_row(
         elif found.entry is None:
             if lat is None:
                 return [RowError(number, "place", found.problem, place_name)]
-            warnings.append(RowError(number, "place", found.problem + " The row's coordinates were used.", place_name))
+            warnings.append(
+                RowError(
+                    number,
+                    "place",
+                    gettext("%(problem)s The row's coordinates were used.") % {"problem": found.problem},
+                    place_name,
+                )
+            )
         else:
             place, town_found = found.entry, True
             if lat is None:
@@ -269,8 +276,11 @@ def parse_row(
                 RowError(
                     number,
                     "reference",
-                    f"{reference} is both an incident of this database and the external id of an imported one. "
-                    "Put the other database's references in the external_id column.",
+                    gettext(
+                        "%(reference)s is both an incident of this database and the external id of an imported "
+                        "one. Put the other database's references in the external_id column."
+                    )
+                    % {"reference": reference},
                 )
             ]
     if here is not None:

@@ -156,8 +156,10 @@ class ImportRun(RunWriter):
                 RowError(
                     number,
                     "status",
-                    "The status and grade columns are not imported: an imported record starts as a draft and is "
-                    "graded in review.",
+                    _(
+                        "The status and grade columns are not imported: an imported record starts as a draft and "
+                        "is graded in review."
+                    ),
                 )
             )
 
@@ -168,8 +170,11 @@ class ImportRun(RunWriter):
                 RowError(
                     parsed.number,
                     "",
-                    f"The incident columns differ from row {first[0]} of the same incident; "
-                    f"row {first[0]}'s values were kept.",
+                    _(
+                        "The incident columns differ from row %(row)s of the same incident; row %(row)s's values "
+                        "were kept."
+                    )
+                    % {"row": first[0]},
                 )
             )
 

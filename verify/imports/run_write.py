@@ -303,7 +303,8 @@ class RunWriter:
                 data={
                     "name": name,
                     "reliability": Reliability.F,
-                    "notes": f"Added by the import of {self.job.original_filename}: rate its reliability.",
+                    "notes": gettext("Added by the import of %(file)s: rate its reliability.")
+                    % {"file": self.job.original_filename},
                     "restricted_origin": self.restricted_origin,
                 },
                 user=self.user,
@@ -317,7 +318,7 @@ class RunWriter:
             known = claim_services.actor_create(
                 data={
                     "name": name,
-                    "description": f"Added by the import of {self.job.original_filename}.",
+                    "description": gettext("Added by the import of %(file)s.") % {"file": self.job.original_filename},
                     "restricted_origin": self.restricted_origin,
                 }
             )

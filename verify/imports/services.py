@@ -13,6 +13,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verify.claims.tasks import queue_recompute
 from verify.imports.access import can_import
@@ -26,7 +27,7 @@ from verify.lib.encoding import detect_encoding
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED = "An unexpected error stopped the import; it has been logged for the administrators."
+UNEXPECTED = gettext_lazy("An unexpected error stopped the import; it has been logged for the administrators.")
 
 
 def import_job_create(
@@ -167,7 +168,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
     except _AbortImport:
         job.mark(
             status=ImportStatus.FAILED,
-            failure="Rows failed during the import and you asked for all or nothing: nothing was imported.",
+            failure=_("Rows failed during the import and you asked for all or nothing: nothing was imported."),
             errors=[e.__dict__ for e in run.errors[:MAX_LISTED_PROBLEMS]],
             rows_bad=run.rows_bad,
             finished_at=timezone.now(),
@@ -183,7 +184,8 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         # Everything was rolled back. The file is kept, so the researcher can decide again.
         logger.exception("Import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
-            status=ImportStatus.VALIDATED, failure=UNEXPECTED + " Nothing was imported; you can try again."
+            status=ImportStatus.VALIDATED,
+            failure=_("%(unexpected)s Nothing was imported; you can try again.") % {"unexpected": UNEXPECTED},
         )
         raise
     discard_file(job)

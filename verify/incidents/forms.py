@@ -53,7 +53,11 @@ class IncidentForm(IdempotentFormMixin, forms.ModelForm):
             "date_end": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
-        labels = {"date_start": "Date (from)", "date_end": "Date (to)", "location_name": "Location as reported"}
+        labels = {
+            "date_start": _("Date (from)"),
+            "date_end": _("Date (to)"),
+            "location_name": _("Location as reported"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

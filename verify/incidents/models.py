@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -358,29 +359,34 @@ class Incident(TimeStampedModel, VersionedModel):
     @property
     def date_display(self) -> str:
         if not self.date_start:
-            return "Date unknown"
+            return gettext("Date unknown")
+        # "05 Jan 2016", with the month's name in the reader's language.
+        start = date_format(self.date_start, "d M Y")
         if self.date_end and self.date_end != self.date_start:
-            return f"{self.date_start:%d %b %Y} – {self.date_end:%d %b %Y}"
-        return f"{self.date_start:%d %b %Y}"
+            return pgettext("date window", "%(start)s – %(end)s") % {
+                "start": start,
+                "end": date_format(self.date_end, "d M Y"),
+            }
+        return start
 
     def clean(self) -> None:
         errors = {}
         today = timezone.localdate()
         if self.date_start and self.date_start > today:
-            errors["date_start"] = gettext("The date cannot be in the future.")
+            errors["date_start"] = gettext(gettext("The date cannot be in the future."))
         if self.date_end and self.date_end > today:
-            errors["date_end"] = gettext("The date cannot be in the future.")
+            errors["date_end"] = gettext(gettext("The date cannot be in the future."))
         if self.date_start and self.date_end and self.date_end < self.date_start:
-            errors["date_end"] = gettext("The window must end on or after its start.")
+            errors["date_end"] = gettext(gettext("The window must end on or after its start."))
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude" if self.longitude is None else "latitude"] = gettext(
-                "Give both latitude and longitude, or neither."
+                gettext("Give both latitude and longitude, or neither.")
             )
         if self.merged_into_id:
             target, seen = self.merged_into, {self.pk}
             while target is not None:
                 if target.pk in seen:
-                    errors["merged_into"] = gettext("Merging into this incident would make a cycle of merges.")
+                    errors["merged_into"] = gettext(gettext("Merging into this incident would make a cycle of merges."))
                     break
                 seen.add(target.pk)
                 target = target.merged_into

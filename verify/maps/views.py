@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from verify.accounts.audit import audit_record
@@ -74,7 +75,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
     except BadRequest as exc:
-        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Cannot export: %(error)s") % {"error": exc}, status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in exports.csv_rows(incidents)), content_type="text/csv; charset=utf-8"
     )
@@ -93,7 +96,9 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
     except BadRequest as exc:
-        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Cannot export: %(error)s") % {"error": exc}, status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in exports.geojson_chunks(incidents)), content_type="application/geo+json"
     )

@@ -34,7 +34,7 @@ def _refuse(request: HttpRequest, error: Exception) -> None:
     if isinstance(error, ValidationError):
         text = " ".join(error.messages)
     else:
-        text = str(error) or "You are not allowed to do that."
+        text = str(error) or _("You are not allowed to do that.")
     messages.error(request, text)
 
 
@@ -73,7 +73,7 @@ def _act(request: HttpRequest, reference: str, perm: str, action, success: str) 
     except (services.TransitionError, PermissionDenied, ValidationError) as error:
         _refuse(request, error)
     else:
-        messages.success(request, success.format(ref=incident.reference))
+        messages.success(request, success % {"ref": incident.reference})
     return _back(request, incident)
 
 
@@ -85,7 +85,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.EDIT_PERM,
         lambda i: services.incident_submit(incident=i, user=request.user, note=note),
-        "{ref} is in the review queue.",
+        _("%(ref)s is in the review queue."),
     )
 
 
@@ -97,7 +97,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.EDIT_PERM,
         lambda i: services.incident_withdraw(incident=i, user=request.user, note=note),
-        "{ref} is a draft again.",
+        _("%(ref)s is a draft again."),
     )
 
 
@@ -108,7 +108,7 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_take(incident=i, user=request.user),
-        "{ref} is yours to review.",
+        _("%(ref)s is yours to review."),
     )
 
 
@@ -120,7 +120,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_release(incident=i, user=request.user, note=note),
-        "{ref} is back in the queue.",
+        _("%(ref)s is back in the queue."),
     )
 
 
@@ -137,7 +137,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_assign(incident=i, reviewer=reviewer, by=request.user),
-        f"{{ref}} is assigned to {reviewer.get_username()}.",
+        _("%(ref)s is assigned to %(reviewer)s.").replace("%(reviewer)s", reviewer.get_username()),
     )
 
 
@@ -176,7 +176,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk)
     records = claim.history.select_related("history_user").order_by("-history_date", "-history_id")
-    entries = entries_for(records, f"Claim #{claim.pk} ({claim.source})", IGNORED)
+    entries = entries_for(records, _("Claim #%(pk)s (%(source)s)") % {"pk": claim.pk, "source": claim.source}, IGNORED)
     return render(
         request, "review/claim_history.html", {"claim": claim, "incident": claim.incident, "history": entries}
     )
