@@ -151,7 +151,7 @@ def test_the_scan_covers_the_apps():
 
 def test_the_scan_finds_each_kind_of_unmarked_string():
     """The scan itself must be able to fail, once for each kind of string it looks for."""
-    sample = '''
+    sample = """
 class Form(forms.Form):
     name = forms.CharField(label="Name", help_text="Your name", error_messages={"required": "Say it"})
     kind = forms.ChoiceField(choices=[("a", "Apple")])
@@ -176,7 +176,7 @@ errors["date"] = "Too late."
 V = MinValueValidator(0, "Too small.")
 @admin.display(description="Shown")
 def shown(obj): ...
-'''
+"""
     whys = [why.split(":")[0] for _line, why in _offenders(ast.parse(sample))]
     assert sorted(whys) == sorted(
         [
@@ -205,7 +205,7 @@ def shown(obj): ...
 
 
 def test_marked_strings_pass_the_scan():
-    sample = '''
+    sample = """
 class Form(forms.Form):
     name = forms.CharField(label=_("Name"), help_text=_("Your name"), error_messages={"required": _("Say it")})
 class Kind(models.TextChoices):
@@ -214,7 +214,7 @@ class Kind(models.TextChoices):
 def view(request):
     messages.success(request, _("Saved %(n)s.") % {"n": 1})
     raise ValidationError(ngettext("one", "many", 2), code="x")
-'''
+"""
     assert _offenders(ast.parse(sample)) == []
 
 
@@ -265,7 +265,7 @@ def test_no_translation_is_frozen_at_import_time():
 
 
 def test_the_import_time_scan_finds_an_eager_translation():
-    sample = '''
+    sample = """
 from django.utils.translation import gettext as _, gettext_lazy
 TITLE = _("Frozen")
 class Form:
@@ -273,7 +273,7 @@ class Form:
     lazy = gettext_lazy("Fine")
     def view(self, text=_("Frozen default")):
         return _("Fine at call time")
-'''
+"""
     assert [line for line, _code in _frozen_at_import(ast.parse(sample))] == [3, 5, 7]
 
 
