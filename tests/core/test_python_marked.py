@@ -102,9 +102,9 @@ def _offending_nodes(tree: ast.AST) -> list[tuple[ast.expr, str]]:
             bases = {_name(base) for base in node.bases}
             if bases & CHOICES_BASES:
                 for statement in node.body:
-                    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple):
-                        if len(statement.value.elts) >= 2 and _plain(statement.value.elts[-1]):
-                            flag(statement.value.elts[-1], "choice label")
+                    value = statement.value if isinstance(statement, ast.Assign) else None
+                    if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _plain(value.elts[-1]):
+                        flag(value.elts[-1], "choice label")
             if node.name == "Meta":
                 for statement in node.body:
                     if isinstance(statement, ast.Assign) and _plain(statement.value):
