@@ -105,13 +105,22 @@ def _offending_nodes(tree: ast.AST) -> list[tuple[ast.expr, str]]:
                     value = statement.value if isinstance(statement, ast.Assign) else None
                     if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _plain(value.elts[-1]):
                         flag(value.elts[-1], "choice label")
-            if node.name == "Meta":
-                for statement in node.body:
-                    if isinstance(statement, ast.Assign) and _plain(statement.value):
-                        targets = {getattr(t, "id", "") for t in statement.targets}
-                        if targets & META_TEXT:
-                            flag(statement.value, "Meta")
+            # Meta's verbose names, an AppConfig's verbose_name
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and _plain(statement.value):
+                    targets = {getattr(t, "id", "") for t in statement.targets}
+                    if targets & META_TEXT:
+                        flag(statement.value, "Meta")
             # Admin and forms: short_description / label set as class attributes; `description=` in decorators.
+        # SOMETHING_CHOICES = [("value", "Label"), ...]
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, (ast.List, ast.Tuple))
+            and any(getattr(t, "id", "").endswith("CHOICES") for t in node.targets)
+        ):
+            for item in node.value.elts:
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2 and _plain(item.elts[1]):
+                    flag(item.elts[1], "choice label")
         if isinstance(node, ast.Assign) and _plain(node.value):
             for target in node.targets:
                 # errors["field"] = "…", the dict a clean() method raises as a ValidationError
@@ -174,6 +183,9 @@ raise PermissionDenied(f"{user} may not")
 raise Http404("No such thing.")
 errors["date"] = "Too late."
 V = MinValueValidator(0, "Too small.")
+YES_CHOICES = [("", "Either")]
+class Config(AppConfig):
+    verbose_name = "Imports"
 @admin.display(description="Shown")
 def shown(obj): ...
 """
@@ -200,6 +212,8 @@ def shown(obj): ...
             "Http404",
             "error",
             "validator message",
+            "choice label",
+            "Meta",
         ]
     )
 

@@ -29,7 +29,7 @@ def _source_choices(user=None) -> list[tuple[int, str]]:
 
 
 # The flags in the URL read ?has_disagreements=true; empty means either.
-YES_NO = [("", "Either"), ("true", "Yes"), ("false", "No")]
+YES_NO_CHOICES = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -76,9 +76,11 @@ class IncidentFilter(django_filters.FilterSet):
     label = django_filters.ChoiceFilter(
         choices=label_tree_choices, method="filter_label", empty_label=_("Any label"), label=_("Label")
     )
-    has_disagreements = django_filters.BooleanFilter(label=_("Has disagreements"), widget=forms.Select(choices=YES_NO))
+    has_disagreements = django_filters.BooleanFilter(
+        label=_("Has disagreements"), widget=forms.Select(choices=YES_NO_CHOICES)
+    )
     denied_by_party = django_filters.BooleanFilter(
-        label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO)
+        label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO_CHOICES)
     )
     ordering = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
