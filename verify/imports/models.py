@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verify.core.models import TimeStampedModel
@@ -79,7 +80,7 @@ class ImportJob(TimeStampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Import {self.pk} of {self.original_filename}"
+        return gettext("Import %(pk)s of %(file)s") % {"pk": self.pk, "file": self.original_filename}
 
     @property
     def rows_good(self) -> int:

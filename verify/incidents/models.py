@@ -413,7 +413,7 @@ class DuplicateDismissal(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.incident_a_id} is not a duplicate of {self.incident_b_id}"
+        return gettext("%(a)s is not a duplicate of %(b)s") % {"a": self.incident_a_id, "b": self.incident_b_id}
 
 
 class DuplicateCandidate(models.Model):
@@ -438,7 +438,7 @@ class DuplicateCandidate(models.Model):
         indexes = [models.Index(F("latest_date").desc(), F("id").desc(), name="duplicate_candidate_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.incident_a_id} may be a duplicate of {self.incident_b_id}"
+        return gettext("%(a)s may be a duplicate of %(b)s") % {"a": self.incident_a_id, "b": self.incident_b_id}
 
     @property
     def first(self) -> Incident:

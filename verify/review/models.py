@@ -33,7 +33,7 @@ class ReviewDecision(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_verdict_display()} by {self.reviewer}"
+        return _("%(verdict)s by %(reviewer)s") % {"verdict": self.get_verdict_display(), "reviewer": self.reviewer}
 
 
 class Comment(TimeStampedModel):
@@ -46,7 +46,7 @@ class Comment(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.incident_id}"
+        return _("Comment by %(author)s on %(incident)s") % {"author": self.author, "incident": self.incident_id}
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -88,7 +88,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient}"
+        return _("%(kind)s for %(recipient)s") % {"kind": self.get_kind_display(), "recipient": self.recipient}
 
     @property
     def text(self) -> str:
