@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from verify.accounts import roles
 from verify.accounts.models import AuditAction
 
-ROLE_CHOICES = [("", _("No role"))] + [(name, name) for name in roles.ROLES]
+ROLE_CHOICES = [("", _("No role"))] + [(name, roles.ROLE_LABELS[name]) for name in roles.ROLES]
 
 
 def restricted_groups():

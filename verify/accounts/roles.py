@@ -4,10 +4,14 @@ Groups are created by the data migration accounts/0001 and kept in step after ev
 post_migrate hook (see apps.py), so a test database flush never leaves the roles empty.
 """
 
+from django.utils.translation import gettext_lazy as _
+
+# The group names, in the database; ROLE_LABELS are how they read on the pages.
 RESEARCHER = "Researcher"
 REVIEWER = "Reviewer"
 VIEWER = "Viewer"
 ADMIN = "Admin"
+ROLE_LABELS = {RESEARCHER: _("Researcher"), REVIEWER: _("Reviewer"), VIEWER: _("Viewer"), ADMIN: _("Admin")}
 
 READ = [
     "incidents.view_incident",

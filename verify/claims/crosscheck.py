@@ -9,16 +9,17 @@ surviving source when two are merged), and a perpetrator is its "part of" chain 
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
 
 from verify.claims.models import Actor, Claim
+from verify.claims.reasons import disagreement_text, summary_text
 from verify.core.choices import DatePrecision, LocationPrecision
 from verify.incidents.models import Incident
 from verify.lib import stances
-from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, perpetrator_label, summary_line
+from verify.lib.crosscheck import ClaimFacts, Disagreement, Range, find_disagreements, perpetrator_label, summary
 from verify.lib.grading import Suggestion, suggest_grade
 from verify.lib.trees import MAX_LINEAGE, lineage
 
@@ -106,7 +107,11 @@ def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
     claims = list(claims)
     parents = actor_parents(c.perpetrator for c in claims if c.perpetrator is not None)
     facts = [claim_facts(c, parents) for c in claims]
-    found = find_disagreements(facts, place_margin_m=settings.CROSSCHECK_PLACE_MARGIN_M)
+    # The messages are put into the reader's language here, when the cross-check is shown.
+    found = [
+        replace(d, message=disagreement_text(d))
+        for d in find_disagreements(facts, place_margin_m=settings.CROSSCHECK_PLACE_MARGIN_M)
+    ]
     flagged: dict[int, dict[str, list[int]]] = {}
     for index, d in enumerate(found):
         for claim_id in d.claim_ids:
@@ -114,7 +119,7 @@ def crosscheck(claims: Iterable[Claim]) -> CrossCheck:
     return CrossCheck(
         claims=claims,
         disagreements=found,
-        summary=summary_line(facts),
+        summary=summary_text(summary(facts)),
         suggestion=suggest_grade(facts),
         perpetrator=perpetrator_label(f for f in facts if f.independent),
         flagged=flagged,

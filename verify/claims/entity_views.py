@@ -103,7 +103,7 @@ def actor_alias_remove(request: HttpRequest, pk: int, alias_pk: int) -> HttpResp
 
 def _alias_remove(request: HttpRequest, entity, alias, kind: str) -> HttpResponse:
     if alias is None:
-        raise Http404("No such alias.")
+        raise Http404(_("No such alias."))
     entities.alias_remove(alias=alias)
     messages.success(request, _("%(name)s is no longer an alias.") % {"name": alias.name})
     return redirect(f"claims:{kind}_detail", pk=entity.pk)

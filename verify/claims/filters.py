@@ -29,7 +29,7 @@ def _source_choices(user=None) -> list[tuple[int, str]]:
 
 
 # The flags in the URL read ?has_disagreements=true; empty means either.
-YES_NO = [("", "Either"), ("true", "Yes"), ("false", "No")]
+YES_NO_CHOICES = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -40,43 +40,51 @@ class IncidentFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference, title, place…"}),
     )
     date_from = django_filters.DateFilter(
-        field_name="date_end", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date_end", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        field_name="date_start", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date_start", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
     governorate = django_filters.ChoiceFilter(
-        choices=_governorate_choices, method="filter_governorate", empty_label="Any governorate", label="Governorate"
+        choices=_governorate_choices,
+        method="filter_governorate",
+        empty_label=_("Any governorate"),
+        label=_("Governorate"),
     )
     place = django_filters.CharFilter(
         method="filter_place",
-        label="Place",
+        label=_("Place"),
         widget=forms.TextInput(attrs={"placeholder": "Any spelling: Idleb, إدلب…"}),
     )
     perpetrator = django_filters.ChoiceFilter(
-        choices=_actor_choices, method="filter_perpetrator", empty_label="Any perpetrator", label="Perpetrator named"
+        choices=_actor_choices,
+        method="filter_perpetrator",
+        empty_label=_("Any perpetrator"),
+        label=_("Perpetrator named"),
     )
-    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
-    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label="Any target")
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="Any grade")
+    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label=_("Any attack type"))
+    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label=_("Any target"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label=_("Any status"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label=_("Any grade"))
     source = django_filters.ChoiceFilter(
-        choices=_source_choices, method="filter_source", empty_label="Any source", label="Source"
+        choices=_source_choices, method="filter_source", empty_label=_("Any source"), label=_("Source")
     )
     label = django_filters.ChoiceFilter(
         choices=label_tree_choices, method="filter_label", empty_label=_("Any label"), label=_("Label")
     )
-    has_disagreements = django_filters.BooleanFilter(label="Has disagreements", widget=forms.Select(choices=YES_NO))
+    has_disagreements = django_filters.BooleanFilter(
+        label=_("Has disagreements"), widget=forms.Select(choices=YES_NO_CHOICES)
+    )
     denied_by_party = django_filters.BooleanFilter(
-        label="Denied by a party to the conflict", widget=forms.Select(choices=YES_NO)
+        label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO_CHOICES)
     )
     ordering = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
-        empty_label="Newest first",
+        empty_label=_("Newest first"),
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
@@ -8,28 +9,31 @@ from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
-OBJECTIVE_CHOICES = [("", "Not stated"), ("true", "Present"), ("false", "Absent")]
+OBJECTIVE_CHOICES = [("", _("Not stated")), ("true", _("Present")), ("false", _("Absent"))]
 
 
 class ClaimForm(IdempotentFormMixin, forms.ModelForm):
     """A claim, with its source chosen from the register or, for researchers who may add sources, created here."""
 
     new_source_name = forms.CharField(
-        required=False, max_length=200, label="Or a new source", help_text="Name a source not yet in the register."
+        required=False,
+        max_length=200,
+        label=_("Or a new source"),
+        help_text=_("Name a source not yet in the register."),
     )
-    new_source_kind = forms.ChoiceField(choices=Source.Kind.choices, required=False, label="Kind of new source")
+    new_source_kind = forms.ChoiceField(choices=Source.Kind.choices, required=False, label=_("Kind of new source"))
     new_source_reliability = forms.ChoiceField(
-        choices=Reliability.choices, required=False, initial=Reliability.F, label="Reliability of new source"
+        choices=Reliability.choices, required=False, initial=Reliability.F, label=_("Reliability of new source")
     )
     new_source_affiliation = forms.ModelChoiceField(
         queryset=Actor.objects.order_by("name"),
         required=False,
-        label="New source speaks for",
-        help_text="A party it is affiliated with, e.g. a ministry for its armed forces.",
+        label=_("New source speaks for"),
+        help_text=_("A party it is affiliated with, e.g. a ministry for its armed forces."),
     )
     military_objective_present = forms.NullBooleanField(
         required=False,
-        label="Military objective",
+        label=_("Military objective"),
         widget=forms.Select(choices=OBJECTIVE_CHOICES),
     )
 
@@ -64,10 +68,10 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "excerpt": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
-            "url": "URL",
-            "event_date": "Date of the attack (as claimed)",
-            "event_date_precision": "Date precision",
-            "military_objective_distance_m": "Distance to the objective (m)",
+            "url": _("URL"),
+            "event_date": _("Date of the attack (as claimed)"),
+            "event_date_precision": _("Date precision"),
+            "military_objective_distance_m": _("Distance to the objective (m)"),
         }
 
     def __init__(self, *args, incident: Incident, user, can_add_source: bool = False, **kwargs):
@@ -95,15 +99,20 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
         new_name = " ".join((data.get("new_source_name") or "").split())
         if new_name:
             if data.get("source"):
-                self.add_error("new_source_name", "Choose a source from the register or name a new one, not both.")
+                self.add_error(
+                    "new_source_name", gettext("Choose a source from the register or name a new one, not both.")
+                )
             elif existing := Source.objects.visible_to(self.user).matching(new_name).first():
-                self.add_error("new_source_name", f"“{existing.name}” is already in the register: choose it above.")
+                self.add_error(
+                    "new_source_name",
+                    gettext("“%(name)s” is already in the register: choose it above.") % {"name": existing.name},
+                )
             elif not data.get("new_source_kind"):
-                self.add_error("new_source_kind", "Say what kind of source the new source is.")
+                self.add_error("new_source_kind", gettext("Say what kind of source the new source is."))
         elif not data.get("source") and "source" not in self.errors:
-            message = "Choose a source."
+            message = gettext("Choose a source.")
             if self.can_add_source:
-                message = "Choose a source from the register, or name a new one."
+                message = gettext("Choose a source from the register, or name a new one.")
             self.add_error("source", message)
         data["new_source_name"] = new_name
         return data
@@ -118,7 +127,7 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "kind": data["new_source_kind"],
             "reliability": data.get("new_source_reliability") or Reliability.F,
             "affiliation": data.get("new_source_affiliation"),
-            "reliability_rationale": "Added while entering a claim; the rationale is still to be written.",
+            "reliability_rationale": gettext("Added while entering a claim; the rationale is still to be written."),
         }
 
 

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+
 from verify.core.history import HistoryEntry, entries_for
 from verify.incidents.models import Incident
 
@@ -10,7 +12,7 @@ def incident_history(incident: Incident) -> list[HistoryEntry]:
 
     entries = entries_for(
         incident.history.select_related("history_user").order_by("-history_date", "-history_id"),
-        f"Incident {incident.reference}",
+        _("Incident %(reference)s") % {"reference": incident.reference},
         IGNORED,
     )
     claim_records = Claim.history.filter(incident_id=incident.pk).select_related("history_user", "source")
@@ -18,7 +20,8 @@ def incident_history(incident: Incident) -> list[HistoryEntry]:
     for record in claim_records.order_by("-history_date", "-history_id"):
         by_claim.setdefault(record.id, []).append(record)
     for claim_id, records in by_claim.items():
-        entries += entries_for(records, f"Claim #{claim_id} ({records[0].source})", IGNORED)
+        label = _("Claim #%(pk)s (%(source)s)") % {"pk": claim_id, "source": records[0].source}
+        entries += entries_for(records, label, IGNORED)
     _add_merge_notes(entries, incident)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

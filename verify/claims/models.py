@@ -4,10 +4,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision, Reliability
+from verify.core.display import range_text
 from verify.core.models import (
     DATE_VALIDATORS,
     LATITUDE_VALIDATORS,
@@ -15,11 +17,10 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from verify.lib.display import range_text
 from verify.lib.names import normalise
 from verify.lib.trees import descendants, lineage
 
-RESTRICTED_ORIGIN_HELP = (
+RESTRICTED_ORIGIN_HELP = _(
     "Named first in restricted work: seen only by those who can see a record that uses it, until a visible "
     "incident uses it. Untick to release it to everyone."
 )
@@ -67,7 +68,7 @@ class NamedEntity(TimeStampedModel, VersionedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     normalised_name = models.CharField(max_length=200, db_index=True, editable=False, default="")
     restricted_origin = models.BooleanField(default=False, help_text=RESTRICTED_ORIGIN_HELP)
-    merge_note = models.TextField(blank=True, editable=False, help_text="Why it was merged into another.")
+    merge_note = models.TextField(blank=True, editable=False, help_text=_("Why it was merged into another."))
 
     class Meta:
         abstract = True
@@ -162,17 +163,17 @@ class Source(NamedEntity):
     """Who makes claims. Reliability is the Admiralty letter, rated with a rationale by someone at some time."""
 
     class Kind(models.TextChoices):
-        NGO = "ngo", "Human-rights organisation"
-        UN = "un", "United Nations body"
-        GOVERNMENT = "government", "Government or ministry"
-        MILITARY = "military", "Military spokesperson"
-        NEWS_AGENCY = "news_agency", "News agency or outlet"
-        LOCAL_ACTIVISTS = "local_activists", "Local activists"
-        MONITOR = "monitor", "Monitoring group"
-        WITNESS = "witness", "Witness"
-        FIRST_RESPONDER = "first_responder", "First responder"
-        MEDICAL = "medical", "Medical staff"
-        OTHER = "other", "Other"
+        NGO = "ngo", _("Human-rights organisation")
+        UN = "un", _("United Nations body")
+        GOVERNMENT = "government", _("Government or ministry")
+        MILITARY = "military", _("Military spokesperson")
+        NEWS_AGENCY = "news_agency", _("News agency or outlet")
+        LOCAL_ACTIVISTS = "local_activists", _("Local activists")
+        MONITOR = "monitor", _("Monitoring group")
+        WITNESS = "witness", _("Witness")
+        FIRST_RESPONDER = "first_responder", _("First responder")
+        MEDICAL = "medical", _("Medical staff")
+        OTHER = "other", _("Other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     affiliation = models.ForeignKey(
@@ -181,7 +182,7 @@ class Source(NamedEntity):
         blank=True,
         on_delete=models.PROTECT,
         related_name="affiliated_sources",
-        help_text="The party this source speaks for, if any. A ministry speaks for its armed forces.",
+        help_text=_("The party this source speaks for, if any. A ministry speaks for its armed forces."),
     )
     reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_rationale = models.TextField(_("rationale"), blank=True)
@@ -242,12 +243,12 @@ class ActorAlias(Alias):
 
 
 class Stance(models.TextChoices):
-    ALLEGES = "alleges", "Alleges the attack"
-    CORROBORATES = "corroborates", "Corroborates the attack"
-    DENIES = "denies", "Denies the attack"
-    DENIES_RESPONSIBILITY = "denies_responsibility", "Acknowledges the attack, denies responsibility"
-    ALTERNATIVE = "alternative", "Gives an alternative explanation"
-    ACKNOWLEDGES = "acknowledges", "Acknowledges responsibility"
+    ALLEGES = "alleges", _("Alleges the attack")
+    CORROBORATES = "corroborates", _("Corroborates the attack")
+    DENIES = "denies", _("Denies the attack")
+    DENIES_RESPONSIBILITY = "denies_responsibility", _("Acknowledges the attack, denies responsibility")
+    ALTERNATIVE = "alternative", _("Gives an alternative explanation")
+    ACKNOWLEDGES = "acknowledges", _("Acknowledges responsibility")
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -268,7 +269,7 @@ class Claim(TimeStampedModel, VersionedModel):
     stance = models.CharField(max_length=24, choices=Stance.choices)
     published_on = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
     url = models.URLField(max_length=1000, blank=True)
-    excerpt = models.TextField(blank=True, help_text="A short quotation or paraphrase of what the source said.")
+    excerpt = models.TextField(blank=True, help_text=_("A short quotation or paraphrase of what the source said."))
 
     killed_min = models.PositiveIntegerField(null=True, blank=True)
     killed_max = models.PositiveIntegerField(null=True, blank=True)
@@ -291,10 +292,10 @@ class Claim(TimeStampedModel, VersionedModel):
         max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
     )
     military_objective_present = models.BooleanField(
-        null=True, blank=True, help_text="Does the source say a military objective was present? Blank if silent."
+        null=True, blank=True, help_text=_("Does the source say a military objective was present? Blank if silent.")
     )
     military_objective_distance_m = models.PositiveIntegerField(
-        "distance to the military objective (m)", null=True, blank=True
+        _("distance to the military objective (m)"), null=True, blank=True
     )
 
     credibility = models.CharField(max_length=1, choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED)
@@ -304,7 +305,7 @@ class Claim(TimeStampedModel, VersionedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="derivatives",
-        help_text="The claim this one merely repeats. Derived claims do not count as independent.",
+        help_text=_("The claim this one merely repeats. Derived claims do not count as independent."),
     )
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -350,26 +351,28 @@ class Claim(TimeStampedModel, VersionedModel):
     def clean(self) -> None:
         errors = {}
         if self.killed_min is not None and self.killed_max is not None and self.killed_min > self.killed_max:
-            errors["killed_max"] = "The maximum killed cannot be lower than the minimum."
+            errors["killed_max"] = gettext(gettext("The maximum killed cannot be lower than the minimum."))
         if self.injured_min is not None and self.injured_max is not None and self.injured_min > self.injured_max:
-            errors["injured_max"] = "The maximum injured cannot be lower than the minimum."
+            errors["injured_max"] = gettext(gettext("The maximum injured cannot be lower than the minimum."))
         today = timezone.localdate()
         if self.event_date and self.event_date > today:
-            errors["event_date"] = "The date cannot be in the future."
+            errors["event_date"] = gettext(gettext("The date cannot be in the future."))
         if self.published_on and self.published_on > today:
-            errors["published_on"] = "The publication date cannot be in the future."
+            errors["published_on"] = gettext(gettext("The publication date cannot be in the future."))
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
-                "Give both latitude and longitude, or neither."
+            errors["longitude" if self.longitude is None else "latitude"] = gettext(
+                gettext("Give both latitude and longitude, or neither.")
             )
         if self.derived_from_id:
             if self.pk and self.derived_from_id == self.pk:
-                errors["derived_from"] = "A claim cannot be derived from itself."
+                errors["derived_from"] = gettext(gettext("A claim cannot be derived from itself."))
             elif self.incident_id and self.derived_from.incident_id != self.incident_id:
-                errors["derived_from"] = "A claim can only be derived from another claim about the same incident."
+                errors["derived_from"] = gettext(
+                    gettext("A claim can only be derived from another claim about the same incident.")
+                )
         if self.military_objective_distance_m is not None and self.military_objective_present is False:
-            errors["military_objective_distance_m"] = (
-                "A distance only makes sense if an objective is said to be present."
+            errors["military_objective_distance_m"] = gettext(
+                gettext("A distance only makes sense if an objective is said to be present.")
             )
         if errors:
             raise ValidationError(errors)

@@ -3,24 +3,27 @@
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from verify.claims.crosscheck import CrossCheck, incident_crosscheck
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
+from verify.core.display import distance_text, radius_text
 from verify.incidents.models import Incident
-from verify.lib.display import distance_text, radius_text
 
 # (column key, heading); the keys are the Disagreement.column values that highlight a cell.
 COLUMNS = (
-    ("stance", "Stance"),
-    ("killed", "Killed"),
-    ("injured", "Injured"),
-    ("perpetrator", "Perpetrator"),
-    ("munition", "Munition"),
-    ("date", "Date"),
-    ("place", "Place"),
-    ("military_objective", "Military objective"),
-    ("credibility", "Credibility"),
+    ("stance", gettext_lazy("Stance")),
+    ("killed", gettext_lazy("Killed")),
+    ("injured", gettext_lazy("Injured")),
+    ("perpetrator", gettext_lazy("Perpetrator")),
+    ("munition", gettext_lazy("Munition")),
+    ("date", gettext_lazy("Date")),
+    ("place", gettext_lazy("Place")),
+    ("military_objective", gettext_lazy("Military objective")),
+    ("credibility", gettext_lazy("Credibility")),
 )
 
 
@@ -63,10 +66,10 @@ def _objective(claim: Claim) -> str:
     if claim.military_objective_present is None:
         return ""
     if not claim.military_objective_present:
-        return "Absent"
+        return gettext("Absent")
     if claim.military_objective_distance_m is not None:
-        return f"Present, {distance_text(claim.military_objective_distance_m)} away"
-    return "Present"
+        return gettext("Present, %(distance)s away") % {"distance": distance_text(claim.military_objective_distance_m)}
+    return gettext("Present")
 
 
 def _values(claim: Claim) -> dict[str, str]:
@@ -77,7 +80,11 @@ def _values(claim: Claim) -> dict[str, str]:
         "perpetrator": str(claim.perpetrator) if claim.perpetrator_id else "",
         "munition": claim.munition,
         "date": (
-            f"{claim.event_date.day} {claim.event_date:%b %Y} ({claim.get_event_date_precision_display().lower()})"
+            _("%(date)s (%(precision)s)")
+            % {
+                "date": date_format(claim.event_date, "j M Y"),
+                "precision": claim.get_event_date_precision_display().lower(),
+            }
             if claim.event_date
             else ""
         ),

@@ -1,5 +1,6 @@
-"""The words of a suggested grade's reasons. Stored reasons are codes with parameters (see verify.lib.grading);
-this is the one place that turns them into a sentence, in the reader's language.
+"""The words of the cross-check: a suggested grade's reasons (codes with parameters, see verify.lib.grading),
+the disagreements between claims and the summary line (see verify.lib.crosscheck). This is the one place that
+turns them into sentences, in the reader's language, when they are shown.
 
 Every message has named placeholders, so a translation can put them in any order. Lists of names are joined
 by join_names, which is translatable too.
@@ -10,7 +11,8 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from verify.lib import grading
+from verify.core.display import distance_text, radius_text, range_text
+from verify.lib import crosscheck, grading
 
 LEGACY = "legacy"  # a sentence stored before reasons were codes, shown as it was; see migration incidents 0011
 
@@ -115,3 +117,111 @@ def reason_text(reason: Mapping | grading.Reason | str) -> str:
         return _render(reason)
     except (KeyError, TypeError):
         return str(reason.get("code", ""))
+
+
+def _range(r: crosscheck.Range) -> str:
+    return range_text(r.low, r.high) or _("not stated")
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def _denial(code: str, p: Mapping) -> str:
+    values = {"denier": _denier({"name": p["denier"], "party": p["party"]}), "other": p["other"]}
+    stance = p["other_stance"]
+    if code == crosscheck.DENIES:
+        messages = {
+            "alleges": _("%(denier)s denies the attack; %(other)s alleges it"),
+            "corroborates": _("%(denier)s denies the attack; %(other)s corroborates it"),
+            "acknowledges": _("%(denier)s denies the attack; %(other)s acknowledges it"),
+        }
+    else:
+        messages = {
+            "alleges": _("%(denier)s gives an alternative account of the event; %(other)s alleges it"),
+            "corroborates": _("%(denier)s gives an alternative account of the event; %(other)s corroborates it"),
+            "acknowledges": _("%(denier)s gives an alternative account of the event; %(other)s acknowledges it"),
+        }
+    return messages[stance] % values
+
+
+def _disagreement(code: str, p: Mapping) -> str:
+    ranges = {}
+    if "a_range" in p:
+        ranges = {"a": p["a"], "b": p["b"], "a_range": _range(p["a_range"]), "b_range": _range(p["b_range"])}
+    if code == crosscheck.CASUALTIES_KILLED:
+        return _("%(a)s: %(a_range)s killed vs %(b)s: %(b_range)s killed") % ranges
+    if code == crosscheck.CASUALTIES_INJURED:
+        return _("%(a)s: %(a_range)s injured vs %(b)s: %(b_range)s injured") % ranges
+    if code == crosscheck.FIGURES_KILLED:
+        return _("%(a)s: %(a_range)s killed vs %(b)s: %(b_range)s killed (different counts)") % ranges
+    if code == crosscheck.FIGURES_INJURED:
+        return _("%(a)s: %(a_range)s injured vs %(b)s: %(b_range)s injured (different counts)") % ranges
+    if code == crosscheck.PERPETRATOR:
+        return _("%(a)s names %(a_perpetrator)s as the perpetrator; %(b)s names %(b_perpetrator)s") % p
+    if code in (crosscheck.DENIES, crosscheck.ALTERNATIVE):
+        return _denial(code, p)
+    if code == crosscheck.MUNITION:
+        return _("%(a)s says %(a_munition)s was used; %(b)s says %(b_munition)s") % p
+    if code == crosscheck.DATE:
+        # ISO dates: unambiguous in every language, and what the claims' own pages show beside them.
+        return _("%(a)s dates it %(a_date)s (± %(a_days)s); %(b)s dates it %(b_date)s (± %(b_days)s)") % {
+            "a": p["a"],
+            "b": p["b"],
+            "a_date": p["a_date"].isoformat(),
+            "b_date": p["b_date"].isoformat(),
+            "a_days": _days(p["a_days"]),
+            "b_days": _days(p["b_days"]),
+        }
+    if code == crosscheck.PLACE:
+        return _(
+            "%(a)s and %(b)s place it %(apart)s apart, more than their stated precision "
+            "(%(a_radius)s and %(b_radius)s) allows"
+        ) % {
+            "a": p["a"],
+            "b": p["b"],
+            "apart": distance_text(p["metres"]),
+            "a_radius": radius_text(p["a_radius"]),
+            "b_radius": radius_text(p["b_radius"]),
+        }
+    if code == crosscheck.MILITARY_OBJECTIVE:
+        return _("%(present)s says a military objective was present; %(absent)s says none was") % p
+    raise KeyError(code)
+
+
+def disagreement_text(disagreement: crosscheck.Disagreement) -> str:
+    """The words of one disagreement between claims, in the reader's language (its English message when its
+    code is not known here)."""
+    try:
+        return _disagreement(disagreement.code, disagreement.params)
+    except (KeyError, TypeError):
+        return disagreement.message
+
+
+def summary_text(summary: crosscheck.Summary) -> str:
+    """The cross-check's summary line, in the reader's language: "34–49 killed according to 2 sources; denied by
+    Russian Ministry of Defence (party to the conflict)"."""
+    killed = _range(summary.killed) if summary.killed is not None else None
+    injured = _range(summary.injured) if summary.injured is not None else None
+    n = summary.sources
+    if killed is not None and injured is not None:
+        message = ngettext(
+            "%(killed)s killed and %(injured)s injured according to %(n)s source",
+            "%(killed)s killed and %(injured)s injured according to %(n)s sources",
+            n,
+        )
+    elif killed is not None:
+        message = ngettext(
+            "%(killed)s killed according to %(n)s source", "%(killed)s killed according to %(n)s sources", n
+        )
+    elif injured is not None:
+        message = ngettext(
+            "%(injured)s injured according to %(n)s source", "%(injured)s injured according to %(n)s sources", n
+        )
+    else:
+        message = _("No casualty figures reported")
+    line = message % {"killed": killed, "injured": injured, "n": n} if "%" in message else message
+    if summary.deniers:
+        deniers = join_names([_denier({"name": name, "party": party}) for name, party in summary.deniers])
+        line = _("%(line)s; denied by %(deniers)s") % {"line": line, "deniers": deniers}
+    return line

@@ -10,6 +10,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 from verify.claims.models import Claim
 from verify.incidents.models import Status
 from verify.lib import stances
@@ -31,14 +33,22 @@ class TrackRecord:
     @property
     def figures_text(self) -> str:
         if not self.figures_compared:
-            return "No figures to compare yet"
-        return f"{self.figures_within} of {self.figures_compared} within the range of verified incidents"
+            return gettext("No figures to compare yet")
+        return ngettext(
+            "%(within)s of %(compared)s within the range of verified incidents",
+            "%(within)s of %(compared)s within the range of verified incidents",
+            self.figures_compared,
+        ) % {"within": self.figures_within, "compared": self.figures_compared}
 
     @property
     def denials_text(self) -> str:
         if not self.denials:
-            return "No denials"
-        return f"{self.denials_of_verified} of {self.denials} denials concern incidents later verified"
+            return gettext("No denials")
+        return ngettext(
+            "%(verified)s of %(denials)s denial concern incidents later verified",
+            "%(verified)s of %(denials)s denials concern incidents later verified",
+            self.denials,
+        ) % {"verified": self.denials_of_verified, "denials": self.denials}
 
 
 def track_records(user, source_ids=None) -> dict[int, TrackRecord]:

@@ -80,7 +80,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ConflictError as exc:
             conflict = conflict_context(form, exc)
         else:
-            messages.success(request, "Claim saved.")
+            messages.success(request, _("Claim saved."))
             return redirect(incident)
     return render(
         request,
@@ -96,7 +96,9 @@ def claim_delete(request: HttpRequest, pk: int) -> HttpResponse:
     incident = claim.incident
     if request.method == "POST":
         services.claim_delete(claim=claim, user=request.user)
-        messages.success(request, f"Claim from {claim.source} deleted. It remains in the history.")
+        messages.success(
+            request, _("Claim from %(source)s deleted. It remains in the history.") % {"source": claim.source}
+        )
         return redirect(incident)
     return render(request, "claims/claim_confirm_delete.html", {"claim": claim, "incident": incident})
 

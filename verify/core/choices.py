@@ -3,14 +3,15 @@
 from datetime import timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Exact day"
-    APPROXIMATE_DAY = "approx_day", "Approximate day (± 1 day)"
-    WEEK = "week", "Within a week"
-    MONTH = "month", "Within a month"
-    UNKNOWN = "unknown", "Unknown"
+    DAY = "day", _("Exact day")
+    APPROXIMATE_DAY = "approx_day", _("Approximate day (± 1 day)")
+    WEEK = "week", _("Within a week")
+    MONTH = "month", _("Within a month")
+    UNKNOWN = "unknown", _("Unknown")
 
     @property
     def tolerance(self) -> timedelta | None:
@@ -25,12 +26,12 @@ class DatePrecision(models.TextChoices):
 
 
 class LocationPrecision(models.TextChoices):
-    EXACT = "exact", "Exact"
-    WITHIN_100M = "within_100m", "Within 100 m"
-    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
-    TOWN = "town", "Town"
-    DISTRICT = "district", "District"
-    GOVERNORATE = "governorate", "Governorate"
+    EXACT = "exact", _("Exact")
+    WITHIN_100M = "within_100m", _("Within 100 m")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    TOWN = "town", _("Town")
+    DISTRICT = "district", _("District")
+    GOVERNORATE = "governorate", _("Governorate")
 
     @property
     def radius_m(self) -> int:
@@ -48,20 +49,20 @@ class LocationPrecision(models.TextChoices):
 class Reliability(models.TextChoices):
     """Admiralty scale for a source."""
 
-    A = "A", "A – Completely reliable"
-    B = "B", "B – Usually reliable"
-    C = "C", "C – Fairly reliable"
-    D = "D", "D – Not usually reliable"
-    E = "E", "E – Unreliable"
-    F = "F", "F – Reliability cannot be judged"
+    A = "A", _("A – Completely reliable")
+    B = "B", _("B – Usually reliable")
+    C = "C", _("C – Fairly reliable")
+    D = "D", _("D – Not usually reliable")
+    E = "E", _("E – Unreliable")
+    F = "F", _("F – Reliability cannot be judged")
 
 
 class Credibility(models.TextChoices):
     """Admiralty scale for one piece of information, rated apart from its source."""
 
-    CONFIRMED = "1", "1 – Confirmed by other sources"
-    PROBABLY_TRUE = "2", "2 – Probably true"
-    POSSIBLY_TRUE = "3", "3 – Possibly true"
-    DOUBTFUL = "4", "4 – Doubtful"
-    IMPROBABLE = "5", "5 – Improbable"
-    CANNOT_BE_JUDGED = "6", "6 – Truth cannot be judged"
+    CONFIRMED = "1", _("1 – Confirmed by other sources")
+    PROBABLY_TRUE = "2", _("2 – Probably true")
+    POSSIBLY_TRUE = "3", _("3 – Possibly true")
+    DOUBTFUL = "4", _("4 – Doubtful")
+    IMPROBABLE = "5", _("5 – Improbable")
+    CANNOT_BE_JUDGED = "6", _("6 – Truth cannot be judged")

@@ -11,6 +11,25 @@ from datetime import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+# The reason codes that reason_text puts into words (with "labels" and "status", handled on their own).
+REASON_CODES = frozenset(
+    {
+        "edited",
+        "change",
+        "merged_into",
+        "merged_from",
+        "moved",
+        "source_claim_deleted",
+        "imported",
+        "crosscheck",
+        "rated",
+        "source_merged",
+        "actor_merged",
+        "labels",
+        "status",
+    }
+)
+
 # Recomputations of derived values: not a person's change, left out of histories and feeds.
 SILENT_REASONS = frozenset({"crosscheck"})
 
@@ -37,6 +56,9 @@ def reason_text(reason: str | None, model=None) -> str:
         "source_claim_deleted": _("The claim it was derived from (#%(arg)s) was deleted"),
         "imported": _("Imported (import #%(arg)s)"),
         "crosscheck": _("Cross-check updated from the claims"),
+        "rated": _("Reliability rated"),
+        "source_merged": _("Moved by the merge of source #%(arg)s"),
+        "actor_merged": _("Moved by the merge of actor #%(arg)s"),
     }
     if code == "edited" and arg:
         arg = _fields(model, arg)
@@ -110,7 +132,7 @@ def entries_for(records, label: str, ignore: set[str] | frozenset[str] = frozens
     entries = []
     for index, record in enumerate(records):
         model = record.instance_type
-        who = record.history_user.get_username() if record.history_user else "system"
+        who = record.history_user.get_username() if record.history_user else _("system")
         entry = HistoryEntry(
             when=record.history_date,
             who=who,

@@ -5,15 +5,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 LATITUDE_VALIDATORS = [
-    MinValueValidator(-90, "Latitude must be between -90 and 90."),
-    MaxValueValidator(90, "Latitude must be between -90 and 90."),
+    MinValueValidator(-90, _("Latitude must be between -90 and 90.")),
+    MaxValueValidator(90, _("Latitude must be between -90 and 90.")),
 ]
 LONGITUDE_VALIDATORS = [
-    MinValueValidator(-180, "Longitude must be between -180 and 180."),
-    MaxValueValidator(180, "Longitude must be between -180 and 180."),
+    MinValueValidator(-180, _("Longitude must be between -180 and 180.")),
+    MaxValueValidator(180, _("Longitude must be between -180 and 180.")),
 ]
 
 # No record here is older than this: an earlier date is a typing slip (year 1 for 2021), and dates far from today
@@ -50,9 +52,15 @@ class ConflictError(Exception):
         self.current = current
         self.current_version = current.version if current else None
         super().__init__(
-            f"{instance._meta.verbose_name.capitalize()} was changed by someone else while you were editing "
-            f"(you edited version {expected_version}, it is now version {self.current_version}). "
-            "Your changes have not been saved."
+            gettext(
+                "%(thing)s was changed by someone else while you were editing (you edited version %(yours)s, it is "
+                "now version %(theirs)s). Your changes have not been saved."
+            )
+            % {
+                "thing": capfirst(instance._meta.verbose_name),
+                "yours": expected_version,
+                "theirs": self.current_version,
+            }
         )
 
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from verify.gazetteer.models import Place
 
@@ -7,7 +9,7 @@ class PlaceForm(forms.ModelForm):
     alternative_names = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Other spellings and transliterations, separated by commas.",
+        help_text=_("Other spellings and transliterations, separated by commas."),
     )
 
     class Meta:
@@ -23,11 +25,11 @@ class PlaceForm(forms.ModelForm):
         raw = self.cleaned_data.get("alternative_names") or ""
         names = [n.strip() for n in raw.split(",") if n.strip()]
         if any(len(n) > 200 for n in names):
-            raise forms.ValidationError("Each spelling must be at most 200 characters.")
+            raise forms.ValidationError(gettext("Each spelling must be at most 200 characters."))
         return names
 
     def clean(self):
         data = super().clean()
         if data.get("kind") != Place.Kind.GOVERNORATE and not data.get("governorate"):
-            self.add_error("governorate", "Choose the governorate this place is in.")
+            self.add_error("governorate", gettext("Choose the governorate this place is in."))
         return data

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from verify.gazetteer.models import Place
 from verify.lib.gazetteer import PlaceRef, normalize_name
 
@@ -103,8 +105,14 @@ class Gazetteer:
         key = normalize_name(name)
         candidates = list(dict.fromkeys(self.index.get(key, []) or self.index.get(key.replace(" ", ""), [])))
         if not candidates:
-            return Lookup(None, f"Unknown place “{name}”: it is not in the gazetteer. Add it under Places, "
-                                "or give latitude and longitude.")  # fmt: skip
+            return Lookup(
+                None,
+                gettext(
+                    "Unknown place “%(name)s”: it is not in the gazetteer. Add it under Places, or give latitude "
+                    "and longitude."
+                )
+                % {"name": name},
+            )
         if governorate:
             wanted = {normalize_name(governorate)}
             governorates = self.lookup_governorate(governorate)
@@ -113,7 +121,11 @@ class Gazetteer:
             matching = [c for c in candidates if normalize_name(c.governorate) in wanted]
             if not matching:
                 names = ", ".join(sorted(c.label for c in candidates))
-                return Lookup(None, f"No place “{name}” in {governorate}: the gazetteer has {names}.")
+                return Lookup(
+                    None,
+                    gettext("No place “%(name)s” in %(governorate)s: the gazetteer has %(names)s.")
+                    % {"name": name, "governorate": governorate, "names": names},
+                )
             candidates = matching
         if len(candidates) > 1:
             # A governorate shares its name with its capital (Idlib, Hama): the precision says which is meant.
@@ -124,8 +136,14 @@ class Gazetteer:
             if len(narrowed) == 1 and len({c.governorate for c in candidates}) == 1:
                 return Lookup(narrowed[0])
             names = "; ".join(sorted(c.label for c in candidates))
-            return Lookup(None, f"Ambiguous place “{name}”: {len(candidates)} places match ({names}). "
-                                "Add the governorate, or give latitude and longitude.")  # fmt: skip
+            return Lookup(
+                None,
+                gettext(
+                    "Ambiguous place “%(name)s”: %(count)s places match (%(names)s). Add the governorate, or give "
+                    "latitude and longitude."
+                )
+                % {"name": name, "count": len(candidates), "names": names},
+            )
         return Lookup(candidates[0])
 
     def lookup_governorate(self, name: str) -> Entry | None:

@@ -2,6 +2,7 @@ import re
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
 from verify.lib.gazetteer import normalize_name, search_names
@@ -44,14 +45,14 @@ class PlaceQuerySet(models.QuerySet):
 
 class Place(TimeStampedModel):
     class Kind(models.TextChoices):
-        GOVERNORATE = "governorate", "Governorate"
-        CITY = "city", "City or town"
-        LOCALITY = "locality", "Locality"
-        SITE = "site", "Site"
+        GOVERNORATE = "governorate", _("Governorate")
+        CITY = "city", _("City or town")
+        LOCALITY = "locality", _("Locality")
+        SITE = "site", _("Site")
 
     name = models.CharField(max_length=200)
-    name_ar = models.CharField("Arabic name", max_length=200, blank=True)
-    alternative_names = models.JSONField(default=list, blank=True, help_text="Other spellings and transliterations.")
+    name_ar = models.CharField(_("Arabic name"), max_length=200, blank=True)
+    alternative_names = models.JSONField(default=list, blank=True, help_text=_("Other spellings and transliterations."))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CITY)
     governorate = models.ForeignKey(
         "self",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from verify.gazetteer.forms import PlaceForm
@@ -55,6 +56,6 @@ def place_create(request: HttpRequest) -> HttpResponse:
         place.created_by = request.user
         place.full_clean()
         place.save()
-        messages.success(request, f"Place {place.name} added.")
+        messages.success(request, _("Place %(name)s added.") % {"name": place.name})
         return redirect(f"{reverse('gazetteer:list')}?q={quote(place.name)}")
     return render(request, "gazetteer/place_form.html", {"form": form})

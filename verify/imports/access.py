@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from verify.imports.models import ImportJob
 
@@ -16,5 +17,5 @@ def get_import_job_for_user(user, pk: int) -> ImportJob:
         raise PermissionDenied
     job = ImportJob.objects.for_user(user).select_related("created_by").filter(pk=pk).first()
     if job is None:
-        raise Http404("No such import.")
+        raise Http404(_("No such import."))
     return job

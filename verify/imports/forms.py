@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from verify.claims.models import Actor, Source
 from verify.imports.models import ImportFormat, SavedMapping
@@ -11,30 +11,32 @@ IGNORE = ""
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="File", help_text="CSV or JSON, in UTF-8, Windows-1256 (Arabic) or Latin-1.")
+    file = forms.FileField(label=_("File"), help_text=_("CSV or JSON, in UTF-8, Windows-1256 (Arabic) or Latin-1."))
     format = forms.ChoiceField(
-        choices=ImportFormat.choices, initial=ImportFormat.VERIFY_CSV, widget=forms.RadioSelect, label="Format"
+        choices=ImportFormat.choices, initial=ImportFormat.VERIFY_CSV, widget=forms.RadioSelect, label=_("Format")
     )
     restricted = forms.BooleanField(
-        required=False, label="Restrict the new incidents", help_text="For a sensitive dataset."
+        required=False, label=_("Restrict the new incidents"), help_text=_("For a sensitive dataset.")
     )
     allowed_groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Groups allowed to see them",
+        label=_("Groups allowed to see them"),
     )
     saved_mapping = forms.ModelChoiceField(
         SavedMapping.objects.all(),
         required=False,
-        label="Saved column mapping",
-        help_text="For 'Other CSV': start from a mapping saved earlier. You can still adjust it.",
+        label=_("Saved column mapping"),
+        help_text=_("For 'Other CSV': start from a mapping saved earlier. You can still adjust it."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("restricted") and not data.get("allowed_groups"):
-            self.add_error("allowed_groups", "Restricted incidents need at least one group allowed to see them.")
+            self.add_error(
+                "allowed_groups", gettext("Restricted incidents need at least one group allowed to see them.")
+            )
         return data
 
 
@@ -42,12 +44,12 @@ class MappingForm(forms.Form):
     """One select per verify column, offering the file's own headers."""
 
     save_as = forms.CharField(
-        max_length=100, required=False, label="Save this mapping as", help_text="Optional: a name to reuse it."
+        max_length=100, required=False, label=_("Save this mapping as"), help_text=_("Optional: a name to reuse it.")
     )
 
     def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(IGNORE, "— not in this file —")] + [(h, h) for h in headers if h]
+        choices = [(IGNORE, gettext("— not in this file —"))] + [(h, h) for h in headers if h]
         by_name = {h.casefold(): h for h in headers}
         for column in VERIFY_CSV_COLUMNS:
             guess = initial_mapping.get(column) or by_name.get(column.casefold(), IGNORE)
@@ -59,10 +61,10 @@ class MappingForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("col_title"):
-            raise forms.ValidationError("Choose the column that holds the title: every incident needs one.")
+            raise forms.ValidationError(gettext("Choose the column that holds the title: every incident needs one."))
         name = data.get("save_as", "").strip()
         if name and SavedMapping.objects.filter(name=name).exists():
-            self.add_error("save_as", "A mapping with this name exists already; choose another name.")
+            self.add_error("save_as", gettext("A mapping with this name exists already; choose another name."))
         return data
 
     @property
@@ -78,7 +80,7 @@ class MappingForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("import", "Import"), ("nothing", "Import nothing")])
+    decision = forms.ChoiceField(choices=[("import", _("Import")), ("nothing", _("Import nothing"))])
 
 
 class ResolutionForm(forms.Form):

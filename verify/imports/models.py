@@ -4,25 +4,27 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from verify.core.models import TimeStampedModel
 
 
 class ImportFormat(models.TextChoices):
-    VERIFY_CSV = "verify_csv", "verify CSV (our own columns)"
-    ACLED = "acled", "ACLED-style CSV"
-    JSON = "json", "JSON (a list of objects with verify column names)"
-    MAPPED_CSV = "mapped_csv", "Other CSV (map its columns to ours)"
+    VERIFY_CSV = "verify_csv", _("verify CSV (our own columns)")
+    ACLED = "acled", _("ACLED-style CSV")
+    JSON = "json", _("JSON (a list of objects with verify column names)")
+    MAPPED_CSV = "mapped_csv", _("Other CSV (map its columns to ours)")
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued for checking"
-    VALIDATING = "validating", "Checking rows"
-    VALIDATED = "validated", "Checked: waiting for your decision"
-    IMPORTING = "importing", "Importing"
-    DONE = "done", "Imported"
-    CANCELLED = "cancelled", "Nothing imported"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Queued for checking")
+    VALIDATING = "validating", _("Checking rows")
+    VALIDATED = "validated", _("Checked: waiting for your decision")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    CANCELLED = "cancelled", _("Nothing imported")
+    FAILED = "failed", _("Failed")
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -52,7 +54,8 @@ class ImportJob(TimeStampedModel):
     restricted = models.BooleanField(default=False)
     allowed_groups = models.ManyToManyField(Group, blank=True, related_name="+")
     good_rows_only = models.BooleanField(
-        default=False, help_text="Import the rows that passed and skip the bad ones (otherwise nothing if any failed)."
+        default=False,
+        help_text=_("Import the rows that passed and skip the bad ones (otherwise nothing if any failed)."),
     )
     progress_bytes = models.PositiveBigIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
@@ -77,7 +80,7 @@ class ImportJob(TimeStampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Import {self.pk} of {self.original_filename}"
+        return gettext("Import %(pk)s of %(file)s") % {"pk": self.pk, "file": self.original_filename}
 
     @property
     def rows_good(self) -> int:
@@ -111,7 +114,7 @@ class SavedMapping(TimeStampedModel):
     """A column mapping for a partner's spreadsheet layout, saved to be used again."""
 
     name = models.CharField(max_length=100, unique=True)
-    mapping = models.JSONField(help_text="{verify column: the file's header}")
+    mapping = models.JSONField(help_text=_("{verify column: the file's header}"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from verify.imports.models import ImportFormat
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 from verify.lib import csvsafe
@@ -45,7 +48,7 @@ def read_header(stream: BinaryIO, encoding: str) -> list[str]:
     try:
         header = next(csv.reader(text), [])
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise FileUnreadable(f"The first row cannot be read as CSV: {exc}") from exc
+        raise FileUnreadable(_("The first row cannot be read as CSV: %(error)s") % {"error": exc}) from exc
     finally:
         text.detach()
         stream.seek(0)
@@ -63,10 +66,10 @@ def iter_rows(stream: BinaryIO, *, fmt: str, encoding: str, mapping: dict[str, s
         convert = acled_to_verify
     elif fmt == ImportFormat.MAPPED_CSV:
         if not mapping:
-            raise FileUnreadable("Choose which of the file's columns holds each of ours.")
+            raise FileUnreadable(_("Choose which of the file's columns holds each of ours."))
         convert = _mapper(mapping)
     else:
-        raise FileUnreadable(f"Unknown format {fmt!r}.")
+        raise FileUnreadable(_("Unknown format %(format)s.") % {"format": repr(fmt)})
     yield from _csv_rows(stream, encoding, fmt, convert)
 
 
@@ -77,9 +80,9 @@ def _csv_rows(stream: BinaryIO, encoding: str, fmt: str, convert) -> Iterator[Ra
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise FileUnreadable("The file is empty.") from None
+        raise FileUnreadable(_("The file is empty.")) from None
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise FileUnreadable(f"The first row cannot be read as CSV: {exc}") from exc
+        raise FileUnreadable(_("The first row cannot be read as CSV: %(error)s") % {"error": exc}) from exc
     _check_header(header, fmt)
     number = 1
     while True:
@@ -90,16 +93,38 @@ def _csv_rows(stream: BinaryIO, encoding: str, fmt: str, convert) -> Iterator[Ra
             break
         except csv.Error as exc:
             # The reader cannot find its footing again after a broken quote: report it and stop here.
-            yield RawRow(number, {}, stream.tell(), [("", f"Malformed CSV, the rest of the file was not read: {exc}.")])
+            yield RawRow(
+                number,
+                {},
+                stream.tell(),
+                [("", _("Malformed CSV, the rest of the file was not read: %(error)s.") % {"error": exc})],
+            )
             break
         except UnicodeDecodeError as exc:
-            yield RawRow(number, {}, stream.tell(), [("", f"Bytes that are not {encoding} text: {exc.reason}.")])
+            yield RawRow(
+                number,
+                {},
+                stream.tell(),
+                [
+                    (
+                        "",
+                        _("Bytes that are not %(encoding)s text: %(error)s.")
+                        % {"encoding": encoding, "error": exc.reason},
+                    )
+                ],
+            )
             break
         if not any(c.strip() for c in cells):
             continue
         problems = []
         if len(cells) != len(header):
-            problems.append(("", f"The row has {len(cells)} cells where the header has {len(header)}."))
+            problems.append(
+                (
+                    "",
+                    _("The row has %(cells)s cells where the header has %(header)s.")
+                    % {"cells": len(cells), "header": len(header)},
+                )
+            )
         values = {name: unescape_cell(cell) for name, cell in zip(header, cells, strict=False) if name}
         yield RawRow(number, convert(values) if not problems else {}, stream.tell(), problems)
 
@@ -108,12 +133,19 @@ def _check_header(header: list[str], fmt: str) -> None:
     if fmt == ImportFormat.VERIFY_CSV:
         if "title" not in header:
             raise FileUnreadable(
-                "This is not a verify CSV: it has no 'title' column. Choose 'Other CSV' to map its columns to ours."
+                _("This is not a verify CSV: it has no 'title' column. Choose 'Other CSV' to map its columns to ours.")
             )
     elif fmt == ImportFormat.ACLED:
         missing = [c for c in ("event_date", "location", "source") if c not in header]
         if missing:
-            raise FileUnreadable("This is not an ACLED-style CSV: it has no " + ", ".join(missing) + " column.")
+            raise FileUnreadable(
+                ngettext(
+                    "This is not an ACLED-style CSV: it has no %(columns)s column.",
+                    "This is not an ACLED-style CSV: it has no %(columns)s columns.",
+                    len(missing),
+                )
+                % {"columns": ", ".join(missing)}
+            )
 
 
 def _verify_columns(values: dict[str, str]) -> dict[str, str]:
@@ -136,7 +168,7 @@ def _json_rows(stream: BinaryIO, encoding: str) -> Iterator[RawRow]:
     text = io.TextIOWrapper(stream, encoding=encoding)
     for number, item in enumerate(_json_array(text), start=1):
         if not isinstance(item, dict):
-            yield RawRow(number, {}, stream.tell(), [("", "The item is not an object.")])
+            yield RawRow(number, {}, stream.tell(), [("", _("The item is not an object."))])
             continue
         problems = []
         values = {}
@@ -145,7 +177,7 @@ def _json_rows(stream: BinaryIO, encoding: str) -> Iterator[RawRow]:
             if value is None:
                 value = ""
             elif isinstance(value, bool) or not isinstance(value, str | int | float):
-                problems.append((name, "Expected text or a number."))
+                problems.append((name, _("Expected text or a number.")))
                 value = ""
             values[name] = str(value)
         yield RawRow(number, values, stream.tell(), problems)
@@ -178,7 +210,7 @@ def _json_array(text: io.TextIOBase, chunk_size: int = 1 << 16) -> Iterator[obje
 
     try:
         if skip_space() != "[":
-            raise FileUnreadable("The JSON file must be a list of objects: [{…}, {…}].")
+            raise FileUnreadable(_("The JSON file must be a list of objects: [{…}, {…}]."))
         position += 1
         expect_item = True
         while True:
@@ -186,27 +218,32 @@ def _json_array(text: io.TextIOBase, chunk_size: int = 1 << 16) -> Iterator[obje
             if ch == "]":
                 return
             if ch == "":
-                raise FileUnreadable("The JSON list is not closed: the file ends too soon.")
+                raise FileUnreadable(_("The JSON list is not closed: the file ends too soon."))
             if ch == "," and not expect_item:
                 position += 1
                 expect_item = True
                 continue
             if not expect_item:
-                raise FileUnreadable(f"Malformed JSON: expected ',' or ']' but found {ch!r}.")
+                raise FileUnreadable(
+                    _("Malformed JSON: expected ',' or ']' but found %(found)s.") % {"found": repr(ch)}
+                )
             while True:
                 try:
                     item, end = decoder.raw_decode(buffer, position)
                     break
                 except json.JSONDecodeError as exc:
                     if len(buffer) - position > MAX_JSON_OBJECT_CHARS:
-                        raise FileUnreadable("A JSON item is larger than 1,000,000 characters.") from exc
+                        raise FileUnreadable(_("A JSON item is larger than 1,000,000 characters.")) from exc
                     if eof or not fill():
-                        raise FileUnreadable(f"Malformed JSON: {exc.msg} (character {exc.pos}).") from exc
+                        raise FileUnreadable(
+                            _("Malformed JSON: %(error)s (character %(position)s).")
+                            % {"error": exc.msg, "position": exc.pos}
+                        ) from exc
             position = end
             expect_item = False
             yield item
     except UnicodeDecodeError as exc:
-        raise FileUnreadable(f"The file is not valid text: {exc.reason}.") from exc
+        raise FileUnreadable(_("The file is not valid text: %(error)s.") % {"error": exc.reason}) from exc
 
 
 # --- ACLED ------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from verify.claims.models import Stance
@@ -29,7 +30,11 @@ def _choice(choices: type[models.TextChoices]) -> forms.ChoiceField:
     return forms.ChoiceField(
         choices=[("", ""), *choices.choices],
         required=False,
-        error_messages={"invalid_choice": f"Unknown value “%(value)s”: use one of {allowed}."},
+        error_messages={
+            "invalid_choice": format_lazy(
+                gettext_lazy("Unknown value “%(value)s”: use one of {allowed}."), allowed=allowed
+            )
+        },
     )
 
 
@@ -73,22 +78,30 @@ class RowForm(forms.Form):
         today = timezone.localdate()
         for name in ("date_start", "date_end", "published_on"):
             if data.get(name) and data[name] > today:
-                self.add_error(name, "The date is in the future.")
+                self.add_error(name, gettext("The date is in the future."))
         if data.get("date_start") and data.get("date_end") and data["date_end"] < data["date_start"]:
-            self.add_error("date_end", "The date window ends before it starts.")
+            self.add_error("date_end", gettext("The date window ends before it starts."))
         for low, high in (("killed_min", "killed_max"), ("injured_min", "injured_max")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                self.add_error(high, f"{low} ({data[low]}) is greater than {high} ({data[high]}).")
+                self.add_error(
+                    high,
+                    gettext("%(low)s (%(low_value)s) is greater than %(high)s (%(high_value)s).")
+                    % {"low": low, "low_value": data[low], "high": high, "high_value": data[high]},
+                )
         has_lat, has_lon = data.get("latitude") is not None, data.get("longitude") is not None
         if has_lat != has_lon and "latitude" not in self.errors and "longitude" not in self.errors:
-            self.add_error("longitude" if has_lat else "latitude", "Give both latitude and longitude, or neither.")
+            self.add_error(
+                "longitude" if has_lat else "latitude", gettext("Give both latitude and longitude, or neither.")
+            )
         names = split_labels(data.get("labels") or "")
         longest = Label._meta.get_field("name").max_length or 0
         if any(len(name) > longest for name in names):
-            self.add_error("labels", f"A label name is longer than {longest} characters.")
+            self.add_error(
+                "labels", gettext("A label name is longer than %(longest)s characters.") % {"longest": longest}
+            )
         data["labels"] = names
         if not data.get("source") and any(data.get(name) not in (None, "") for name in self.CLAIM_FACTS):
-            self.add_error("source", "The row asserts facts but names no source: who says this?")
+            self.add_error("source", gettext("The row asserts facts but names no source: who says this?"))
         return data
 
 
@@ -205,7 +218,14 @@ def parse_row(
         elif found.entry is None:
             if lat is None:
                 return [RowError(number, "place", found.problem, place_name)]
-            warnings.append(RowError(number, "place", found.problem + " The row's coordinates were used.", place_name))
+            warnings.append(
+                RowError(
+                    number,
+                    "place",
+                    gettext("%(problem)s The row's coordinates were used.") % {"problem": found.problem},
+                    place_name,
+                )
+            )
         else:
             place, town_found = found.entry, True
             if lat is None:
@@ -256,8 +276,11 @@ def parse_row(
                 RowError(
                     number,
                     "reference",
-                    f"{reference} is both an incident of this database and the external id of an imported one. "
-                    "Put the other database's references in the external_id column.",
+                    gettext(
+                        "%(reference)s is both an incident of this database and the external id of an imported "
+                        "one. Put the other database's references in the external_id column."
+                    )
+                    % {"reference": reference},
                 )
             ]
     if here is not None:

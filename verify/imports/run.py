@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from verify.claims.models import Actor, Claim, Source
 from verify.gazetteer.geocode import Gazetteer
@@ -82,9 +83,9 @@ class ImportRun(RunWriter):
         self.references, self.titles, self.external_ids, self.external_titles = {}, {}, {}, {}
         self.hidden_external_ids: set[str] = set()
         rows = list(Incident.objects.values_list("pk", "reference", "external_id", "title", "merged_into_id"))
-        merged = {pk: merged_into for pk, _, _, _, merged_into in rows if merged_into}
+        merged = {pk: merged_into for pk, _ref, _ext, _title, merged_into in rows if merged_into}
         aliases: dict[str, tuple[int, str]] = {}
-        for pk, reference, external_id, title, _ in rows:
+        for pk, reference, external_id, title, _merged in rows:
             target, hops = pk, 0
             while target in merged and hops < 20:
                 target, hops = merged[target], hops + 1
@@ -119,7 +120,7 @@ class ImportRun(RunWriter):
                 self.flush()
             self.on_progress(position, self.rows_total)
         if self.rows_total == 0:
-            raise FileUnreadable("The file has a header but no rows.")
+            raise FileUnreadable(_("The file has a header but no rows."))
 
     def _bad(self, errors: list[RowError]) -> None:
         self.rows_bad += 1
@@ -156,8 +157,10 @@ class ImportRun(RunWriter):
                 RowError(
                     number,
                     "status",
-                    "The status and grade columns are not imported: an imported record starts as a draft and is "
-                    "graded in review.",
+                    _(
+                        "The status and grade columns are not imported: an imported record starts as a draft and "
+                        "is graded in review."
+                    ),
                 )
             )
 
@@ -168,8 +171,11 @@ class ImportRun(RunWriter):
                 RowError(
                     parsed.number,
                     "",
-                    f"The incident columns differ from row {first[0]} of the same incident; "
-                    f"row {first[0]}'s values were kept.",
+                    _(
+                        "The incident columns differ from row %(row)s of the same incident; row %(row)s's values "
+                        "were kept."
+                    )
+                    % {"row": first[0]},
                 )
             )
 

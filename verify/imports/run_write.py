@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
 from verify.claims import services as claim_services
@@ -161,10 +162,13 @@ class RunWriter:
         checked = self.job.checked_versions.get(str(pk))
         if checked is not None and checked != incident.version:
             editor = incident.last_edited_by
-            who = (editor.get_full_name() or editor.username) if editor else "someone"
+            who = (editor.get_full_name() or editor.username) if editor else gettext("someone")
             raise ValidationError(
-                f"{incident.reference} was changed by {who} after the check "
-                f"(version {checked}, now {incident.version}); it was not overwritten. Check the file again."
+                gettext(
+                    "%(reference)s was changed by %(who)s after the check (version %(checked)s, now %(version)s); "
+                    "it was not overwritten. Check the file again."
+                )
+                % {"reference": incident.reference, "who": who, "checked": checked, "version": incident.version}
             )
         # Only a real change is saved: an unchanged re-import leaves versions and history alone.
         changed: list[str] = []
@@ -302,7 +306,8 @@ class RunWriter:
                 data={
                     "name": name,
                     "reliability": Reliability.F,
-                    "notes": f"Added by the import of {self.job.original_filename}: rate its reliability.",
+                    "notes": gettext("Added by the import of %(file)s: rate its reliability.")
+                    % {"file": self.job.original_filename},
                     "restricted_origin": self.restricted_origin,
                 },
                 user=self.user,
@@ -316,7 +321,7 @@ class RunWriter:
             known = claim_services.actor_create(
                 data={
                     "name": name,
-                    "description": f"Added by the import of {self.job.original_filename}.",
+                    "description": gettext("Added by the import of %(file)s.") % {"file": self.job.original_filename},
                     "restricted_origin": self.restricted_origin,
                 }
             )

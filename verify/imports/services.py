@@ -12,6 +12,8 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verify.claims.tasks import queue_recompute
 from verify.imports.access import can_import
@@ -25,7 +27,7 @@ from verify.lib.encoding import detect_encoding
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED = "An unexpected error stopped the import; it has been logged for the administrators."
+UNEXPECTED = gettext_lazy("An unexpected error stopped the import; it has been logged for the administrators.")
 
 
 def import_job_create(
@@ -40,9 +42,9 @@ def import_job_create(
 ) -> ImportJob:
     """Store the upload privately, detect its encoding, and queue the check (unless `start` is False)."""
     if not can_import(user):
-        raise ImportRejected("Your role cannot import records.")
+        raise ImportRejected(_("Your role cannot import records."))
     if fmt not in ImportFormat.values:
-        raise ImportRejected(f"Unknown format {fmt!r}.")
+        raise ImportRejected(_("Unknown format %(format)s.") % {"format": repr(fmt)})
     stored_name, size = store_upload(chunks)
     path = import_root() / stored_name
     with open(path, "rb") as fh:
@@ -119,11 +121,11 @@ def import_confirm(
     from verify.imports.tasks import import_commit_task
 
     if job.status != ImportStatus.VALIDATED:
-        raise ImportRejected("This import is not waiting for a decision.")
+        raise ImportRejected(_("This import is not waiting for a decision."))
     if job.rows_bad and not good_rows_only:
-        raise ImportRejected("Some rows are bad: import the good rows only, or import nothing.")
+        raise ImportRejected(_("Some rows are bad: import the good rows only, or import nothing."))
     if job.rows_good == 0:
-        raise ImportRejected("There is no good row to import.")
+        raise ImportRejected(_("There is no good row to import."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
         status=ImportStatus.IMPORTING,
         good_rows_only=good_rows_only,
@@ -132,7 +134,7 @@ def import_confirm(
         updated_at=timezone.now(),
     )
     if not updated:
-        raise ImportRejected("This import was already decided.")
+        raise ImportRejected(_("This import was already decided."))
     job.status, job.good_rows_only, job.resolutions = ImportStatus.IMPORTING, good_rows_only, resolutions or {}
     if queue:
         transaction.on_commit(lambda: import_queue(import_commit_task, job.pk))
@@ -141,7 +143,7 @@ def import_confirm(
 def import_cancel(*, job: ImportJob) -> None:
     """Import nothing. The uploaded file is deleted."""
     if job.status not in {ImportStatus.VALIDATED, ImportStatus.FAILED, ImportStatus.QUEUED}:
-        raise ImportRejected("This import can no longer be cancelled.")
+        raise ImportRejected(_("This import can no longer be cancelled."))
     job.mark(status=ImportStatus.CANCELLED, finished_at=timezone.now())
     discard_file(job)
 
@@ -166,7 +168,7 @@ def import_commit(*, job: ImportJob) -> ImportJob:
     except _AbortImport:
         job.mark(
             status=ImportStatus.FAILED,
-            failure="Rows failed during the import and you asked for all or nothing: nothing was imported.",
+            failure=_("Rows failed during the import and you asked for all or nothing: nothing was imported."),
             errors=[e.__dict__ for e in run.errors[:MAX_LISTED_PROBLEMS]],
             rows_bad=run.rows_bad,
             finished_at=timezone.now(),
@@ -182,7 +184,8 @@ def import_commit(*, job: ImportJob) -> ImportJob:
         # Everything was rolled back. The file is kept, so the researcher can decide again.
         logger.exception("Import %s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.IMPORTING).update(
-            status=ImportStatus.VALIDATED, failure=UNEXPECTED + " Nothing was imported; you can try again."
+            status=ImportStatus.VALIDATED,
+            failure=_("%(unexpected)s Nothing was imported; you can try again.") % {"unexpected": UNEXPECTED},
         )
         raise
     discard_file(job)

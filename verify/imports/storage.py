@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from verify.imports.errors import ImportRejected
 from verify.imports.models import ImportJob
@@ -34,14 +36,17 @@ def store_upload(chunks: Iterable[bytes]) -> tuple[str, int]:
             for chunk in chunks:
                 size += len(chunk)
                 if size > settings.IMPORT_MAX_UPLOAD_BYTES:
-                    raise ImportRejected(f"The file is larger than {settings.IMPORT_MAX_UPLOAD_BYTES:,} bytes.")
+                    raise ImportRejected(
+                        _("The file is larger than %(limit)s bytes.")
+                        % {"limit": number_format(settings.IMPORT_MAX_UPLOAD_BYTES, force_grouping=True)}
+                    )
                 out.write(chunk)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     if size == 0:
         path.unlink(missing_ok=True)
-        raise ImportRejected("The file is empty.")
+        raise ImportRejected(_("The file is empty."))
     return name, size
 
 

@@ -68,7 +68,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         with open(job_path(job), "rb") as fh:
             headers = read_header(fh, job.encoding)
     except (FileUnreadable, OSError) as exc:
-        messages.error(request, f"The file cannot be read: {exc}")
+        messages.error(request, _("The file cannot be read: %(error)s") % {"error": exc})
         return redirect("imports:start")
     form = MappingForm(request.POST or None, headers=headers, initial_mapping=job.mapping)
     if request.method == "POST" and form.is_valid():
@@ -111,12 +111,12 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose to import or to import nothing.")
+        messages.error(request, _("Choose to import or to import nothing."))
         return redirect("imports:detail", pk=job.pk)
     try:
         if form.cleaned_data["decision"] == "nothing":
             services.import_cancel(job=job)
-            messages.info(request, "Nothing was imported, and the uploaded file was deleted.")
+            messages.info(request, _("Nothing was imported, and the uploaded file was deleted."))
         else:
             names = ResolutionForm(request.POST, job=job, user=request.user)
             if not names.is_valid():
@@ -132,7 +132,7 @@ def import_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_import_job_for_user(request.user, pk)
     if job.status in {ImportStatus.QUEUED, ImportStatus.VALIDATING}:
-        raise Http404("The rows have not been checked yet.")
+        raise Http404(_("The rows have not been checked yet."))
     response = HttpResponse(report_csv(job), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
     return response

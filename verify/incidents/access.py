@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from verify.accounts.audit import audit_denied
 from verify.incidents.models import Incident
@@ -21,13 +22,13 @@ def get_incident_for_user(user, reference: str, *, perm: str | None = None) -> I
     seen = set()
     while incident is not None and incident.merged_into_id:
         if incident.pk in seen:
-            raise Http404("No such incident.")  # a cycle of merges leads nowhere
+            raise Http404(_("No such incident."))  # a cycle of merges leads nowhere
         seen.add(incident.pk)
         incident = incident.merged_into
     if incident is None or not Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
         if incident is not None and incident.restricted:
             audit_denied(user, kind="incident", target=incident.reference)
-        raise Http404("No such incident.")
+        raise Http404(_("No such incident."))
     if perm and not user.has_perm(perm):
         raise PermissionDenied
     return incident

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from verify.core.choices import DatePrecision, LocationPrecision
+from verify.core.display import distance_text
 from verify.incidents.models import DuplicateCandidate, DuplicateDismissal, Incident, visibility
-from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 from verify.lib.proximity import Window, bounding_box, places_near, shift, widened, windows_overlap
 
@@ -199,7 +200,7 @@ def duplicate_dismiss(*, incident: Incident, other: Incident, user, note: str = 
     """Remember that two incidents are not duplicates. Idempotent."""
     a, b = sorted((incident, other), key=lambda i: i.pk)
     if a.pk == b.pk:
-        raise ValueError("An incident cannot be a duplicate of itself.")
+        raise ValueError(gettext("An incident cannot be a duplicate of itself."))
     with transaction.atomic():
         dismissal, _ = DuplicateDismissal.objects.get_or_create(
             incident_a=a, incident_b=b, defaults={"dismissed_by": user, "note": note.strip()}

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verify.core.forms import DateInput, VersionedFormMixin
@@ -20,7 +21,7 @@ class IncidentForm(IdempotentFormMixin, forms.ModelForm):
         queryset=Group.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only members of these groups can see a restricted incident.",
+        help_text=_("Only members of these groups can see a restricted incident."),
     )
     labels = forms.ModelMultipleChoiceField(
         queryset=Label.objects.all(),
@@ -52,12 +53,18 @@ class IncidentForm(IdempotentFormMixin, forms.ModelForm):
             "date_end": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
-        labels = {"date_start": "Date (from)", "date_end": "Date (to)", "location_name": "Location as reported"}
+        labels = {
+            "date_start": _("Date (from)"),
+            "date_end": _("Date (to)"),
+            "location_name": _("Location as reported"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.select_related("governorate").order_by("name")
-        self.fields["place"].help_text = "From the gazetteer. Coordinates are taken from it if you leave them blank."
+        self.fields["place"].help_text = gettext(
+            "From the gazetteer. Coordinates are taken from it if you leave them blank."
+        )
         self.fields["labels"].widget.choices = label_tree_choices()
         if self.instance.pk:
             self.fields["allowed_groups"].initial = self.instance.allowed_groups.all()
@@ -69,7 +76,9 @@ class IncidentForm(IdempotentFormMixin, forms.ModelForm):
         if place and data.get("latitude") is None and data.get("longitude") is None:
             data["latitude"], data["longitude"] = place.latitude, place.longitude
         if data.get("restricted") and not data.get("allowed_groups"):
-            self.add_error("allowed_groups", "A restricted incident needs at least one group allowed to see it.")
+            self.add_error(
+                "allowed_groups", gettext("A restricted incident needs at least one group allowed to see it.")
+            )
         start = data.get("date_start")
         if start and not data.get("date_end") and start <= timezone.localdate():
             # A single reported day: the window is that day.

@@ -5,10 +5,13 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.choices import DatePrecision, LocationPrecision
+from verify.core.display import distance_text
 from verify.core.models import (
     DATE_VALIDATORS,
     EARLIEST_DATE,
@@ -17,50 +20,49 @@ from verify.core.models import (
     TimeStampedModel,
     VersionedModel,
 )
-from verify.lib.display import distance_text
 from verify.lib.fold import fold
 from verify.lib.trees import descendants
 
 
 class AttackType(models.TextChoices):
-    AIRSTRIKE = "airstrike", "Airstrike"
-    MISSILE = "missile", "Missile"
-    SHELLING = "shelling", "Shelling"
-    BARREL_BOMB = "barrel_bomb", "Barrel bomb"
-    CLUSTER_MUNITION = "cluster_munition", "Cluster munition"
-    CHEMICAL = "chemical", "Chemical"
-    GROUND_ATTACK = "ground_attack", "Ground attack"
-    OTHER = "other", "Other"
+    AIRSTRIKE = "airstrike", _("Airstrike")
+    MISSILE = "missile", _("Missile")
+    SHELLING = "shelling", _("Shelling")
+    BARREL_BOMB = "barrel_bomb", _("Barrel bomb")
+    CLUSTER_MUNITION = "cluster_munition", _("Cluster munition")
+    CHEMICAL = "chemical", _("Chemical")
+    GROUND_ATTACK = "ground_attack", _("Ground attack")
+    OTHER = "other", _("Other")
 
 
 class TargetType(models.TextChoices):
-    MARKET = "market", "Market"
-    RESIDENTIAL = "residential", "Residential"
-    MEDICAL = "medical", "Medical"
-    SCHOOL = "school", "School"
-    RELIGIOUS = "religious", "Religious"
-    INFRASTRUCTURE = "infrastructure", "Infrastructure"
-    MILITARY = "military", "Military"
-    UNKNOWN = "unknown", "Unknown"
+    MARKET = "market", _("Market")
+    RESIDENTIAL = "residential", _("Residential")
+    MEDICAL = "medical", _("Medical")
+    SCHOOL = "school", _("School")
+    RELIGIOUS = "religious", _("Religious")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    MILITARY = "military", _("Military")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    VERIFIED = "verified", "Verified"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    VERIFIED = "verified", _("Verified")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
 
 class Grade(models.TextChoices):
     """Confidence grades adapted from Airwars."""
 
-    UNASSESSED = "unassessed", "Unassessed"
-    CONFIRMED = "confirmed", "Confirmed"
-    FAIR = "fair", "Fair"
-    WEAK = "weak", "Weak"
-    CONTESTED = "contested", "Contested"
-    DISCOUNTED = "discounted", "Discounted"
+    UNASSESSED = "unassessed", _("Unassessed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    FAIR = "fair", _("Fair")
+    WEAK = "weak", _("Weak")
+    CONTESTED = "contested", _("Contested")
+    DISCOUNTED = "discounted", _("Discounted")
 
 
 def visibility(user, prefix: str = "") -> Q:
@@ -232,7 +234,7 @@ class Incident(TimeStampedModel, VersionedModel):
         "gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
     location_name = models.CharField(
-        max_length=200, blank=True, help_text="The place as reported, e.g. 'main market street, Ariha'."
+        max_length=200, blank=True, help_text=_("The place as reported, e.g. 'main market street, Ariha'.")
     )
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
@@ -256,7 +258,7 @@ class Incident(TimeStampedModel, VersionedModel):
     has_disagreements = models.BooleanField(default=False, db_index=True)
     denied_by_party = models.BooleanField(default=False, db_index=True)
 
-    restricted = models.BooleanField(default=False, help_text="Only members of the allowed groups can see it.")
+    restricted = models.BooleanField(default=False, help_text=_("Only members of the allowed groups can see it."))
     allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created")
@@ -374,29 +376,34 @@ class Incident(TimeStampedModel, VersionedModel):
     @property
     def date_display(self) -> str:
         if not self.date_start:
-            return "Date unknown"
+            return gettext("Date unknown")
+        # "05 Jan 2016", with the month's name in the reader's language.
+        start = date_format(self.date_start, "d M Y")
         if self.date_end and self.date_end != self.date_start:
-            return f"{self.date_start:%d %b %Y} – {self.date_end:%d %b %Y}"
-        return f"{self.date_start:%d %b %Y}"
+            return pgettext("date window", "%(start)s – %(end)s") % {
+                "start": start,
+                "end": date_format(self.date_end, "d M Y"),
+            }
+        return start
 
     def clean(self) -> None:
         errors = {}
         today = timezone.localdate()
         if self.date_start and self.date_start > today:
-            errors["date_start"] = "The date cannot be in the future."
+            errors["date_start"] = gettext(gettext("The date cannot be in the future."))
         if self.date_end and self.date_end > today:
-            errors["date_end"] = "The date cannot be in the future."
+            errors["date_end"] = gettext(gettext("The date cannot be in the future."))
         if self.date_start and self.date_end and self.date_end < self.date_start:
-            errors["date_end"] = "The window must end on or after its start."
+            errors["date_end"] = gettext(gettext("The window must end on or after its start."))
         if (self.latitude is None) != (self.longitude is None):
-            errors["longitude" if self.longitude is None else "latitude"] = (
-                "Give both latitude and longitude, or neither."
+            errors["longitude" if self.longitude is None else "latitude"] = gettext(
+                gettext("Give both latitude and longitude, or neither.")
             )
         if self.merged_into_id:
             target, seen = self.merged_into, {self.pk}
             while target is not None:
                 if target.pk in seen:
-                    errors["merged_into"] = "Merging into this incident would make a cycle of merges."
+                    errors["merged_into"] = gettext(gettext("Merging into this incident would make a cycle of merges."))
                     break
                 seen.add(target.pk)
                 target = target.merged_into
@@ -423,7 +430,7 @@ class DuplicateDismissal(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.incident_a_id} is not a duplicate of {self.incident_b_id}"
+        return gettext("%(a)s is not a duplicate of %(b)s") % {"a": self.incident_a_id, "b": self.incident_b_id}
 
 
 class DuplicateCandidate(models.Model):
@@ -448,7 +455,7 @@ class DuplicateCandidate(models.Model):
         indexes = [models.Index(F("latest_date").desc(), F("id").desc(), name="duplicate_candidate_recent_idx")]
 
     def __str__(self) -> str:
-        return f"{self.incident_a_id} may be a duplicate of {self.incident_b_id}"
+        return gettext("%(a)s may be a duplicate of %(b)s") % {"a": self.incident_a_id, "b": self.incident_b_id}
 
     @property
     def first(self) -> Incident:

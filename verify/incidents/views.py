@@ -29,10 +29,12 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             incident = services.incident_create(
                 user=request.user, data=data, allowed_groups=groups, labels=list(data["labels"])
             )
-            messages.success(request, f"Incident {incident.reference} created as a draft.")
+            messages.success(
+                request, _("Incident %(reference)s created as a draft.") % {"reference": incident.reference}
+            )
             return incident.get_absolute_url()
 
-        url, _ = create_once(user=request.user, key=data["idempotency_key"], create=create)
+        url, _created = create_once(user=request.user, key=data["idempotency_key"], create=create)
         return redirect(url)
     return render(request, "incidents/incident_form.html", {"form": form})
 

@@ -188,13 +188,45 @@ class ClaimFacts:
         return f"{self.source_name} (party to the conflict)" if self.source_is_belligerent else self.source_name
 
 
+# The codes of the disagreements, with their parameters (see Disagreement). The message is the reference
+# English; the Django layer (verify.claims.reasons.disagreement_text) puts the code into the reader's language.
+CASUALTIES_KILLED = "casualties_killed"  # a, b: source names; a_range, b_range: Range
+CASUALTIES_INJURED = "casualties_injured"  # as above
+FIGURES_KILLED = "figures_killed"  # as above: overlapping figures that are different counts
+FIGURES_INJURED = "figures_injured"  # as above
+PERPETRATOR = "perpetrator"  # a, b: source names; a_perpetrator, b_perpetrator: names
+DENIES = "denies"  # denier: name, party: bool, other: source name, other_stance: an affirming stance
+ALTERNATIVE = "alternative"  # as above, for an alternative account
+MUNITION = "munition"  # a, b: source names; a_munition, b_munition
+DATE = "date"  # a, b: source names; a_date, b_date: dates; a_days, b_days: tolerances in days
+PLACE = "place"  # a, b: source names; metres: how far apart; a_radius, b_radius: metres
+MILITARY_OBJECTIVE = "military_objective"  # present, absent: source names
+DISAGREEMENT_CODES = frozenset(
+    {
+        CASUALTIES_KILLED,
+        CASUALTIES_INJURED,
+        FIGURES_KILLED,
+        FIGURES_INJURED,
+        PERPETRATOR,
+        DENIES,
+        ALTERNATIVE,
+        MUNITION,
+        DATE,
+        PLACE,
+        MILITARY_OBJECTIVE,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Disagreement:
     kind: str
     claim_ids: tuple[int, ...]
-    message: str
+    message: str  # the reference English; see code and params
     # The matrix column to highlight: the kind, except "killed"/"injured" for casualties and "stance" for denials.
     fact: str = field(default="", compare=False)
+    code: str = field(default="", compare=False)
+    params: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def column(self) -> str:
@@ -297,6 +329,8 @@ def _casualties(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreem
                     (a.id, b.id),
                     f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what}",
                     fact=what,
+                    code=f"casualties_{what}",
+                    params={"a": a.source_name, "b": b.source_name, "a_range": ra, "b_range": rb},
                 )
             )
     return found
@@ -313,6 +347,8 @@ def _figures(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement
                     (a.id, b.id),
                     f"{a.source_name}: {ra} {what} vs {b.source_name}: {rb} {what} (different counts)",
                     fact=what,
+                    code=f"figures_{what}",
+                    params={"a": a.source_name, "b": b.source_name, "a_range": ra, "b_range": rb},
                 )
             )
     return found
@@ -328,7 +364,13 @@ def _perpetrator(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagree
     message = (
         f"{a.source_name} names {_perpetrator_text(a)} as the perpetrator; {b.source_name} names {_perpetrator_text(b)}"
     )
-    return [Disagreement("perpetrator", (a.id, b.id), message)]
+    params = {
+        "a": a.source_name,
+        "b": b.source_name,
+        "a_perpetrator": _perpetrator_text(a),
+        "b_perpetrator": _perpetrator_text(b),
+    }
+    return [Disagreement("perpetrator", (a.id, b.id), message, code=PERPETRATOR, params=params)]
 
 
 def _denial(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
@@ -340,7 +382,14 @@ def _denial(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]
         return []
     verb = "denies the attack" if denier.stance == "denies" else "gives an alternative account of the event"
     message = f"{denier.label} {verb}; {other.source_name} {other.stance} it"
-    return [Disagreement("denial", (a.id, b.id), message, fact="stance")]
+    params = {
+        "denier": denier.source_name,
+        "party": denier.source_is_belligerent,
+        "other": other.source_name,
+        "other_stance": other.stance,
+    }
+    code = DENIES if denier.stance == "denies" else ALTERNATIVE
+    return [Disagreement("denial", (a.id, b.id), message, fact="stance", code=code, params=params)]
 
 
 def _munition(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
@@ -349,7 +398,13 @@ def _munition(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreemen
     message = (
         f"{a.source_name} says {(a.munition or '').strip()} was used; {b.source_name} says {(b.munition or '').strip()}"
     )
-    return [Disagreement("munition", (a.id, b.id), message)]
+    params = {
+        "a": a.source_name,
+        "b": b.source_name,
+        "a_munition": (a.munition or "").strip(),
+        "b_munition": (b.munition or "").strip(),
+    }
+    return [Disagreement("munition", (a.id, b.id), message, code=MUNITION, params=params)]
 
 
 def _date(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
@@ -359,18 +414,28 @@ def _date(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
         f"{a.source_name} dates it {a.event_date.isoformat()} (± {_days(a.date_tolerance_days)}); "  # type: ignore[union-attr,arg-type]
         f"{b.source_name} dates it {b.event_date.isoformat()} (± {_days(b.date_tolerance_days)})"  # type: ignore[union-attr,arg-type]
     )
-    return [Disagreement("date", (a.id, b.id), message)]
+    params = {
+        "a": a.source_name,
+        "b": b.source_name,
+        "a_date": a.event_date,
+        "b_date": b.event_date,
+        "a_days": a.date_tolerance_days,
+        "b_days": b.date_tolerance_days,
+    }
+    return [Disagreement("date", (a.id, b.id), message, code=DATE, params=params)]
 
 
 def _place(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
     if not places_disagree(a.lat, a.lon, a.radius_m, b.lat, b.lon, b.radius_m, margin_m):
         return []
-    apart = distance_text(distance_m(a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    metres = distance_m(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+    apart = distance_text(metres)
     message = (
         f"{a.source_name} and {b.source_name} place it {apart} apart, "
         f"more than their stated precision ({radius_text(a.radius_m)} and {radius_text(b.radius_m)}) allows"  # type: ignore[arg-type]
     )
-    return [Disagreement("place", (a.id, b.id), message)]
+    params = {"a": a.source_name, "b": b.source_name, "metres": metres, "a_radius": a.radius_m, "b_radius": b.radius_m}
+    return [Disagreement("place", (a.id, b.id), message, code=PLACE, params=params)]
 
 
 def _military_objective(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[Disagreement]:
@@ -380,7 +445,8 @@ def _military_objective(a: ClaimFacts, b: ClaimFacts, margin_m: float) -> list[D
         return []
     present, absent = (a, b) if a.military_objective_present else (b, a)
     message = f"{present.source_name} says a military objective was present; {absent.source_name} says none was"
-    return [Disagreement("military_objective", (a.id, b.id), message)]
+    params = {"present": present.source_name, "absent": absent.source_name}
+    return [Disagreement("military_objective", (a.id, b.id), message, code=MILITARY_OBJECTIVE, params=params)]
 
 
 def find_disagreements(claims: Iterable[ClaimFacts], *, place_margin_m: float = 0) -> list[Disagreement]:
@@ -405,6 +471,35 @@ def _join(names: list[str]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What summary_line says, as values: the Django layer (verify.claims.reasons.summary_text) words it."""
+
+    killed: Range | None  # combined, or None when no figure was stated
+    injured: Range | None
+    sources: int  # distinct sources giving the figures
+    deniers: tuple[tuple[str, bool], ...]  # (name, party to the conflict), in claim id order, once each
+
+
+def summary(claims: Iterable[ClaimFacts]) -> Summary:
+    """The values of summary_line; see there."""
+    ordered = sorted(claims, key=lambda c: c.id)
+    counted = [
+        c for c in ordered if c.independent and c.stance not in DENIAL_STANCES and (c.killed.stated or c.injured.stated)
+    ]
+    deniers: list[tuple[str, bool]] = []
+    for c in ordered:
+        denier = (c.source_name, c.source_is_belligerent)
+        if c.stance in DENIAL_STANCES and denier not in deniers:
+            deniers.append(denier)
+    return Summary(
+        killed=combined_range(c.killed for c in counted),
+        injured=combined_range(c.injured for c in counted),
+        sources=len({c.source_key for c in counted}),
+        deniers=tuple(deniers),
+    )
+
+
 def summary_line(claims: Iterable[ClaimFacts]) -> str:
     """One line for the attack: the casualty figures, how many sources give them, and who denies it.
 
@@ -418,26 +513,18 @@ def summary_line(claims: Iterable[ClaimFacts]) -> str:
         "34–49 killed and 12 injured according to 1 source"
         "No casualty figures reported"
     """
-    ordered = sorted(claims, key=lambda c: c.id)
-    counted = [
-        c for c in ordered if c.independent and c.stance not in DENIAL_STANCES and (c.killed.stated or c.injured.stated)
-    ]
-    killed = combined_range(c.killed for c in counted)
-    injured = combined_range(c.injured for c in counted)
+    values = summary(claims)
     parts = []
-    if killed is not None:
-        parts.append(f"{killed} killed")
-    if injured is not None:
-        parts.append(f"{injured} injured")
+    if values.killed is not None:
+        parts.append(f"{values.killed} killed")
+    if values.injured is not None:
+        parts.append(f"{values.injured} injured")
     if parts:
-        n = len({c.source_key for c in counted})
+        n = values.sources
         line = f"{' and '.join(parts)} according to {n} {'source' if n == 1 else 'sources'}"
     else:
         line = "No casualty figures reported"
-    deniers: list[str] = []
-    for c in ordered:
-        if c.stance in DENIAL_STANCES and c.label not in deniers:
-            deniers.append(c.label)
+    deniers = [f"{name} (party to the conflict)" if party else name for name, party in values.deniers]
     if deniers:
         line += f"; denied by {_join(deniers)}"
     return line

@@ -16,7 +16,7 @@ from django.db.models import Case, CharField, F, QuerySet, When
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
 from verify.gazetteer.models import Place
-from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, VERIFY_CSV_COLUMNS
+from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, csv_header
 from verify.incidents.models import LABEL_SEPARATOR, Incident
 from verify.lib.crosscheck import Range, combined_range
 from verify.lib.csvsafe import escape_cell
@@ -127,11 +127,20 @@ class _Line:
         return value
 
 
-def csv_rows(queryset: QuerySet) -> Iterator[str]:
+def csv_rows(queryset: QuerySet, *, headers: str | None = None) -> Iterator[str]:
     """The verify CSV, one line at a time: a BOM so that Excel reads the UTF-8 (Arabic intact), the header, then
-    one row per claim with its incident's columns repeated, or one row with empty claim cells."""
+    one row per claim with its incident's columns repeated, or one row with empty claim cells.
+
+    The header is the documented verify column names, so that the file imports back; with headers="local" it is
+    their names in the reader's language (see verify.incidents.columns.csv_header). The values are the same
+    either way: stored codes, ISO dates, plain numbers. The header is made when this is called, in the language
+    active then, not later while the response streams."""
+    return _csv_lines(queryset, csv_header(headers))
+
+
+def _csv_lines(queryset: QuerySet, header: list[str]) -> Iterator[str]:
     writer = csv.writer(_Line())
-    yield BOM + writer.writerow(VERIFY_CSV_COLUMNS)
+    yield BOM + writer.writerow(header)
     empty_claim = [""] * len(CLAIM_COLUMNS)
     for chunk in _incident_chunks(queryset, INCIDENT_FIELDS.values()):
         for incident in chunk:

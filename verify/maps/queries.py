@@ -11,11 +11,12 @@ from django.db import connections, transaction
 from django.db.models import Avg, Count, FloatField, Max, Min, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, Floor, TruncMonth, TruncWeek
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
+from verify.core.display import range_text
 from verify.incidents.models import Grade, Incident
-from verify.lib.display import range_text
 
 # Parameters that belong to the map or timeline, not to the filter.
 MAP_PARAMS = ("bbox", "zoom", "interval")
@@ -57,14 +58,14 @@ class BBox:
         try:
             west, south, east, north = (float(part) for part in text.split(","))
         except ValueError:
-            raise BadRequest("bbox: give four numbers, west,south,east,north.") from None
+            raise BadRequest(_("bbox: give four numbers, west,south,east,north.")) from None
         if not all(math.isfinite(v) for v in (west, south, east, north)):
-            raise BadRequest("bbox: the numbers must be finite.")
+            raise BadRequest(_("bbox: the numbers must be finite."))
         # Leaflet may send longitudes beyond ±180 when the world wraps; clamp to the real world.
         west, east = max(west, -180.0), min(east, 180.0)
         south, north = max(south, -90.0), min(north, 90.0)
         if west > east or south > north:
-            raise BadRequest("bbox: west must not exceed east, nor south exceed north.")
+            raise BadRequest(_("bbox: west must not exceed east, nor south exceed north."))
         return cls(west, south, east, north)
 
     @property
@@ -87,9 +88,9 @@ def parse_zoom(text: str | None) -> int:
     try:
         zoom = int(text)
     except ValueError:
-        raise BadRequest("zoom: give a whole number from 0 to 20.") from None
+        raise BadRequest(_("zoom: give a whole number from 0 to 20.")) from None
     if not 0 <= zoom <= 20:
-        raise BadRequest("zoom: give a whole number from 0 to 20.")
+        raise BadRequest(_("zoom: give a whole number from 0 to 20."))
     return zoom
 
 
@@ -235,7 +236,7 @@ def timeline(queryset: QuerySet, *, interval: str | None) -> dict:
     """Incidents per week or month by start date. Without an interval, weeks for up to two years, else months."""
     dated = queryset.filter(date_start__isnull=False).order_by()
     if interval not in (None, "", *INTERVALS):
-        raise BadRequest("interval: use week or month.")
+        raise BadRequest(_("interval: use week or month."))
     if not interval:
         span = dated.aggregate(first=Min("date_start"), last=Max("date_start"))
         weeks = (span["last"] - span["first"]).days / 7 if span["first"] else 0

@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
+from verify.incidents.columns import HEADERS_PARAM, LOCAL_HEADERS
 from verify.incidents.models import Grade
 from verify.maps import exports, queries
 from verify.maps.queries import BadRequest
@@ -74,10 +76,23 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
     except BadRequest as exc:
-        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in exports.csv_rows(incidents)), content_type="text/csv; charset=utf-8"
-    )
+        return HttpResponse(
+            _("Cannot export: %(error)s") % {"error": exc}, status=400, content_type="text/plain; charset=utf-8"
+        )
+    headers = request.GET.get(HEADERS_PARAM, "")
+    if headers not in ("", LOCAL_HEADERS):
+        return HttpResponse(
+            _("Cannot export: %(error)s")
+            % {
+                "error": _("headers: leave it out for the verify column names, or use %(local)s.")
+                % {"local": LOCAL_HEADERS}
+            },
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    # The header is made now, in the reader's language, before the response streams.
+    lines = exports.csv_rows(incidents, headers=headers)
+    response = StreamingHttpResponse((line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     audit_record(
         action=AuditAction.EXPORT, request=request, target="incidents.csv", detail={"query": request.GET.urlencode()}
@@ -93,7 +108,9 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
     except BadRequest as exc:
-        return HttpResponse(f"Cannot export: {exc}", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Cannot export: %(error)s") % {"error": exc}, status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
         (chunk.encode("utf-8") for chunk in exports.geojson_chunks(incidents)), content_type="application/geo+json"
     )

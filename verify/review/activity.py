@@ -4,18 +4,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from verify.core.history import SILENT_REASONS, reason_text
 from verify.incidents.models import Incident, Status, StatusTransition
 from verify.incidents.workflow import transition_text
 from verify.review.models import Comment
 
+# Each verb is shown between who did it and the incident's reference: "rana submitted for review SYR-2016-0001".
 STATUS_VERBS = {
-    Status.DRAFT: "withdrew to draft",
-    Status.SUBMITTED: "submitted for review",
-    Status.IN_REVIEW: "took for review",
-    Status.VERIFIED: "verified",
-    Status.CHANGES_REQUESTED: "requested changes to",
+    Status.DRAFT: pgettext_lazy("activity: who … incident", "withdrew to draft"),
+    Status.SUBMITTED: pgettext_lazy("activity: who … incident", "submitted for review"),
+    Status.IN_REVIEW: pgettext_lazy("activity: who … incident", "took for review"),
+    Status.VERIFIED: pgettext_lazy("activity: who … incident", "verified"),
+    Status.CHANGES_REQUESTED: pgettext_lazy("activity: who … incident", "requested changes to"),
 }
 
 
@@ -31,7 +34,7 @@ class Activity:
 
 
 def _name(user) -> str:
-    return user.get_username() if user else "system"
+    return user.get_username() if user else _("system")
 
 
 def activity_feed(user, *, limit: int = 15) -> list[Activity]:
@@ -44,17 +47,19 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
         StatusTransition.objects.filter(incident__in=visible).select_related("incident", "by").order_by("-at", "-pk")
     )
     for t in transitions[:limit]:
-        verb = STATUS_VERBS.get(t.to_status, f"moved to {t.get_to_status_display()}")
+        verb = str(STATUS_VERBS.get(t.to_status, "")) or _("moved to %(status)s") % {
+            "status": t.get_to_status_display()
+        }
         if t.from_status == Status.IN_REVIEW and t.to_status == Status.SUBMITTED:
-            verb = "released back to the queue"
+            verb = _("released back to the queue")
         elif t.from_status == Status.VERIFIED and t.to_status == Status.SUBMITTED:
-            verb = "sent back to review by an edit of"
+            verb = _("sent back to review by an edit of")
         detail = " ".join(part for part in (transition_text(t), t.note) if part)
         items.append(Activity(t.at, _name(t.by), verb, t.incident.reference, t.incident.title, detail))
     comments = Comment.objects.filter(incident__in=visible).select_related("incident", "author")
     for c in comments.order_by("-created_at", "-pk")[:limit]:
         items.append(
-            Activity(c.created_at, _name(c.author), "commented on", c.incident.reference, c.incident.title, c.body)
+            Activity(c.created_at, _name(c.author), _("commented on"), c.incident.reference, c.incident.title, c.body)
         )
     edits = (
         Incident.history.filter(id__in=visible)
@@ -64,7 +69,7 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
         .order_by("-history_date", "-history_id")
     )
     for h in edits[:limit]:
-        verb = {"+": "logged", "-": "deleted"}.get(h.history_type, "edited")
+        verb = {"+": _("logged"), "-": _("deleted")}.get(h.history_type, _("edited"))
         items.append(
             Activity(
                 h.history_date,
@@ -81,12 +86,21 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
         .order_by("-history_date", "-history_id")
     )
     for h in claim_edits[:limit]:
-        verb = {"+": "added a claim from", "-": "deleted a claim from"}.get(h.history_type, "edited a claim from")
+        if h.source_id:
+            values = {"source": h.source}
+            verb = {
+                "+": _("added a claim from %(source)s on") % values,
+                "-": _("deleted a claim from %(source)s on") % values,
+            }.get(h.history_type, _("edited a claim from %(source)s on") % values)
+        else:
+            verb = {"+": _("added a claim from a source on"), "-": _("deleted a claim from a source on")}.get(
+                h.history_type, _("edited a claim from a source on")
+            )
         items.append(
             Activity(
                 h.history_date,
                 _name(h.history_user),
-                f"{verb} {h.source} on" if h.source_id else f"{verb} a source on",
+                verb,
                 h.incident.reference,
                 h.incident.title,
                 reason_text(h.history_change_reason, Claim),

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from verify.core.listing import paged
@@ -24,13 +25,13 @@ class MergeForm(forms.Form):
     note = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why these are the same attack",
-        help_text="Recorded in both histories.",
+        label=_("Why these are the same attack"),
+        help_text=_("Recorded in both histories."),
     )
 
 
 class DismissForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000, label="Why they differ")
+    note = forms.CharField(required=False, max_length=2000, label=_("Why they differ"))
 
 
 @permission_required("incidents.view_incident", raise_exception=True)
@@ -48,7 +49,7 @@ def _pair(request: HttpRequest, reference: str, other: str) -> tuple[Incident, I
     first = get_incident_for_user(request.user, reference, perm="incidents.change_incident")
     second = get_incident_for_user(request.user, other, perm="incidents.change_incident")
     if first.reference != reference or second.reference != other:
-        messages.error(request, "One of these incidents has already been merged into another.")
+        messages.error(request, gettext("One of these incidents has already been merged into another."))
         return None
     return first, second
 
@@ -70,9 +71,16 @@ def incident_merge_view(request: HttpRequest, reference: str, target: str) -> Ht
         else:
             messages.success(
                 request,
-                f"{source.reference} merged into {kept.reference}: {result.claims_moved} claims and "
-                f"{result.evidence_moved + result.evidence_already_linked} evidence links moved. "
-                f"{source.reference} now leads here.",
+                gettext(
+                    "%(source)s merged into %(kept)s: %(claims)s claims and %(evidence)s evidence links moved. "
+                    "%(source)s now leads here."
+                )
+                % {
+                    "source": source.reference,
+                    "kept": kept.reference,
+                    "claims": result.claims_moved,
+                    "evidence": result.evidence_moved + result.evidence_already_linked,
+                },
             )
             return redirect(result.target)
     distance = None
@@ -108,7 +116,11 @@ def duplicate_dismiss_view(request: HttpRequest, reference: str, other: str) -> 
     form = DismissForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     duplicate_dismiss(incident=pair[0], other=pair[1], user=request.user, note=note)
-    messages.success(request, f"Noted: {pair[0].reference} and {pair[1].reference} are different incidents.")
+    messages.success(
+        request,
+        gettext("Noted: %(first)s and %(second)s are different incidents.")
+        % {"first": pair[0].reference, "second": pair[1].reference},
+    )
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(next_url)

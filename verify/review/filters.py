@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import django_filters
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from verify.gazetteer.models import Place
 from verify.incidents.models import AttackType
@@ -12,10 +13,10 @@ class QueueFilter(django_filters.FilterSet):
     """Filters of the review queue. The options carry their counts from the facets of the whole queue."""
 
     governorate = django_filters.ChoiceFilter(
-        method="filter_governorate", empty_label="Any governorate", label="Governorate"
+        method="filter_governorate", empty_label=_("Any governorate"), label=_("Governorate")
     )
-    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label="Any attack type")
-    age = django_filters.ChoiceFilter(method="filter_age", empty_label="Any age", label="Waiting")
+    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label=_("Any attack type"))
+    age = django_filters.ChoiceFilter(method="filter_age", empty_label=_("Any age"), label=_("Waiting"))
 
     def __init__(self, *args, facets: QueueFacets | None = None, **kwargs):
         """With facets, the options are those present in the queue, with counts; without (take-next), all."""

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verify.core.forms import VersionedFormMixin
 from verify.core.idempotency import IdempotentFormMixin
@@ -15,23 +16,25 @@ class VerdictForm(VersionedFormMixin, forms.Form):
     suggestion) are enforced by services.review_decide; the form mirrors them so errors show beside the fields.
     """
 
-    verdict = forms.ChoiceField(choices=ReviewDecision.Verdict.choices, widget=forms.RadioSelect, label="Verdict")
+    verdict = forms.ChoiceField(
+        choices=ReviewDecision.Verdict.choices, widget=forms.RadioSelect, label=gettext_lazy("Verdict")
+    )
     grade = forms.ChoiceField(
         choices=[(v, label) for v, label in Grade.choices if v != Grade.UNASSESSED],
         required=False,
-        label="Final grade",
-        help_text="Needed to verify.",
+        label=gettext_lazy("Final grade"),
+        help_text=gettext_lazy("Needed to verify."),
     )
     override_rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Why a different grade from the suggestion",
-        help_text="Needed when the final grade differs from the suggested grade.",
+        label=gettext_lazy("Why a different grade from the suggestion"),
+        help_text=gettext_lazy("Needed when the final grade differs from the suggested grade."),
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Note",
-        help_text="Always required: what you checked, or what needs to change.",
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("Always required: what you checked, or what needs to change."),
     )
 
     def __init__(self, *args, incident: Incident, **kwargs):
@@ -58,14 +61,16 @@ class VerdictForm(VersionedFormMixin, forms.Form):
 class CommentForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Comment",
+        label=gettext_lazy("Comment"),
         max_length=10_000,
-        help_text="Mention a colleague with @username to notify them.",
+        help_text=gettext_lazy("Mention a colleague with @username to notify them."),
     )
 
 
 class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label="Choose a reviewer")
+    reviewer = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Assign to"), empty_label=gettext_lazy("Choose a reviewer")
+    )
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)

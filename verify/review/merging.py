@@ -23,16 +23,19 @@ def merge_problems(*, source: Incident, target: Incident) -> list[str]:
     """Why these two cannot be merged, in words; empty when they can."""
     problems = []
     if source.pk == target.pk:
-        problems.append("An incident cannot be merged into itself.")
+        problems.append(_("An incident cannot be merged into itself."))
     if source.merged_into_id or target.merged_into_id:
-        problems.append("One of these incidents has already been merged into another.")
+        problems.append(_("One of these incidents has already been merged into another."))
     if source.restricted:
         source_groups = set(source.allowed_groups.values_list("pk", flat=True))
         target_groups = set(target.allowed_groups.values_list("pk", flat=True))
         if not target.restricted or not target_groups <= source_groups:
             problems.append(
-                f"{source.reference} is restricted: merge it only into an incident restricted to the same groups "
-                "(or fewer), or its claims and evidence would be shown to people who may not see them."
+                _(
+                    "%(reference)s is restricted: merge it only into an incident restricted to the same groups "
+                    "(or fewer), or its claims and evidence would be shown to people who may not see them."
+                )
+                % {"reference": source.reference}
             )
     return problems
 

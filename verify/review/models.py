@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from verify.core.models import TimeStampedModel
 from verify.incidents.models import Grade
@@ -11,8 +12,8 @@ class ReviewDecision(TimeStampedModel):
     """A reviewer's verdict. The note is always required; overriding the suggested grade needs a rationale."""
 
     class Verdict(models.TextChoices):
-        VERIFY = "verify", "Verify"
-        REQUEST_CHANGES = "request_changes", "Request changes"
+        VERIFY = "verify", gettext_lazy("Verify")
+        REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="review_decisions")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -32,7 +33,7 @@ class ReviewDecision(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_verdict_display()} by {self.reviewer}"
+        return _("%(verdict)s by %(reviewer)s") % {"verdict": self.get_verdict_display(), "reviewer": self.reviewer}
 
 
 class Comment(TimeStampedModel):
@@ -45,7 +46,7 @@ class Comment(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
 
     def __str__(self) -> str:
-        return f"Comment by {self.author} on {self.incident_id}"
+        return _("Comment by %(author)s on %(incident)s") % {"author": self.author, "incident": self.incident_id}
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -65,9 +66,9 @@ class Notification(models.Model):
     """An in-app message to one user about one incident."""
 
     class Kind(models.TextChoices):
-        MENTION = "mention", "Mentioned you"
-        VERDICT = "verdict", "Verdict on your incident"
-        ASSIGNED = "assigned", "Assigned to you"
+        MENTION = "mention", gettext_lazy("Mentioned you")
+        VERDICT = "verdict", gettext_lazy("Verdict on your incident")
+        ASSIGNED = "assigned", gettext_lazy("Assigned to you")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -87,7 +88,7 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient}"
+        return _("%(kind)s for %(recipient)s") % {"kind": self.get_kind_display(), "recipient": self.recipient}
 
     @property
     def text(self) -> str:

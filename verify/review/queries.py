@@ -24,10 +24,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from verify.incidents.models import AttackType, Incident, Status
 
-AGE_BUCKETS = ((1, "Waiting over a day"), (3, "Over 3 days"), (7, "Over a week"), (30, "Over a month"))
+AGE_BUCKETS = (
+    (1, _("Waiting over a day")),
+    (3, _("Over 3 days")),
+    (7, _("Over a week")),
+    (30, _("Over a month")),
+)
 
 
 def _count(rows: QuerySet, **filters) -> Coalesce:

@@ -28,17 +28,53 @@ MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 # --- rules ------------------------------------------------------------------------------------------
 
 
+def _refusal_code(incident: Incident, user) -> str | None:
+    if not user.has_perm(REVIEW_PERM):
+        return "not_reviewer"
+    if incident.created_by_id == user.pk:
+        return "logged"
+    if incident.last_edited_by_id == user.pk:
+        return "last_edit"
+    if incident.claims.filter(last_edited_by=user).exists():
+        return "claim_edit"
+    return None
+
+
 def review_refusal(incident: Incident, user) -> str | None:
     """Why this user may not review this incident (the two-person rule), or None if they may."""
-    if not user.has_perm(REVIEW_PERM):
-        return "Only reviewers can review incidents."
-    if incident.created_by_id == user.pk:
-        return "You logged this incident, so a second researcher must review it (two-person rule)."
-    if incident.last_edited_by_id == user.pk:
-        return "You made the last substantive edit to this incident, so someone else must review it (two-person rule)."
-    if incident.claims.filter(last_edited_by=user).exists():
-        return "You last edited one of this incident's claims, so someone else must review it (two-person rule)."
-    return None
+    texts = {
+        "not_reviewer": _("Only reviewers can review incidents."),
+        "logged": _("You logged this incident, so a second researcher must review it (two-person rule)."),
+        "last_edit": _(
+            "You made the last substantive edit to this incident, so someone else must review it (two-person rule)."
+        ),
+        "claim_edit": _(
+            "You last edited one of this incident's claims, so someone else must review it (two-person rule)."
+        ),
+    }
+    code = _refusal_code(incident, user)
+    return texts[code] if code else None
+
+
+def _refusal_for(incident: Incident, reviewer) -> str | None:
+    """Why another person may not be assigned this incident, said of them."""
+    texts = {
+        "not_reviewer": _("%(name)s cannot review it: only reviewers can review incidents."),
+        "logged": _(
+            "%(name)s cannot review it: they logged this incident, so a second researcher must review it "
+            "(two-person rule)."
+        ),
+        "last_edit": _(
+            "%(name)s cannot review it: they made the last substantive edit to this incident, so someone else must "
+            "review it (two-person rule)."
+        ),
+        "claim_edit": _(
+            "%(name)s cannot review it: they last edited one of this incident's claims, so someone else must "
+            "review it (two-person rule)."
+        ),
+    }
+    code = _refusal_code(incident, reviewer)
+    return texts[code] % {"name": reviewer.get_username()} if code else None
 
 
 def reviewable_by(queryset: QuerySet, user) -> QuerySet:
@@ -79,10 +115,8 @@ def incident_withdraw(*, incident: Incident, user, note: str = "") -> Incident:
 
 
 def _assign(incident: Incident, *, reviewer, by) -> None:
-    refusal = review_refusal(incident, reviewer)
+    refusal = review_refusal(incident, reviewer) if reviewer == by else _refusal_for(incident, reviewer)
     if refusal:
-        if reviewer != by:
-            refusal = f"{reviewer.get_username()} cannot review it: " + refusal.replace("You ", "they ", 1)
         raise PermissionDenied(refusal)
     workflow.start_review(incident=incident, reviewer=reviewer, by=by)
     if reviewer != by:
@@ -91,20 +125,23 @@ def _assign(incident: Incident, *, reviewer, by) -> None:
 
 def review_take(*, incident: Incident, user) -> Incident:
     """Take this particular submitted incident for review."""
-    _require(user, REVIEW_PERM, "Only reviewers can take incidents for review.")
+    _require(user, REVIEW_PERM, _("Only reviewers can take incidents for review."))
     with transaction.atomic():
         incident = lock(incident)
         if incident.status == Status.IN_REVIEW and incident.assigned_to_id != user.pk:
-            raise TransitionError(f"{incident.reference} was taken by {incident.assigned_to} a moment ago.")
+            raise TransitionError(
+                _("%(reference)s was taken by %(reviewer)s a moment ago.")
+                % {"reference": incident.reference, "reviewer": incident.assigned_to}
+            )
         _assign(incident, reviewer=user, by=user)
     return incident
 
 
 def review_assign(*, incident: Incident, reviewer, by) -> Incident:
     """Hand a submitted incident to another reviewer, who is notified."""
-    _require(by, REVIEW_PERM, "Only reviewers can assign incidents.")
+    _require(by, REVIEW_PERM, _("Only reviewers can assign incidents."))
     if not incident.is_visible_to(reviewer):
-        raise PermissionDenied(f"{reviewer.get_username()} cannot see this incident.")
+        raise PermissionDenied(_("%(name)s cannot see this incident.") % {"name": reviewer.get_username()})
     with transaction.atomic():
         incident = lock(incident)
         _assign(incident, reviewer=reviewer, by=by)
@@ -117,7 +154,7 @@ def review_take_next(*, user, queryset: IncidentQuerySet | None = None) -> Incid
     On PostgreSQL, SKIP LOCKED lets concurrent reviewers pass over a row another one is taking, so each gets a
     different incident without waiting. On SQLite the IMMEDIATE transaction serialises the whole call.
     """
-    _require(user, REVIEW_PERM, "Only reviewers can take incidents for review.")
+    _require(user, REVIEW_PERM, _("Only reviewers can take incidents for review."))
     queryset = Incident.objects.all() if queryset is None else queryset
     candidates = reviewable_by(
         queryset.visible_to(user).filter(status=Status.SUBMITTED, assigned_to__isnull=True), user
@@ -155,13 +192,16 @@ def review_decide(
     `expected_version` is the version the reviewer read: if the record changed since, the verdict is refused
     with a ConflictError rather than applied to something the reviewer has not seen.
     """
-    _require(user, REVIEW_PERM, "Only reviewers can give a verdict.")
+    _require(user, REVIEW_PERM, _("Only reviewers can give a verdict."))
     note, override_rationale = note.strip(), override_rationale.strip()
     with transaction.atomic():
         incident = lock(incident)
         workflow.expect(incident, [Status.IN_REVIEW], _("give a verdict on"))
         if incident.assigned_to_id != user.pk:
-            raise PermissionDenied(f"{incident.reference} is being reviewed by {incident.assigned_to}, not by you.")
+            raise PermissionDenied(
+                _("%(reference)s is being reviewed by %(reviewer)s, not by you.")
+                % {"reference": incident.reference, "reviewer": incident.assigned_to}
+            )
         refusal = review_refusal(incident, user)
         if refusal:
             raise PermissionDenied(refusal)

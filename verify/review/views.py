@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from verify.claims.access import get_claim_for_user
@@ -33,7 +34,7 @@ def _refuse(request: HttpRequest, error: Exception) -> None:
     if isinstance(error, ValidationError):
         text = " ".join(error.messages)
     else:
-        text = str(error) or "You are not allowed to do that."
+        text = str(error) or _("You are not allowed to do that.")
     messages.error(request, text)
 
 
@@ -54,10 +55,10 @@ def take_next(request: HttpRequest) -> HttpResponse:
     filterset = QueueFilter(request.POST, queryset=Incident.objects.all())
     incident = services.review_take_next(user=request.user, queryset=filterset.qs)
     if incident is None:
-        messages.info(request, "Nothing left in the queue that you may review.")
+        messages.info(request, _("Nothing left in the queue that you may review."))
         filters = {name: value for name in filterset.filters if (value := request.POST.get(name))}
         return redirect(reverse("review:queue") + ("?" + urlencode(filters) if filters else ""))
-    messages.success(request, f"{incident.reference} is yours to review.")
+    messages.success(request, _("%(reference)s is yours to review.") % {"reference": incident.reference})
     return _back(request, incident)
 
 
@@ -72,7 +73,7 @@ def _act(request: HttpRequest, reference: str, perm: str, action, success: str) 
     except (services.TransitionError, PermissionDenied, ValidationError) as error:
         _refuse(request, error)
     else:
-        messages.success(request, success.format(ref=incident.reference))
+        messages.success(request, success % {"ref": incident.reference})
     return _back(request, incident)
 
 
@@ -84,7 +85,7 @@ def submit(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.EDIT_PERM,
         lambda i: services.incident_submit(incident=i, user=request.user, note=note),
-        "{ref} is in the review queue.",
+        _("%(ref)s is in the review queue."),
     )
 
 
@@ -96,7 +97,7 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.EDIT_PERM,
         lambda i: services.incident_withdraw(incident=i, user=request.user, note=note),
-        "{ref} is a draft again.",
+        _("%(ref)s is a draft again."),
     )
 
 
@@ -107,7 +108,7 @@ def take(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_take(incident=i, user=request.user),
-        "{ref} is yours to review.",
+        _("%(ref)s is yours to review."),
     )
 
 
@@ -119,7 +120,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_release(incident=i, user=request.user, note=note),
-        "{ref} is back in the queue.",
+        _("%(ref)s is back in the queue."),
     )
 
 
@@ -128,7 +129,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference, perm=services.REVIEW_PERM)
     form = AssignForm(request.POST, reviewers=eligible_reviewers(incident))
     if not form.is_valid():
-        messages.error(request, "Choose a reviewer who may review this incident.")
+        messages.error(request, _("Choose a reviewer who may review this incident."))
         return _back(request, incident)
     reviewer = form.cleaned_data["reviewer"]
     return _act(
@@ -136,7 +137,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         reference,
         services.REVIEW_PERM,
         lambda i: services.review_assign(incident=i, reviewer=reviewer, by=request.user),
-        f"{{ref}} is assigned to {reviewer.get_username()}.",
+        _("%(ref)s is assigned to %(reviewer)s.").replace("%(reviewer)s", reviewer.get_username()),
     )
 
 
@@ -175,7 +176,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_history(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_claim_for_user(request.user, pk)
     records = claim.history.select_related("history_user").order_by("-history_date", "-history_id")
-    entries = entries_for(records, f"Claim #{claim.pk} ({claim.source})", IGNORED)
+    entries = entries_for(records, _("Claim #%(pk)s (%(source)s)") % {"pk": claim.pk, "source": claim.source}, IGNORED)
     return render(
         request, "review/claim_history.html", {"claim": claim, "incident": claim.incident, "history": entries}
     )

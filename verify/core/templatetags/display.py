@@ -1,8 +1,8 @@
-"""Template filters for the one definition of each displayed measure (see verify.lib.display)."""
+"""Template filters for the one definition of each displayed measure (see verify.core.display)."""
 
 from django import template
 
-from verify.lib import display
+from verify.core import display
 
 register = template.Library()
 
