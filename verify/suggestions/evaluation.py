@@ -199,12 +199,22 @@ def _figure(low, high) -> tuple | None:
     return None if low is None and high is None else (low, high)
 
 
-def extractor_suggestions(text: str, published_on: date, index) -> list[Suggested]:
+def register_book(register: list[dict]):
+    """The corpus's register as the extractor's SourceBook: names and aliases, resolved by their normal form."""
+    from verify.suggestions.extract import SourceBook
+
+    forms = register_forms(register)
+    names = [name for source in register for name in [source["name"], *source["aliases"]]]
+    return SourceBook(names=names, resolve=lambda mention: forms.get(normalise(mention)))
+
+
+def extractor_suggestions(text: str, published_on: date, index, book=None) -> list[Suggested]:
     """The extractor's suggestions for a text, as the evaluation reads them."""
     from verify.suggestions.extract import extract
 
     out = []
-    for s in extract(text, published_on=published_on, places=index):
+    kwargs = {"sources": book} if book is not None else {}
+    for s in extract(text, published_on=published_on, places=index, **kwargs):
         place = s.place
         out.append(
             {
@@ -223,4 +233,5 @@ def extractor_suggestions(text: str, published_on: date, index) -> list[Suggeste
 
 def run(directory: Path = CORPUS_DIR) -> Result:
     texts, register = load_corpus(directory)
-    return evaluate(extractor_suggestions, texts, register)
+    book = register_book(register)
+    return evaluate(lambda text, day, index: extractor_suggestions(text, day, index, book), texts, register)
