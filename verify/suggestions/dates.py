@@ -31,7 +31,8 @@ _EN = re.compile(
     r"|(?P<dm>\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS_EN + r"(?:,?\s+(?:19|20)\d{2})?)"
     r"|(?P<iso>(?:19|20)\d{2}-\d{2}-\d{2})"
     r"|(?P<yesterday>yesterday|last\s+night)|(?P<today>today|this\s+morning|tonight|this\s+evening)"
-    r"|(?P<overnight>overnight))\b",
+    r"|(?P<overnight>overnight)|(?P<ago>(?P<n>\w+)\s+days?\s+(?:ago|earlier))|(?P<week>last\s+week|a\s+week\s+ago)"
+    r"|(?P<month>(?:earlier\s+)?this\s+month))\b",
     re.IGNORECASE,
 )
 
@@ -95,8 +96,15 @@ def _weekday(value: date | None, published_on: date, last: bool) -> date | None:
 
 
 def find_date(sentence: str, published_on: date | None) -> FoundDate | None:
-    """The first date in the sentence that dates an event, or None."""
+    """The first date in the sentence that dates an event, or None. Without a publication date only a date with
+    its year can be read."""
     if published_on is None:
+        for m in _EN.finditer(sentence):
+            words = m.group("iso") or m.group("md") or m.group("dm") or ""
+            if re.search(r"(?:19|20)\d{2}", words) and not _NOT_EVENT_BEFORE.search(sentence[: m.start()]):
+                value = parse(re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bof\b", "", words), "en", date.today())
+                if value:
+                    return FoundDate(value, "day", m.start(), m.end())
         return None
     if re.search(r"[\u0600-\u06ff]", sentence):
         return _find_arabic(sentence, published_on)
@@ -118,6 +126,16 @@ def find_date(sentence: str, published_on: date | None) -> FoundDate | None:
             )
         elif m.group("overnight"):
             value, precision = parse("yesterday", "en", published_on), "approx_day"
+        elif m.group("ago"):
+            word = m.group("n").lower()
+            if word in {"few", "several"}:
+                value, precision = parse("3 days ago", "en", published_on), "week"
+            else:
+                value = parse(f"{m.group('n')} days ago", "en", published_on)
+        elif m.group("week"):
+            value, precision = parse("1 week ago", "en", published_on), "week"
+        elif m.group("month"):
+            value, precision = published_on.replace(day=1), "month"
         else:
             words = next(m.group(g) for g in ("md", "dm", "iso", "yesterday", "today") if m.group(g))
             if words.lower() == "last night":

@@ -448,7 +448,15 @@ def _is_subject(phrase: str) -> bool:
         return False
     if phrase.lower() in _PRONOUNS:
         return True
+    if phrase.lower() in {"we", "i", "you", "there", "this", "that", "which"}:
+        return False
     return bool(_HEAD.search(phrase)) or any(w[:1].isupper() for w in words)
+
+
+_SAID_AFTER = re.compile(
+    r"[,”\"]\s*(?:said|says|added|reported|wrote)\s+(?P<who>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of|for|the|and|"
+    r"[A-Z][\w'’-]*))*)"
+)
 
 
 def find_attribution(sentence: str) -> Attribution | None:
@@ -457,6 +465,9 @@ def find_attribution(sentence: str) -> Attribution | None:
     if is_arabic(sentence):
         return _find_attribution_arabic(sentence)
     m = _ACCORDING_EN.search(sentence)
+    if m and _is_subject(m.group("who")):
+        return _attribution(m.group("who"), m.start("who"))
+    m = _SAID_AFTER.search(sentence)
     if m and _is_subject(m.group("who")):
         return _attribution(m.group("who"), m.start("who"))
     for verb in _SPEECH_EN.finditer(sentence):
@@ -472,8 +483,9 @@ def _attribution(phrase: str, start: int) -> Attribution:
     if determiner and phrase.lower() not in _PRONOUNS:
         start += determiner.end()
         phrase = phrase[determiner.end() :]
-    kind = "pronoun" if phrase.lower() in _PRONOUNS or (determiner and determiner.group(0).lower() + phrase.lower()
-                                                         in _PRONOUNS) else "name"  # fmt: skip
+    pronoun = phrase.lower() in _PRONOUNS or bool(determiner and determiner.group(0).lower() + phrase.lower() in _PRONOUNS)
+    # "Its researchers", "their spokesman": the organisation that spoke last.
+    kind = "pronoun" if pronoun or re.match(r"(?:its|their)\s", phrase, re.IGNORECASE) else "name"
     span = Span(start, start + len(phrase), "attribution")
     return Attribution(phrase[:1].upper() + phrase[1:], span, kind)
 
@@ -650,6 +662,8 @@ class _Sources:
                     return earlier[-1].name
                 if later:
                     return later[0].name
+                if self.last_speaker and kind != "rescuers":  # "the organisation said": the one that spoke last
+                    return self.last_speaker
         # "activists in Binnish", "Medics at the town's hospital": the source is the people, not the place.
         return re.sub(r"\s+(?:in|at|near|inside|from)\s+.+$", "", who)
 
@@ -948,7 +962,9 @@ def find_places(sentence: str, index: PlaceIndex) -> list[PlaceMention]:
             if (
                 n == 1
                 and is_arabic(text)
-                and not _PLACE_CUE_AR.search(sentence[:start])
+                and i > 0
+                and is_arabic(words[i - 1].group(0))
+                and not _PLACE_CUE_AR.search(fold_with_positions(sentence[:start])[0])
                 and not text.startswith(("ب", "و", "ل"))
             ):
                 continue
