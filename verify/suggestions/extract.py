@@ -278,7 +278,7 @@ _AR_NUM = r"(?:\d+|" + "|".join(sorted(_AR_WORDS, key=len, reverse=True)) + r")"
 _AR_KILLED = r"(?:قتل|قتلوا|قتيلا|قتيل|قتلي|مقتل|مصرع|لقوا\s+حتفهم|لقي\s+حتفه|ضحايا|ضحيه|سقوط)"
 _AR_INJURED = r"(?:اصيب|اصيبوا|اصابه|جريحا|جريح|جرحي|جرحوا|مصابا|مصابين|جرح)"
 _AR_PEOPLE = (r"(?:مدنيا|مدنيين|مدنيون|مدني|شخصا|اشخاص|شخص|اطفال|طفلا|طفل|نساء|امراه|سيدات|اخرون|اخرين|"
-              r"مواطنا|مواطنين|عنصرا|عناصر|جنديا|جنود)")  # fmt: skip
+              r"مواطنا|مواطنين|عنصرا|عناصر|جنديا|جنود|مسلحا|مسلحين|مقاتلا|مقاتلين|ارهابيا|ارهابيين)")  # fmt: skip
 _AR_QUAL = r"(?:(?P<qual>اكثر\s+من|ما\s+لا\s+يقل\s+عن|نحو|حوالي|قرابه|ما\s+يزيد\s+عن)\s+)?"
 _AR_RANGE = r"(?:(?:ما\s+)?بين\s+)?(?P<lo>" + _AR_NUM + r")(?:\s+و\s*(?P<hi>" + _AR_NUM + r"))?"
 _B = r"(?<![\w])"
@@ -420,11 +420,18 @@ def _subject_before(sentence: str, verb_start: int) -> tuple[int, str] | None:
     """The noun phrase just before a speech verb: '…, a war monitor said', 'The Observatory (SOHR) said'."""
     before = _blank_parentheses(sentence[:verb_start])
     parts = [(m.start(), m.group(0)) for m in re.finditer(r"[^,;:\"“”]+", before)]
+    # "The Thiqa news agency, run by activists in the area, said": past the appositive to its noun.
+    while len(parts) >= 2 and (not parts[-1][1].strip() or re.match(r"\s*(?:run|based|which|who|backed|funded|"
+                                                                      r"led|close|affiliated)\b", parts[-1][1])):
+        if not parts[-1][1].strip() and re.fullmatch(r"\s*(?:[A-Z][\w'’-]+\s*){1,3}", parts[-2][1]):
+            break  # a person's name in apposition: handled below
+        parts.pop()
     if not parts:
         return None
     start, text = parts[-1]
     if not text.strip() and len(parts) >= 2:
-        return None
+        parts.pop()
+        start, text = parts[-1]
     # "A defence ministry spokesman, Igor Konashenkov, denied": the role, not the person's name.
     if len(parts) >= 2 and re.fullmatch(r"\s*(?:[A-Z][\w'’-]+\s*){1,3}", text) and not _HEAD.search(text):
         role_start, role = parts[-2]
@@ -1115,10 +1122,16 @@ def extract(
     register = _Sources(sources or SourceBook(), text)
     suggestions: list[Suggestion] = []
     previous = ""
-    for sentence_offset, sentence in split_sentences(text):
+    quoting = False  # inside a quotation that runs over several sentences
+    sentences = split_sentences(text)
+    for number, (sentence_offset, sentence) in enumerate(sentences):
+        quoted = quoting
+        # The raw text up to the next sentence: the splitter leaves a closing quote after the full stop outside.
+        raw_end = sentences[number + 1][0] if number + 1 < len(sentences) else len(text)
+        quoting = _quote_open(text[sentence_offset:raw_end], quoting)
         for unit_offset, unit in _units(sentence):
             offset = sentence_offset + unit_offset
-            s = _read(unit, offset, register, previous, published_on, places)
+            s = _read(unit, offset, register, previous, published_on, places, quoted)
             if s is None:
                 if is_provisional(unit) and suggestions and suggestions[-1].killed_min is not None:
                     suggestions[-1].provisional = True
@@ -1129,8 +1142,23 @@ def extract(
     return suggestions
 
 
+def _quote_open(sentence: str, open_before: bool) -> bool:
+    """Whether a quotation is still open after this sentence."""
+    opens, closes = sentence.count("“") + sentence.count("«"), sentence.count("”") + sentence.count("»")
+    straight = sentence.count('"')
+    if opens or closes:
+        return (open_before or opens > closes) and not (closes > opens)
+    return open_before != (straight % 2 == 1)
+
+
 def _read(
-    unit: str, offset: int, register: _Sources, previous: str, published_on: date | None, places: PlaceIndex | None
+    unit: str,
+    offset: int,
+    register: _Sources,
+    previous: str,
+    published_on: date | None,
+    places: PlaceIndex | None,
+    quoted: bool = False,
 ) -> Suggestion | None:
     arabic = is_arabic(unit)
     s = Suggestion(sentence=unit, offset=offset)
@@ -1165,7 +1193,7 @@ def _read(
         s.source_mention = attribution.who
     elif _speaks(unit):
         source = register.named_in(unit) or ""
-    elif previous.rstrip().endswith(":") or (unit[:1] in "\"“«" and register.last_speaker):
+    elif previous.rstrip().endswith(":") or quoted or (unit[:1] in "\"“«" and register.last_speaker):
         source = register.last_speaker  # reported speech carried on from the sentence before
     if source:
         register.heard(source, offset)
