@@ -814,7 +814,7 @@ _WEAPONS = [
     ("missile", "missiles", r"(?:cruise\s+|ballistic\s+|guided\s+|air-to-surface\s+)?missiles?"),
     ("shelling", "artillery", r"shelling|artillery|mortars?|rocket\s+fire|rockets?"),
     ("airstrike", "air strike", r"air\s*strikes?|air\s+raids?|warplanes?|fighter\s+jets?|bombing\s+raids?|"
-                                r"unguided\s+bombs?|aerial\s+bombardment"),
+                                r"unguided\s+bombs?|aerial\s+bombardment|jets|(?:war)?planes|aircraft"),
 ]  # fmt: skip
 
 
