@@ -17,12 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 started = time.perf_counter()
-import dateparser  # noqa: E402,F401  (its import is part of a cold start)
+import dateparser  # noqa: F401  (its import is part of a cold start)
 
 import_seconds = time.perf_counter() - started
 
-from verify.suggestions.evaluation import load_corpus, offline_place_index, register_book, run  # noqa: E402
-from verify.suggestions.extract import extract  # noqa: E402
+from verify.suggestions.evaluation import load_corpus, offline_place_index, register_book, run
+from verify.suggestions.extract import extract
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
@@ -47,11 +47,15 @@ def main() -> None:
             extract(text["text"], published_on=date.fromisoformat(text["published_on"]), places=index, sources=book)
             per_text.append(time.perf_counter() - started)
     chars = statistics.mean(len(t["text"]) for t in texts)
-    print(f"\ndateparser import: {import_seconds * 1000:.0f} ms; place index ({len(index)} names): "
-          f"{index_seconds * 1000:.0f} ms; first report (dateparser warm-up): {first_seconds * 1000:.0f} ms")
-    print(f"per report ({len(texts)} reports × {ROUNDS} rounds, {chars:.0f} characters on average): "
-          f"median {statistics.median(per_text) * 1000:.1f} ms, "
-          f"p95 {statistics.quantiles(per_text, n=20)[18] * 1000:.1f} ms")
+    print(
+        f"\ndateparser import: {import_seconds * 1000:.0f} ms; place index ({len(index)} names): "
+        f"{index_seconds * 1000:.0f} ms; first report (dateparser warm-up): {first_seconds * 1000:.0f} ms"
+    )
+    print(
+        f"per report ({len(texts)} reports × {ROUNDS} rounds, {chars:.0f} characters on average): "
+        f"median {statistics.median(per_text) * 1000:.1f} ms, "
+        f"p95 {statistics.quantiles(per_text, n=20)[18] * 1000:.1f} ms"
+    )
     page = " ".join(t["text"] for t in texts if t["lang"] == "en")[:3000]
     started = time.perf_counter()
     for _ in range(ROUNDS):

@@ -17,7 +17,7 @@ def result():
 
 
 def test_the_corpus_is_large_enough_and_in_both_languages():
-    texts, register = load_corpus()
+    texts, _register = load_corpus()
     assert len(texts) >= 30
     assert {t["lang"] for t in texts} == {"en", "ar"}
     assert sum(c["stance"] == "denies" for t in texts for c in t["claims"]) >= 10
@@ -70,7 +70,7 @@ def test_the_command_prints_the_table(capsys):
 def test_the_command_rejects_a_folder_without_a_corpus(tmp_path):
     from django.core.management import CommandError, call_command
 
-    with pytest.raises(CommandError, match="No corpus.json"):
+    with pytest.raises(CommandError, match=r"No corpus\.json"):
         call_command("evaluate_suggestions", "--corpus", str(tmp_path))
 
 

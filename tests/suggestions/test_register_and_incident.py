@@ -86,7 +86,11 @@ def test_inline_source_is_created_once(client, researcher, sohr):
 
 @pytest.mark.parametrize(
     ("data", "field"),
-    [({"name": " ", "kind": "ngo"}, "name"), ({"name": "—", "kind": "ngo"}, "name"), ({"name": "X", "kind": "?"}, "kind")],
+    [
+        ({"name": " ", "kind": "ngo"}, "name"),
+        ({"name": "—", "kind": "ngo"}, "name"),
+        ({"name": "X", "kind": "?"}, "kind"),
+    ],
 )
 def test_inline_source_rejects_bad_input(client, researcher, data, field):
     client.force_login(researcher)
@@ -185,13 +189,25 @@ def test_a_bad_drafted_incident_saves_nothing(client, researcher, sohr, places):
 def test_incident_draft_leaves_other_events_out_and_spans_the_dates(places):
     draft = services.incident_draft(
         [
-            {"event_date": date(2015, 11, 29), "event_date_precision": "day", "place": places["ariha"].pk,
-             "attack_type": "airstrike"},
-            {"event_date": date(2015, 11, 30), "event_date_precision": "day", "place": places["ariha"].pk,
-             "attack_type": "cluster_munition"},
-            {"event_date": date(2015, 10, 1), "other_event": "1", "place": places["idlib"].pk,
-             "attack_type": "chemical"},
-        ]  # fmt: skip
+            {
+                "event_date": date(2015, 11, 29),
+                "event_date_precision": "day",
+                "place": places["ariha"].pk,
+                "attack_type": "airstrike",
+            },
+            {
+                "event_date": date(2015, 11, 30),
+                "event_date_precision": "day",
+                "place": places["ariha"].pk,
+                "attack_type": "cluster_munition",
+            },
+            {
+                "event_date": date(2015, 10, 1),
+                "other_event": "1",
+                "place": places["idlib"].pk,
+                "attack_type": "chemical",
+            },
+        ]
     )
     assert (draft["date_start"], draft["date_end"], draft["date_precision"]) == (
         date(2015, 11, 29),

@@ -124,9 +124,7 @@ def _place_names(spelling: str | None, index) -> set[str]:
     return {fold(r.name) for r in refs} or {fold(spelling)}
 
 
-def evaluate(
-    extract: Callable[[str, date, dict], list[Suggested]], texts: list[dict], register: list[dict]
-) -> Result:
+def evaluate(extract: Callable[[str, date, dict], list[Suggested]], texts: list[dict], register: list[dict]) -> Result:
     """Run `extract(text, published_on, place_index)` on each text and compare with the expected claims."""
     index = offline_place_index()
     forms = register_forms(register)
@@ -145,7 +143,7 @@ def evaluate(
         for expected in text["claims"]:
             anchor = fold(expected["anchor"])
             match = next(
-                (i for i, s in enumerate(suggested) if i not in used and anchor in fold(s["sentence"])), None
+                (i for i, item in enumerate(suggested) if i not in used and anchor in fold(item["sentence"])), None
             )
             if match is None:
                 pairs.append((expected, None))
@@ -153,14 +151,16 @@ def evaluate(
             else:
                 used.add(match)
                 pairs.append((expected, suggested[match]))
-        for i, s in enumerate(suggested):
+        for i, item in enumerate(suggested):
             if i not in used:
-                pairs.append((None, s))
-                result.misses.append(f"{text['id']}: extra “{s['sentence'][:70]}”")
+                pairs.append((None, item))
+                result.misses.append(f"{text['id']}: extra “{item['sentence'][:70]}”")
         for expected, s in pairs:
             _count(counts["claim"], expected is not None, s is not None, expected is not None and s is not None)
             e_stance, s_stance = (expected or {}).get("stance"), (s or {}).get("stance")
-            _count(counts["stance"], e_stance is not None, s_stance is not None, bool(s_stance and e_stance == s_stance))
+            _count(
+                counts["stance"], e_stance is not None, s_stance is not None, bool(s_stance and e_stance == s_stance)
+            )
             _count(
                 counts["denial"],
                 e_stance == "denies",

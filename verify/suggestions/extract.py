@@ -92,7 +92,9 @@ _WORD_NUMBERS |= {
     for sep in ("-", " ")
 }
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
-_FAMILY = re.compile(r"\b(?P<verb>killed|killing|kills|wiped\s+out)\s+(?:a|an\s+entire|the)\s+family\s+of\s+(?P<n>" + _NUM + r")\b", re.I)
+_FAMILY = re.compile(
+    r"\b(?P<verb>killed|killing|kills|wiped\s+out)\s+(?:a|an\s+entire|the)\s+family\s+of\s+(?P<n>" + _NUM + r")\b", re.I
+)
 _QUALIFIERS = {
     "at least": "min", "no fewer than": "min", "a minimum of": "min",
     "more than": "above", "over": "above",
@@ -267,8 +269,8 @@ _AR_TENS = {
     "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50,
     "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80, "تسعون": 90, "تسعين": 90,
 }  # fmt: skip
-_AR_WORDS: dict[str, int] = {**_AR_UNITS, **_AR_TENS, "عشره": 10, "عشر": 10, "مئه": 100, "مائه": 100,
-                             "احد عشر": 11, "احدي عشره": 11, "اثنا عشر": 12, "اثني عشر": 12, "اثنتا عشره": 12}  # fmt: skip
+_AR_WORDS: dict[str, int] = {**_AR_UNITS, **_AR_TENS, "عشره": 10, "عشر": 10, "مئه": 100, "مائه": 100}
+_AR_WORDS |= {"احد عشر": 11, "احدي عشره": 11, "اثنا عشر": 12, "اثني عشر": 12, "اثنتا عشره": 12}
 for _unit, _value in _AR_UNITS.items():
     if _value >= 3:
         _AR_WORDS[f"{_unit} عشر"] = _AR_WORDS[f"{_unit} عشره"] = 10 + _value
@@ -289,8 +291,20 @@ _AR_VERB_FIRST = re.compile(
 )
 # "١٣ شخصاً قتلوا", "6 مدنيين قتلوا", "ما بين 18 و40 مدنياً قتلوا", "20 جريحاً", "سقوط 5 قتلى"
 _AR_NUMBER_FIRST = re.compile(
-    _B + _AR_QUAL + _AR_RANGE + r"\s+(?P<people>" + _AR_PEOPLE + r"|جريحا|جرحي|قتيلا|قتلي)" + _E
-    + r"(?:\s+(?:علي\s+الاقل|اخرين|اخرون))?(?:\s+(?:قد\s+)?(?P<word>" + _AR_KILLED + "|" + _AR_INJURED + r")" + _E + ")?"
+    _B
+    + _AR_QUAL
+    + _AR_RANGE
+    + r"\s+(?P<people>"
+    + _AR_PEOPLE
+    + r"|جريحا|جرحي|قتيلا|قتلي)"
+    + _E
+    + r"(?:\s+(?:علي\s+الاقل|اخرين|اخرون))?(?:\s+(?:قد\s+)?(?P<word>"
+    + _AR_KILLED
+    + "|"
+    + _AR_INJURED
+    + r")"
+    + _E
+    + ")?"
 )
 _AR_SUBCOUNT = re.compile(r"(?:بينهم|منهم|من\s+بينهم|بينهن|منهن)\s+$")
 _AR_AT_LEAST = re.compile(r"^\s*(?:" + _AR_PEOPLE + r"\s+)?علي\s+الاقل")
@@ -331,7 +345,7 @@ def find_figures_arabic(sentence: str) -> list[Figure]:
             minimum, maximum = min(low, high), max(low, high)
         elif at_least or qualifier.startswith("ما لا يقل"):
             minimum, maximum = low, None
-        elif qualifier.startswith("اكثر") or qualifier.startswith("ما يزيد"):
+        elif qualifier.startswith(("اكثر", "ما يزيد")):
             minimum, maximum = low + 1, None
         else:
             minimum = maximum = low
@@ -347,6 +361,8 @@ def find_figures_arabic(sentence: str) -> list[Figure]:
 
 def is_arabic(text: str) -> bool:
     return bool(re.search(r"[\u0600-\u06ff]", text))
+
+
 # --- Sources: attribution, coreference, the register --------------------------------------------------------------
 
 
@@ -421,8 +437,14 @@ def _subject_before(sentence: str, verb_start: int) -> tuple[int, str] | None:
     before = _blank_parentheses(sentence[:verb_start])
     parts = [(m.start(), m.group(0)) for m in re.finditer(r"[^,;:\"“”]+", before)]
     # "The Thiqa news agency, run by activists in the area, said": past the appositive to its noun.
-    while len(parts) >= 2 and (not parts[-1][1].strip() or re.match(r"\s*(?:run|based|which|who|backed|funded|"
-                                                                      r"led|close|affiliated)\b", parts[-1][1])):
+    while len(parts) >= 2 and (
+        not parts[-1][1].strip()
+        or re.match(
+            r"\s*(?:run|based|which|who|backed|funded|"
+            r"led|close|affiliated)\b",
+            parts[-1][1],
+        )
+    ):
         if not parts[-1][1].strip() and re.fullmatch(r"\s*(?:[A-Z][\w'’-]+\s*){1,3}", parts[-2][1]):
             break  # a person's name in apposition: handled below
         parts.pop()
@@ -490,7 +512,9 @@ def _attribution(phrase: str, start: int) -> Attribution:
     if determiner and phrase.lower() not in _PRONOUNS:
         start += determiner.end()
         phrase = phrase[determiner.end() :]
-    pronoun = phrase.lower() in _PRONOUNS or bool(determiner and determiner.group(0).lower() + phrase.lower() in _PRONOUNS)
+    pronoun = phrase.lower() in _PRONOUNS or bool(
+        determiner and determiner.group(0).lower() + phrase.lower() in _PRONOUNS
+    )
     # "Its researchers", "their spokesman": the organisation that spoke last.
     kind = "pronoun" if pronoun or re.match(r"(?:its|their)\s", phrase, re.IGNORECASE) else "name"
     span = Span(start, start + len(phrase), "attribution")
@@ -525,13 +549,14 @@ def _find_attribution_arabic(sentence: str) -> Attribution | None:
         if words:
             candidates.append((m.start(), words, None))
         elif re.match(r"\s+(?:ان|انه|انها|بان)(?![\w])", folded[m.end() :]):
-            verb = Span(positions[m.start("verb")], positions[m.end("verb") - 1] + 1, "attribution")
-            candidates.append((m.start(), None, verb))
+            candidates.append(
+                (m.start(), None, Span(positions[m.start("verb")], positions[m.end("verb") - 1] + 1, "attribution"))
+            )
     if not candidates:
         return None
-    _, words, verb = min(candidates, key=lambda c: c[0])
+    _, words, verb_span = min(candidates, key=lambda c: c[0])
     if words is None:
-        return Attribution("", verb or Span(0, 0, "attribution"), "pronoun")
+        return Attribution("", verb_span or Span(0, 0, "attribution"), "pronoun")
     start, end = positions[words[0]], positions[words[1] - 1] + 1
     return Attribution(sentence[start:end], Span(start, end, "attribution"), "name")
 
@@ -554,13 +579,17 @@ def _ar_subject_words(folded: str, start: int) -> tuple[int, int] | None:
         words.append((m.start(1), m.end(1)))
         position = m.end()
     return (words[0][0], words[-1][1]) if words else None
+
+
 class _KnownNames:
     """The register's names and aliases, found in a text on its folded form (Arabic names also after و ف ب ل)."""
 
     def __init__(self, names: Iterable[str]) -> None:
         forms = sorted({fold(n) for n in names if len(fold(n)) >= 2}, key=len, reverse=True)
         self.pattern = (
-            re.compile(r"(?<![\w])(?:[وفبل](?=[\u0600-\u06ff]))?(?P<name>" + "|".join(map(re.escape, forms)) + r")(?![\w])")
+            re.compile(
+                r"(?<![\w])(?:[وفبل](?=[\u0600-\u06ff]))?(?P<name>" + "|".join(map(re.escape, forms)) + r")(?![\w])"
+            )
             if forms
             else None
         )
@@ -588,7 +617,8 @@ _KINDS = {
     "directorate": ("directorate", "مديريه"),
 }
 _ANAPHORS = {
-    "monitor": r"(?:the|a)\s+(?:war\s+|uk-based\s+|britain-based\s+)?(?:monitor|monitoring\s+group|observatory|network)|المرصد|الشبكه",
+    "monitor": r"(?:the|a)\s+(?:war\s+|uk-based\s+|britain-based\s+)?(?:monitor|monitoring\s+group|observatory|"
+    r"network)|المرصد|الشبكه",
     "ministry": r"the\s+(?:defen[cs]e\s+)?ministry|الوزاره",
     "agency": r"the\s+(?:news\s+|state\s+)?agency|الوكاله",
     "charity": r"the\s+(?:charity|organi[sz]ation|group|aid\s+group|medical\s+charity)|المنظمه",
@@ -691,7 +721,10 @@ class _Sources:
 
 # --- Stances ----------------------------------------------------------------------------------------------------
 
-_OPPONENTS = r"(?:rebels?|militants?|terrorists?|opposition|armed\s+groups?|insurgents?|jihadists?|(?:rebel|militant|terrorist|opposition|armed)\s+\w+)"
+_OPPONENTS = (
+    r"(?:rebels?|militants?|terrorists?|opposition|armed\s+groups?|insurgents?|jihadists?|"
+    r"(?:rebel|militant|terrorist|opposition|armed)\s+\w+)"
+)
 _STANCES_EN = [
     (
         "denies_responsibility",
@@ -704,7 +737,8 @@ _STANCES_EN = [
     (
         "alternative",
         re.compile(
-            r"\b(?:blamed\s+(?:the\s+)?\w+(?:\s+\w+){0,4}\s+on\b|(?:was|were)\s+caused\s+by|caused\s+by\s+" + _OPPONENTS
+            r"\b(?:blamed\s+(?:the\s+)?\w+(?:\s+\w+){0,4}\s+on\b|(?:was|were)\s+caused\s+by|caused\s+by\s+"
+            + _OPPONENTS
             + r"|militants['’]?\s+(?:ammunition|explosives|weapons\s+depot)|terrorist\s+(?:positions|targets|"
             r"hideouts|depots?|headquarters)|staged|fabricated\s+by|the\s+result\s+of\s+(?:a\s+|an\s+)?(?:accident|"
             r"explosion|militant|rebel|terrorist))",
@@ -747,8 +781,10 @@ _STANCES_AR = [
     ),
     (
         "alternative",
-        re.compile(r"مواقع\s+(?:لل|ل)?ارهابيين|مواقع\s+الارهابيين|مقرات\s+(?:لل)?ارهابيين|ناجم\s+عن\s+انفجار|"
-                   r"مستودع\s+(?:ذخيره|اسلحه)\s+(?:لل|ل)?(?:ارهابيين|مسلحين)"),
+        re.compile(
+            r"مواقع\s+(?:لل|ل)?ارهابيين|مواقع\s+الارهابيين|مقرات\s+(?:لل)?ارهابيين|ناجم\s+عن\s+انفجار|"
+            r"مستودع\s+(?:ذخيره|اسلحه)\s+(?:لل|ل)?(?:ارهابيين|مسلحين)"
+        ),
     ),
     ("acknowledges", re.compile(r"(?<![\w])[وف]?(?:اعترفت|اعترف|اقرت|اقر)(?![\w])|اكدت\s+انها\s+(?:استهدفت|قصفت)")),
     (
@@ -804,6 +840,8 @@ def is_background(sentence: str) -> bool:
 def is_provisional(sentence: str) -> bool:
     """A toll that 'could rise'."""
     return bool(_PROVISIONAL.search(fold_with_positions(sentence)[0] if is_arabic(sentence) else sentence))
+
+
 # --- Weapons ----------------------------------------------------------------------------------------------------
 
 _WEAPONS = [
@@ -838,7 +876,8 @@ _WEAPONS_AR = [
 def find_weapons(sentence: str) -> list[Weapon]:
     if is_arabic(sentence):
         return _find_weapons_arabic(sentence)
-    found, taken = [], []
+    found: list[Weapon] = []
+    taken: list[tuple[int, int]] = []
     for attack_type, label, pattern in _WEAPONS:
         for m in re.finditer(r"\b(?:" + pattern + r")\b", sentence, re.IGNORECASE):
             if any(s <= m.start() < e for s, e in taken):
@@ -880,8 +919,6 @@ def find_objective(sentence: str) -> tuple[bool | None, int | None, Span | None]
     return None, None, None
 
 
-
-
 def _find_weapons_arabic(sentence: str) -> list[Weapon]:
     folded, positions = fold_with_positions(sentence)
     found: list[Weapon] = []
@@ -895,6 +932,8 @@ def _find_weapons_arabic(sentence: str) -> list[Weapon]:
                 span = Span(positions[m.start()], positions[m.end() - 1] + 1, "weapon")
                 found.append(Weapon(attack_type, label, span))
     return found
+
+
 # --- Places -----------------------------------------------------------------------------------------------------
 
 
@@ -917,7 +956,8 @@ class PlaceMention:
 
 # Arabic words that are also the names of villages somewhere in Syria, and prepositions and conjunctions written
 # onto the next word ("بريف", "وأريحا", "للأتارب").
-_STOP_AR = {fold(w) for w in ("المنطقة", "المدينة", "البلدة", "القرية", "السوق", "ريف", "مدينة", "بلدة", "قرية", "منطقة",
+_STOP_AR = {fold(w) for w in ("المنطقة", "المدينة", "البلدة", "القرية", "السوق", "ريف", "مدينة", "بلدة", "قرية",
+                              "منطقة",
                               "الغاب", "سهل", "الجيش", "المرصد", "الدفاع", "المدني", "الحكومة", "النظام", "المعارضة",
                               "الشمالي", "الجنوبي", "الغربي", "الشرقي", "جديدة", "القريبة", "المشافي")}  # fmt: skip
 _PROCLITICS = ("وب", "وال", "ول", "و", "ب", "ل")
@@ -1007,21 +1047,6 @@ _PERPETRATOR = re.compile(
     r"(?:war)?(?:planes?|aircraft|jets?|helicopters?|forces|troops|artillery|army|military|air\s+force|"
     r"aerospace\s+forces|gunships?|fighters)\b"
 )
-
-
-def find_perpetrator(sentence: str) -> tuple[str, Span | None]:
-    m = _PERPETRATOR.search(sentence)
-    return (m.group(0), Span(m.start(), m.end(), "perpetrator")) if m else ("", None)
-
-
-# --- Perpetrators -----------------------------------------------------------------------------------------------
-
-_PERPETRATOR = re.compile(
-    r"\b(?P<who>Russian|Syrian(?:\s+(?:government|regime|army))?|regime|government|pro-government|"
-    r"(?:US|U\.S\.)-led\s+coalition|coalition|Turkish|Israeli|Iranian|rebel|opposition|Islamic\s+State|ISIS|IS)\s+"
-    r"(?:war)?(?:planes?|aircraft|jets?|helicopters?|forces|troops|artillery|army|military|air\s+force|"
-    r"aerospace\s+forces|gunships?|fighters)\b"
-)
 _PERPETRATOR_AR = re.compile(
     r"(?:(?:ال)?طائرات|(?:ال)?طيران|(?:ال)?غارات|غاره|(?:ال)?مقاتلات)\s+(?:(?:ال)?حربيه\s+|جويه\s+)?(?:ال)?روسي(?:ه)?"
     r"(?![\w])|قوات\s+(?:النظام|الحكومه)|(?:ال)?جيش\s+(?:ال)?(?:سوري|النظام)"
@@ -1097,7 +1122,9 @@ class Suggestion:
         )
 
 
-_CLAUSE_BREAK = re.compile(r",\s*(?:but|while|whereas)\s+|;\s+|\s+but\s+(?=[A-Z])|،\s*(?:بينما|في\s+حين|لكن|غير\s+ان)\s+")
+_CLAUSE_BREAK = re.compile(
+    r",\s*(?:but|while|whereas)\s+|;\s+|\s+but\s+(?=[A-Z])|،\s*(?:بينما|في\s+حين|لكن|غير\s+ان)\s+"
+)
 
 
 def _units(sentence: str) -> list[tuple[int, str]]:
@@ -1193,7 +1220,7 @@ def _read(
         s.source_mention = attribution.who
     elif _speaks(unit):
         source = register.named_in(unit) or ""
-    elif previous.rstrip().endswith(":") or quoted or (unit[:1] in "\"“«" and register.last_speaker):
+    elif previous.rstrip().endswith(":") or quoted or (unit[:1] in '"“«' and register.last_speaker):
         source = register.last_speaker  # reported speech carried on from the sentence before
     if source:
         register.heard(source, offset)
@@ -1237,9 +1264,7 @@ def _set_apart_other_events(suggestions: list[Suggestion]) -> None:
     main = max(dated, key=lambda s: s.event_date or date.min)
     main_place = main.place
     for s in suggestions:
-        if s.event_date and s.event_date != main.event_date:
-            s.other_event = True
-        elif (
+        if (s.event_date and s.event_date != main.event_date) or (
             main_place is not None
             and s.place is not None
             and s.place != main_place

@@ -28,7 +28,7 @@ class ReportForm(forms.Form):
         help_text=_("Relative dates such as 'on Sunday' or 'yesterday' are counted back from it."),
     )
     incident = forms.CharField(required=False, max_length=32, label=_("Incident reference"),
-                               help_text=_("The incident these claims are about, e.g. SYR-2015-0001.")) # fmt: skip
+                               help_text=_("The incident these claims are about, e.g. SYR-2015-0001."))  # fmt: skip
     new_title = forms.CharField(
         required=False,
         max_length=200,

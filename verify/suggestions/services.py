@@ -330,7 +330,7 @@ def source_add_inline(*, user, name: str, kind: str) -> tuple[Source, bool]:
     name = " ".join((name or "").split())
     if not normalise(name):
         raise ValidationError(_("A name needs at least one letter or digit."))
-    if len(name) > Source._meta.get_field("name").max_length:
+    if len(name) > (Source._meta.get_field("name").max_length or 200):
         raise ValidationError(_("This name is too long."))
     if kind not in Source.Kind.values:
         raise ValidationError(_("Choose a kind of source."))
