@@ -702,7 +702,9 @@ class _Sources:
                 if self.last_speaker and kind != "rescuers":  # "the organisation said": the one that spoke last
                     return self.last_speaker
         # "activists in Binnish", "Medics at the town's hospital": the source is the people, not the place.
-        return re.sub(r"\s+(?:in|at|near|inside|from)\s+.+$", "", who)
+        who = re.sub(r"\s+(?:in|at|near|inside|from)\s+.+$", "", who)
+        return re.sub(r"^((?:local\s+)?(?:residents|activists|medics|witnesses|doctors|people))\s+of\s+.+$", r"\1", who,
+                      flags=re.IGNORECASE)  # fmt: skip
 
     def heard(self, name: str, position: int) -> None:
         self.last_speaker = name
@@ -762,7 +764,9 @@ _STANCES_EN = [
             r"called\s+(?:the\s+|these\s+)?(?:reports?|claims?|allegations?|accusations?)\s+(?:a\s+|an\s+)?"
             r"(?:fake|false|lies|fabricat\w*|baseless|unfounded|provocation|horror\s+story)|"
             r"horror\s+story|fake\s+news|fakes|falsehoods?|categorically\s+false|"
-            r"(?:as|were|are|is|was|all)\s+(?:lies|fake|false|fabricated|baseless|unfounded|groundless)|"
+            r"(?:as|were|are|is|was|all)\s+(?:a\s+)?(?:lies|fake|false|fabricated|baseless|unfounded|groundless|"
+            r"provocation)|no\s+(?:\w+\s+)?(?:aircraft|planes|jets|warplanes|helicopters)\s+(?:had\s+|have\s+)?"
+            r"(?:flown|struck|bombed|carried\s+out|taken\s+part)|"
             r"(?:did|does|do|had|has|have)\s+not\s+(?:carry|carried|conduct|conducted|fly|flown|perform|performed|"
             r"make|made|use|used|strike|struck|target|targeted|bomb|bombed|hit)\b|"
             r"no\s+such\s+\w+|no\s+(?:cluster|chemical|barrel|incendiary)\b|never\s+(?:struck|targeted|hit|used|"
@@ -1224,9 +1228,12 @@ def _read(
         source = register.last_speaker  # reported speech carried on from the sentence before
     if source:
         register.heard(source, offset)
-    if is_background(unit) and s.stance == "alleges":
-        return None
-    if not s.has_facts and not (s.perpetrator and source):
+    if is_background(unit):
+        return None  # "has been hit repeatedly since 2015", "has repeatedly denied using chemical weapons"
+    attacked = (
+        source and _ATTACKED.search(unit) and (find_date(unit, published_on) or (places and find_places(unit, places)))
+    )
+    if not s.has_facts and not (s.perpetrator and source) and not attacked:
         return None
     s.source = source
     s.provisional = is_provisional(unit)
@@ -1246,6 +1253,13 @@ def _read(
         s.spans += [m.span for m in s.places]
     s.spans = _without_overlaps(s.spans)
     return s
+
+
+# A source saying that a place was attacked on a day is a claim even with no figure or weapon.
+_ATTACKED = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:struck|hit|bombed|shelled|targeted|pounded|"
+    r"raided)\b|(?<![\w])(?:استهدف|استهدفت|قصف|قصفت)(?![\w])"
+)
 
 
 def _speaks(unit: str) -> bool:
