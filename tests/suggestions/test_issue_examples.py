@@ -381,3 +381,16 @@ def test_an_arabic_report(places, book):
         "place": None,
         "date": None,
     }
+
+
+def test_dates_are_read_offline(monkeypatch):
+    """dateparser reads from its bundled data: with every socket refused, English and Arabic dates still resolve."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert find_date("Jets hit the market on Sunday.", PUBLISHED).value == date(2019, 7, 21)
+    assert find_date("قصفت الطائرات السوق يوم الأحد.", PUBLISHED).value == date(2019, 7, 21)
