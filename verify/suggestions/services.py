@@ -97,13 +97,15 @@ def pdf_text(stream: BinaryIO) -> str:
     head = stream.read(5)
     stream.seek(0)
     if head != b"%PDF-":
-        raise ReportUnreadable("This file is not a PDF.")
+        raise ReportUnreadable(_("This file is not a PDF."))
     try:
         reader = PdfReader(stream)
         if reader.is_encrypted:
-            raise ReportUnreadable("The PDF is encrypted: save an unprotected copy and upload that.")
+            raise ReportUnreadable(_("The PDF is encrypted: save an unprotected copy and upload that."))
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise ReportUnreadable(f"The PDF has more than {MAX_PDF_PAGES} pages: upload the relevant part.")
+            raise ReportUnreadable(
+                _("The PDF has more than %(pages)s pages: upload the relevant part.") % {"pages": MAX_PDF_PAGES}
+            )
         parts, size = [], 0
         for page in reader.pages:
             text = page.extract_text() or ""
@@ -114,13 +116,13 @@ def pdf_text(stream: BinaryIO) -> str:
     except ReportUnreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ReportUnreadable(f"The PDF cannot be read: {exc}") from exc
+        raise ReportUnreadable(_("The PDF cannot be read: %(error)s") % {"error": exc}) from exc
     text = "\n\n".join(parts)
     # PDF lines break mid-sentence: join them, keeping blank lines as paragraph breaks.
     text = re.sub(r"-\n(?=[a-z])", "", text)
     text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
     if not text.strip():
-        raise ReportUnreadable("The PDF has no text layer (a scan?): paste the text instead.")
+        raise ReportUnreadable(_("The PDF has no text layer (a scan?): paste the text instead."))
     return text[:MAX_TEXT_CHARS]
 
 
