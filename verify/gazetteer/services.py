@@ -7,6 +7,7 @@ from django.db import transaction
 
 from verify.gazetteer.models import Place
 from verify.lib.gazetteer import GOVERNORATES, syrian_places
+from verify.lib.place_variants import with_variants
 
 
 @dataclass
@@ -61,7 +62,7 @@ def gazetteer_load() -> LoadResult:
             {
                 "name": geo.name,
                 "name_ar": geo.name_ar,
-                "alternative_names": geo.alternative_names,
+                "alternative_names": with_variants(geo.geonames_id, geo.alternative_names),
                 "kind": Place.Kind.CITY if geo.population >= 15000 else Place.Kind.LOCALITY,
                 "governorate": governorates.get(geo.admin1_code),
                 "latitude": _coord(geo.latitude),

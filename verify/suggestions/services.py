@@ -11,16 +11,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from verify.claims import services as claim_services
-from verify.claims.models import Actor, Claim, Source
+from verify.claims.models import Actor, Claim, Source, SourceAlias
 from verify.gazetteer.geocode import Gazetteer
+from verify.gazetteer.models import Place
 from verify.incidents import services as incident_services
 from verify.incidents.models import Incident
 from verify.lib.gazetteer import PlaceRef
-from verify.suggestions.extract import Suggestion, extract
+from verify.lib.names import normalise
+from verify.suggestions.extract import SourceBook, Suggestion, extract
 
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 500_000
@@ -93,13 +97,15 @@ def pdf_text(stream: BinaryIO) -> str:
     head = stream.read(5)
     stream.seek(0)
     if head != b"%PDF-":
-        raise ReportUnreadable("This file is not a PDF.")
+        raise ReportUnreadable(_("This file is not a PDF."))
     try:
         reader = PdfReader(stream)
         if reader.is_encrypted:
-            raise ReportUnreadable("The PDF is encrypted: save an unprotected copy and upload that.")
+            raise ReportUnreadable(_("The PDF is encrypted: save an unprotected copy and upload that."))
         if len(reader.pages) > MAX_PDF_PAGES:
-            raise ReportUnreadable(f"The PDF has more than {MAX_PDF_PAGES} pages: upload the relevant part.")
+            raise ReportUnreadable(
+                _("The PDF has more than %(pages)s pages: upload the relevant part.") % {"pages": MAX_PDF_PAGES}
+            )
         parts, size = [], 0
         for page in reader.pages:
             text = page.extract_text() or ""
@@ -110,13 +116,13 @@ def pdf_text(stream: BinaryIO) -> str:
     except ReportUnreadable:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ReportUnreadable(f"The PDF cannot be read: {exc}") from exc
+        raise ReportUnreadable(_("The PDF cannot be read: %(error)s") % {"error": exc}) from exc
     text = "\n\n".join(parts)
     # PDF lines break mid-sentence: join them, keeping blank lines as paragraph breaks.
     text = re.sub(r"-\n(?=[a-z])", "", text)
     text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
     if not text.strip():
-        raise ReportUnreadable("The PDF has no text layer (a scan?): paste the text instead.")
+        raise ReportUnreadable(_("The PDF has no text layer (a scan?): paste the text instead."))
     return text[:MAX_TEXT_CHARS]
 
 
@@ -147,29 +153,61 @@ def best_match(name: str, candidates: list[tuple[Any, str]]) -> Any | None:
     return scored[0][2] if scored else None
 
 
+def source_book(user) -> tuple[SourceBook, dict[str, Source]]:
+    """The sources register as the extractor sees it: every name and alias of the sources this user may see, and
+    the register's own lookup (`matching`: a name or an alias in its normal form) to resolve a mention. The second
+    value collects the sources resolved, by name."""
+    visible = Source.objects.visible_to(user).active()
+    names = list(visible.values_list("name", flat=True))
+    names += list(SourceAlias.objects.filter(source__in=visible).values_list("name", flat=True))
+    resolved: dict[str, Source] = {}
+
+    def resolve(mention: str) -> str | None:
+        source = visible.matching(mention).first()
+        if source is None:
+            return None
+        resolved[source.name] = source
+        return source.name
+
+    return SourceBook(names=names, resolve=resolve), resolved
+
+
 def suggest(
     text: str, *, published_on: date | None, user, default_source: Source | None = None
 ) -> list[dict[str, Any]]:
     """Initial values for one suggestion form per suggestion."""
     gazetteer = Gazetteer()
-    suggestions = extract(text[:MAX_TEXT_CHARS], published_on=published_on, places=gazetteer.place_index())
-    sources = [(s, s.name) for s in Source.objects.visible_to(user)]
+    book, resolved = source_book(user)
+    suggestions = extract(
+        text[:MAX_TEXT_CHARS], published_on=published_on, places=gazetteer.place_index(), sources=book
+    )
     actors = [(a, a.name) for a in Actor.objects.visible_to(user)]
     actors += [(a, a.short_name) for a in Actor.objects.visible_to(user).exclude(short_name="")]
-    return [_initial(s, sources, actors, default_source) for s in suggestions]
+    return [_initial(s, resolved, actors, default_source) for s in suggestions]
 
 
-def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> dict[str, Any]:
-    source = best_match(s.source, sources) or (default_source if not s.source else None)
+def _initial(s: Suggestion, resolved: dict[str, Source], actors, default_source: Source | None) -> dict[str, Any]:
+    # Only the register's own match: "activists" is no particular group of local activists.
+    source = resolved.get(s.source) or (default_source if not s.source else None)
     perpetrator = best_match(s.perpetrator, actors) if s.perpetrator else None
     place = s.place
-    notes = [f"“{m.text}” could be " + ", ".join(_label(c) for c in m.candidates) for m in s.places if m.ambiguous]
+    notes = [
+        _("“%(name)s” could be %(places)s") % {"name": m.text, "places": ", ".join(_label(c) for c in m.candidates)}
+        for m in s.places
+        if m.ambiguous
+    ]
+    excerpt = s.sentence
+    if s.provisional:
+        excerpt = f"{excerpt} [{_('provisional toll: it could rise')}]"
     return {
         "accept": False,
         "sentence": s.sentence,
         "spans": json.dumps([[span.start, span.end, span.kind] for span in s.spans]),
-        "said_by": s.source,
+        "said_by": s.source if source is None else (s.source_mention or s.source),
         "place_note": "; ".join(notes),
+        "attack_type": s.attack_type,
+        "other_event": "1" if s.other_event else "",
+        "provisional": "1" if s.provisional else "",
         "source": source.pk if source else None,
         "stance": s.stance,
         "killed_min": s.killed_min,
@@ -185,7 +223,7 @@ def _initial(s: Suggestion, sources, actors, default_source: Source | None) -> d
         "military_objective_present": _select_value(s.military_objective_present),
         "military_objective_distance_m": s.military_objective_distance_m,
         "credibility": "6",
-        "excerpt": s.sentence,
+        "excerpt": excerpt,
     }
 
 
@@ -198,37 +236,86 @@ CLAIM_KEYS = ("source", "stance", "killed_min", "killed_max", "injured_min", "in
               "military_objective_distance_m", "credibility", "excerpt")  # fmt: skip
 
 
+# The most specific weapon names the attack: chlorine dropped from a helicopter is a chemical attack.
+_ATTACK_PRIORITY = ("chemical", "cluster_munition", "barrel_bomb", "missile", "shelling", "airstrike")
+
+
+def _place_of(value: Any) -> Place | None:
+    if isinstance(value, Place) or value is None:
+        return value
+    return Place.objects.filter(pk=value).first()
+
+
+def incident_draft(suggested: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a new incident takes from suggestions (initial values, or the accepted claims' cleaned data): the
+    date window and its precision, the place and its coordinates, the attack type, and a title drafted from them.
+    Suggestions flagged as another event are left out unless nothing else is there."""
+    main = [d for d in suggested if not d.get("other_event")] or suggested
+    dates = sorted({d["event_date"] for d in main if d.get("event_date")})
+    draft: dict[str, Any] = {"date_start": None, "date_end": None, "date_precision": "unknown"}
+    if dates:
+        start, end = dates[0], dates[-1]
+        precisions = {d.get("event_date_precision") or "day" for d in main if d.get("event_date")}
+        if start == end:
+            precision = "day" if precisions <= {"day"} else "approx_day"
+        else:
+            precision = "approx_day" if (end - start).days <= 1 else "week"
+        draft.update(date_start=start, date_end=end, date_precision=precision)
+    place_ids = [getattr(d["place"], "pk", d["place"]) for d in main if d.get("place")]
+    place = _place_of(max(place_ids, key=place_ids.count)) if place_ids else None
+    draft.update(
+        place=place.pk if place else None,
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+    )
+    types = {d.get("attack_type") for d in main}
+    draft["attack_type"] = next((t for t in _ATTACK_PRIORITY if t in types), "other")
+    draft["title"] = draft_title(place, draft["date_start"], draft["attack_type"])
+    return draft
+
+
+def draft_title(place: Place | None, day: date | None, attack_type: str) -> str:
+    """'Airstrike in Ariha, 29 November 2015': the place and the date, and the attack when known."""
+    from verify.incidents.models import AttackType
+
+    where = place.name if place else _("unknown place")
+    when = formats.date_format(day, "j F Y") if day else _("date unknown")
+    if attack_type and attack_type != "other":
+        return _("%(attack)s in %(place)s, %(date)s") % {
+            "attack": AttackType(attack_type).label,
+            "place": where,
+            "date": when,
+        }
+    return _("%(place)s, %(date)s") % {"place": where, "date": when}
+
+
 @transaction.atomic
 def suggestions_accept(
     *,
     user,
     incident: Incident | None,
-    new_title: str,
+    new_title: str = "",
     accepted: list[dict[str, Any]],
     url: str,
     published_on: date | None,
     report_file: Path | None = None,
     report_name: str = "",
+    incident_data: dict[str, Any] | None = None,
 ) -> tuple[Incident, list[Claim]]:
     """Accepted suggestions become claims linked to the report (its URL; the sentence as excerpt). A new incident is
-    created only now, when at least one suggestion was accepted."""
+    created only now, when at least one suggestion was accepted: from `incident_data` as the researcher edited it,
+    else from the accepted claims (incident_draft). Its reference takes the attack's year."""
     if not accepted:
-        raise ValueError("Accept at least one suggestion.")
+        raise ValueError(_("Accept at least one suggestion."))
     if incident is None:
-        first = next((a for a in accepted if a.get("event_date")), {})
-        place = next((a["place"] for a in accepted if a.get("place")), None)
-        incident = incident_services.incident_create(
-            user=user,
-            data={
-                "title": new_title,
-                "date_start": first.get("event_date"),
-                "date_end": first.get("event_date"),
-                "date_precision": first.get("event_date_precision") or ("day" if first else "unknown"),
-                "place": place,
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
-            },
-        )
+        data = dict(incident_data) if incident_data else incident_draft(accepted)
+        if not incident_data and new_title:
+            data["title"] = new_title
+        place = _place_of(data.get("place"))
+        data["place"] = place
+        if place is not None and data.get("latitude") is None and data.get("longitude") is None:
+            data["latitude"], data["longitude"] = place.latitude, place.longitude
+        incident = incident_services.incident_create(user=user, data=data)
     claims = []
     for data in accepted:
         fields = {key: data.get(key) for key in CLAIM_KEYS}
@@ -237,6 +324,22 @@ def suggestions_accept(
     if report_file is not None:
         _report_as_evidence(user=user, incident=incident, claims=claims, path=report_file, name=report_name, url=url)
     return incident, claims
+
+
+def source_add_inline(*, user, name: str, kind: str) -> tuple[Source, bool]:
+    """A source named in a report and missing from the register, added from the suggestions page: the one already
+    known by this name or alias if there is one (created False), else a new one."""
+    name = " ".join((name or "").split())
+    if not normalise(name):
+        raise ValidationError(_("A name needs at least one letter or digit."))
+    if len(name) > (Source._meta.get_field("name").max_length or 200):
+        raise ValidationError(_("This name is too long."))
+    if kind not in Source.Kind.values:
+        raise ValidationError(_("Choose a kind of source."))
+    known = Source.objects.visible_to(user).matching(name).first()
+    if known is not None:
+        return known, False
+    return claim_services.source_create(data={"name": name, "kind": kind}, user=user), True
 
 
 def _report_as_evidence(*, user, incident: Incident, claims: list[Claim], path: Path, name: str, url: str) -> None:

@@ -6,4 +6,5 @@ app_name = "suggestions"
 
 urlpatterns = [
     path("", views.suggest_claims, name="report"),
+    path("source/", views.source_inline, name="source_inline"),
 ]

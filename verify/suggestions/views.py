@@ -4,16 +4,18 @@ import os
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from verify.claims.models import Source
 from verify.incidents.access import get_incident_for_user
 from verify.suggestions import services
 from verify.suggestions.extract import Span, highlight_segments
-from verify.suggestions.forms import ReportForm, SuggestionForm
+from verify.suggestions.forms import IncidentDraftForm, InlineSourceForm, ReportForm, SuggestionForm
 
 
 def researcher_required(view):
@@ -45,7 +47,7 @@ def suggest_claims(request: HttpRequest) -> HttpResponse:
                 data["pdf_token"] = services.report_stash(data["pdf"].chunks())
                 data["pdf_name"] = os.path.basename(data["pdf"].name)[:200]
         except Http404:
-            form.add_error("incident", "No incident with this reference that you can see.")
+            form.add_error("incident", _("No incident with this reference that you can see."))
         except services.ReportUnreadable as exc:
             form.add_error("pdf", str(exc))
         else:
@@ -53,11 +55,17 @@ def suggest_claims(request: HttpRequest) -> HttpResponse:
             forms = [
                 SuggestionForm(prefix=f"s{i}", initial=values, user=request.user) for i, values in enumerate(initial)
             ]
-            return _render_review(request, forms, data, incident)
+            draft = None
+            if incident is None:
+                values = services.incident_draft(initial)
+                if data["new_title"]:
+                    values["title"] = data["new_title"]
+                draft = IncidentDraftForm(prefix="incident", initial=values)
+            return _render_review(request, forms, data, incident, draft)
     return render(request, "suggestions/report.html", {"form": form})
 
 
-def _render_review(request, forms, report: dict, incident, status: int = 200) -> HttpResponse:
+def _render_review(request, forms, report: dict, incident, draft=None, status: int = 200) -> HttpResponse:
     items = []
     for form in forms:
         sentence = form["sentence"].value() or ""
@@ -70,8 +78,10 @@ def _render_review(request, forms, report: dict, incident, status: int = 200) ->
             "items": items,
             "report": report,
             "incident": incident,
+            "draft": draft,
             "count": len(forms),
-            "sources": Source.objects.visible_to(request.user).order_by("name"),
+            "can_add_source": request.user.has_perm("claims.add_source"),
+            "source_kinds": Source.Kind.choices,
         },
         status=status,
     )
@@ -89,19 +99,19 @@ def _suggest_review(request: HttpRequest) -> HttpResponse:
         "pdf_name": os.path.basename(request.POST.get("pdf_name", ""))[:200],
     }
     incident = None
+    draft = None
     if data["incident"]:
         incident = get_incident_for_user(request.user, data["incident"], perm="claims.add_claim")
-    elif not data["new_title"]:
-        messages.error(request, "Give an incident or a title for a new one.")
-        return redirect("suggestions:report")
+    elif "incident-title" in request.POST:
+        draft = IncidentDraftForm(request.POST, prefix="incident")
     count = min(int(request.POST.get("count", "0") or 0), 500)
     forms = [SuggestionForm(request.POST, prefix=f"s{i}", user=request.user) for i in range(count)]
     accepted = [f for f in forms if f.accepted]
     if not accepted:
-        messages.error(request, "Accept at least one suggestion, or leave the page to reject them all.")
-        return _render_review(request, forms, data, incident, status=400)
-    if not all(f.is_valid() for f in forms):
-        return _render_review(request, forms, data, incident, status=400)
+        messages.error(request, _("Accept at least one suggestion, or leave the page to reject them all."))
+        return _render_review(request, forms, data, incident, draft, status=400)
+    if not all(f.is_valid() for f in forms) or (draft is not None and not draft.is_valid()):
+        return _render_review(request, forms, data, incident, draft, status=400)
     incident, claims = services.suggestions_accept(
         user=request.user,
         incident=incident,
@@ -111,6 +121,29 @@ def _suggest_review(request: HttpRequest) -> HttpResponse:
         published_on=data["published_on"],
         report_file=services.report_stashed(data["pdf_token"]),
         report_name=data["pdf_name"],
+        incident_data=draft.cleaned_data if draft is not None else None,
     )
-    messages.success(request, f"{len(claims)} claim{'s' if len(claims) != 1 else ''} added from the report.")
+    messages.success(
+        request,
+        ngettext("%(count)s claim added from the report.", "%(count)s claims added from the report.", len(claims))
+        % {"count": len(claims)},
+    )
     return redirect(incident)
+
+
+@researcher_required
+@require_POST
+def source_inline(request: HttpRequest) -> HttpResponse:
+    """Add a source named in the report to the register without leaving the suggestions page (JSON)."""
+    if not request.user.has_perm("claims.add_source"):
+        raise PermissionDenied
+    form = InlineSourceForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    try:
+        source, created = services.source_add_inline(
+            user=request.user, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
+        )
+    except ValidationError as exc:
+        return JsonResponse({"errors": {"name": [{"message": m} for m in exc.messages]}}, status=400)
+    return JsonResponse({"pk": source.pk, "name": source.name, "created": created}, status=201 if created else 200)
