@@ -72,14 +72,14 @@ def _filename(extension: str) -> str:
 @require_GET
 @permission_required(VIEW_PERM, raise_exception=True)
 @reauthentication_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest, headers: str | None = None) -> HttpResponse:
     try:
         incidents = queries.filtered_incidents(request.user, request.GET)
     except BadRequest as exc:
         return HttpResponse(
             _("Cannot export: %(error)s") % {"error": exc}, status=400, content_type="text/plain; charset=utf-8"
         )
-    headers = request.GET.get(HEADERS_PARAM, "")
+    headers = headers or request.GET.get(HEADERS_PARAM, "")
     if headers not in ("", LOCAL_HEADERS):
         return HttpResponse(
             _("Cannot export: %(error)s")
