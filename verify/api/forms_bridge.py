@@ -1,0 +1,89 @@
+"""The API validates what it is sent with the pages' own Django forms, so that a rule is never written twice.
+
+`serializer_for_form` describes a form's fields as a DRF serializer, for the OpenAPI schema; `run_form` validates
+the request data with the form and returns its cleaned data, or raises a 400 with the form's field errors.
+"""
+
+from django import forms
+from django.forms.models import model_to_dict
+from rest_framework import exceptions, serializers
+
+from verify.api.errors import _field_errors
+
+_SIMPLE = [
+    (forms.URLField, serializers.URLField),
+    (forms.EmailField, serializers.EmailField),
+    (forms.RegexField, serializers.CharField),
+    (forms.DateTimeField, serializers.DateTimeField),
+    (forms.DateField, serializers.DateField),
+    (forms.DecimalField, serializers.DecimalField),
+    (forms.FloatField, serializers.FloatField),
+    (forms.IntegerField, serializers.IntegerField),
+    (forms.NullBooleanField, serializers.BooleanField),
+    (forms.BooleanField, serializers.BooleanField),
+]
+
+
+def _drf_field(field: forms.Field, *, partial: bool) -> serializers.Field:
+    required = field.required and not partial and not isinstance(field, forms.BooleanField)
+    common = {"required": required, "help_text": str(field.help_text or "") or None}
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.IntegerField(), **common)
+    if isinstance(field, forms.ModelChoiceField):
+        return serializers.IntegerField(allow_null=not field.required, **common)
+    if isinstance(field, forms.ChoiceField):
+        choices = [c for c, _label in field.choices if c not in ("", None)]
+        return serializers.ChoiceField(choices=choices, allow_blank=not field.required, **common)
+    for form_type, drf_type in _SIMPLE:
+        if isinstance(field, form_type):
+            if drf_type is serializers.DecimalField:
+                return drf_type(
+                    max_digits=field.max_digits or 12,
+                    decimal_places=field.decimal_places or 6,
+                    allow_null=True,
+                    coerce_to_string=False,
+                    **common,
+                )
+            if drf_type is serializers.BooleanField:
+                return drf_type(allow_null=isinstance(field, forms.NullBooleanField), **common)
+            return drf_type(allow_null=not field.required, **common)
+    max_length = getattr(field, "max_length", None)
+    return serializers.CharField(
+        allow_blank=not field.required, max_length=max_length, allow_null=not field.required, **common
+    )
+
+
+def serializer_for_form(name: str, form_class: type[forms.Form], *, partial: bool = False, exclude=()):
+    """A serializer class named `name` with a field for each of the form's (for the schema). Built from the form
+    class's fields, without an instance: nothing is read from the database at import time."""
+    fields = {
+        field_name: _drf_field(field, partial=partial)
+        for field_name, field in form_class.base_fields.items()
+        if field_name not in exclude and field_name != "idempotency_key"
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+def run_form(form: forms.Form) -> dict:
+    if not form.is_valid():
+        raise exceptions.ValidationError(_field_errors(form.errors))
+    return form.cleaned_data
+
+
+def form_data(request_data, *, instance=None, fields=(), extra: dict | None = None) -> dict:
+    """What a form is bound to: the instance's current values (for a partial update), then what was sent.
+
+    JSON null means "empty", as a blank form field does."""
+    data: dict = {}
+    if instance is not None:
+        for name, value in model_to_dict(instance, fields=fields).items():
+            if isinstance(value, list):
+                data[name] = [getattr(v, "pk", v) for v in value]
+            else:
+                data[name] = "" if value is None else value
+    data.update(extra or {})
+    if not hasattr(request_data, "items"):
+        raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+    for name, value in request_data.items():
+        data[name] = "" if value is None else value
+    return data

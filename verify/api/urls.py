@@ -1,0 +1,51 @@
+"""The API under /api/v1/, its schema and documentation page, and the account page for tokens.
+
+Mounted by verify/urls.py with one include. Any other path under /api/ is a JSON 404."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from verify.api.errors import not_found
+from verify.api.views import claims, entities, incidents, maps, review, tokens
+
+v1 = [
+    path("incidents/", incidents.IncidentList.as_view(), name="incidents"),
+    path("incidents/<str:reference>/", incidents.IncidentDetail.as_view(), name="incident"),
+    path("incidents/<str:reference>/claims/", claims.IncidentClaims.as_view(), name="incident_claims"),
+    path("incidents/<str:reference>/submit/", review.Submit.as_view(), name="incident_submit"),
+    path("incidents/<str:reference>/take/", review.Take.as_view(), name="incident_take"),
+    path("incidents/<str:reference>/verdict/", review.VerdictView.as_view(), name="incident_verdict"),
+    path("incidents/<str:reference>/comments/", review.Comments.as_view(), name="incident_comments"),
+    path("claims/<int:pk>/", claims.ClaimDetail.as_view(), name="claim"),
+    path("sources/", entities.SourceList.as_view(), name="sources"),
+    path("sources/<int:pk>/", entities.SourceDetail.as_view(), name="source"),
+    path("actors/", entities.ActorList.as_view(), name="actors"),
+    path("actors/<int:pk>/", entities.ActorDetail.as_view(), name="actor"),
+    path("labels/", entities.LabelList.as_view(), name="labels"),
+    path("labels/<int:pk>/", entities.LabelDetail.as_view(), name="label"),
+    path("review/queue/", review.Queue.as_view(), name="review_queue"),
+    path("review/take-next/", review.TakeNext.as_view(), name="review_take_next"),
+    path("map/data/", maps.MapData.as_view(), name="map_data"),
+    path("map/timeline/", maps.Timeline.as_view(), name="timeline"),
+]
+
+
+def _api(view):
+    view.login_required = False  # answers 401/403 in JSON itself, never the sign-in page
+    return view
+
+
+urlpatterns = [
+    path("api/v1/", include((v1, "api"))),
+    path("api/schema/", _api(SpectacularAPIView.as_view()), name="api_schema"),
+    path(
+        "api/docs/",
+        _api(SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html")),
+        name="api_docs",
+    ),
+    re_path(r"^api/(?P<url>.*)$", login_not_required(not_found)),
+    path("accounts/tokens/", tokens.token_list, name="api_tokens"),
+    path("accounts/tokens/new/", tokens.token_create, name="api_token_create"),
+    path("accounts/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
+]
