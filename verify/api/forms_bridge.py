@@ -70,11 +70,17 @@ def run_form(form: forms.Form) -> dict:
     return form.cleaned_data
 
 
-def form_data(request_data, *, instance=None, fields=(), extra: dict | None = None) -> dict:
-    """What a form is bound to: the instance's current values (for a partial update), then what was sent.
+def form_data(request_data, *, instance=None, fields=(), extra: dict | None = None, defaults=None) -> dict:
+    """What a form is bound to: the instance's current values (for a partial update), or the form's initial values
+    (`defaults`, a form class: what a browser would send untouched), then what was sent.
 
     JSON null means "empty", as a blank form field does."""
     data: dict = {}
+    if defaults is not None:
+        for name, field in defaults.base_fields.items():
+            initial = field.initial() if callable(field.initial) else field.initial
+            if initial is not None and name != "idempotency_key":
+                data[name] = initial
     if instance is not None:
         for name, value in model_to_dict(instance, fields=fields).items():
             if isinstance(value, list):

@@ -35,7 +35,12 @@ class IncidentClaims(ApiView):
     def post(self, request, reference: str):
         incident = get_incident_for_user(request.user, reference, perm="claims.add_claim")
         can_add_source = request.user.has_perm("claims.add_source")
-        form = ClaimForm(form_data(request.data), incident=incident, user=request.user, can_add_source=can_add_source)
+        form = ClaimForm(
+            form_data(request.data, defaults=ClaimForm),
+            incident=incident,
+            user=request.user,
+            can_add_source=can_add_source,
+        )
         run_form(form)
         claim = services.claim_create(
             user=request.user, incident=incident, data=form.cleaned_data, new_source=form.new_source()

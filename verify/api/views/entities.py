@@ -51,7 +51,7 @@ class SourceList(ApiView):
     @extend_schema(request=SourceCreate, responses={201: SourceSerializer}, operation_id="sources_create")
     def post(self, request):
         require_perm(request.user, "claims.add_source")
-        data = run_form(SourceForm(form_data(request.data), user=request.user))
+        data = run_form(SourceForm(form_data(request.data, defaults=SourceForm), user=request.user))
         known = Source.objects.visible_to(request.user).matching(data["name"]).first()
         if known is not None:
             raise exceptions.ValidationError(
@@ -100,7 +100,7 @@ class ActorList(ApiView):
     @extend_schema(request=ActorCreate, responses={201: ActorSerializer}, operation_id="actors_create")
     def post(self, request):
         require_perm(request.user, "claims.add_actor")
-        data = run_form(ActorForm(form_data(request.data), user=request.user))
+        data = run_form(ActorForm(form_data(request.data, defaults=ActorForm), user=request.user))
         actor = entities.actor_add(user=request.user, data=data)
         return Response(ActorSerializer(actor).data, status=201)
 

@@ -151,7 +151,7 @@ class IncidentList(ApiView):
     @extend_schema(request=IncidentCreate, responses={201: IncidentDetailSerializer}, operation_id="incidents_create")
     def post(self, request):
         require_perm(request.user, "incidents.add_incident")
-        form = IncidentForm(form_data(request.data))
+        form = IncidentForm(form_data(request.data, defaults=IncidentForm))
         data = run_form(form)
         groups = list(data["allowed_groups"]) if data["restricted"] else []
         incident = services.incident_create(
