@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from verify.api.errors import not_found
-from verify.api.views import claims, entities, incidents, maps, review, tokens
+from verify.api.views import claims, entities, evidence, incidents, maps, review, tokens
 
 v1 = [
     path("incidents/", incidents.IncidentList.as_view(), name="incidents"),
@@ -26,6 +26,10 @@ v1 = [
     path("labels/<int:pk>/", entities.LabelDetail.as_view(), name="label"),
     path("review/queue/", review.Queue.as_view(), name="review_queue"),
     path("review/take-next/", review.TakeNext.as_view(), name="review_take_next"),
+    path("evidence/", evidence.EvidenceUpload.as_view(), name="evidence_upload"),
+    path("evidence/<int:pk>/", evidence.EvidenceDetail.as_view(), name="evidence"),
+    path("evidence/<int:pk>/custody/", evidence.EvidenceCustody.as_view(), name="evidence_custody"),
+    path("evidence/<int:pk>/download/", evidence.EvidenceDownload.as_view(), name="evidence_download"),
     path("map/data/", maps.MapData.as_view(), name="map_data"),
     path("map/timeline/", maps.Timeline.as_view(), name="timeline"),
 ]
