@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from verify.api.errors import not_found
-from verify.api.views import claims, entities, evidence, incidents, maps, review, tokens
+from verify.api.views import claims, entities, evidence, imports, incidents, maps, review, tokens
 
 v1 = [
     path("incidents/", incidents.IncidentList.as_view(), name="incidents"),
@@ -30,6 +30,10 @@ v1 = [
     path("evidence/<int:pk>/", evidence.EvidenceDetail.as_view(), name="evidence"),
     path("evidence/<int:pk>/custody/", evidence.EvidenceCustody.as_view(), name="evidence_custody"),
     path("evidence/<int:pk>/download/", evidence.EvidenceDownload.as_view(), name="evidence_download"),
+    path("imports/", imports.ImportList.as_view(), name="imports"),
+    path("imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
+    path("imports/<int:pk>/decision/", imports.ImportDecision.as_view(), name="import_decision"),
+    path("imports/<int:pk>/report/", imports.ImportReport.as_view(), name="import_report"),
     path("map/data/", maps.MapData.as_view(), name="map_data"),
     path("map/timeline/", maps.Timeline.as_view(), name="timeline"),
 ]
