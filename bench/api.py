@@ -1,5 +1,6 @@
 """The API's incident list at scale (issue 17): the first page and a deep cursor page, p50/p95, as a ratio to the
-raw SQL of the same page (the ratio column is p95 over the raw SQL's p50, as in bench/scale.py). Prints figures; asserts nothing.
+raw SQL of the same page (the ratio column is p95 over the raw SQL's p50, as in bench/scale.py). Prints figures;
+asserts nothing.
 
     createdb -h 127.0.0.1 -U postgres verify_bench6
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/verify_bench6 SECRET_KEY=bench-only-secret-key-0123456789 \
