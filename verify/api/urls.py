@@ -5,6 +5,7 @@ Mounted by verify/urls.py with one include. Any other path under /api/ is a JSON
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
 
 from verify.api.errors import not_found
 from verify.api.views import claims, entities, evidence, imports, incidents, maps, review, tokens
@@ -39,6 +40,15 @@ v1 = [
 ]
 
 
+class SchemaView(SpectacularAPIView):
+    """The schema in YAML or JSON; its errors in JSON like every other answer under /api/."""
+
+    def handle_exception(self, exc):
+        # finalize_response renders with the request's negotiated renderer: make that JSON for an error.
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+
 def _api(view):
     view.login_required = False  # answers 401/403 in JSON itself, never the sign-in page
     return view
@@ -46,7 +56,7 @@ def _api(view):
 
 urlpatterns = [
     path("api/v1/", include((v1, "api"))),
-    path("api/schema/", _api(SpectacularAPIView.as_view()), name="api_schema"),
+    path("api/schema/", _api(SchemaView.as_view()), name="api_schema"),
     path(
         "api/docs/",
         _api(SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html")),
