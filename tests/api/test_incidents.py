@@ -202,3 +202,18 @@ def test_unknown_paths_and_bad_json_are_json(db, researcher, api_as):
     assert broken.status_code == 400 and broken.json()["code"] == "parse_error"
     anonymous = Client().get("/api/v1/incidents/")
     assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
+
+
+def test_changing_the_restriction_in_a_session_needs_the_password_again(db, researcher, desk, settings):
+    settings.SENSITIVE_ACTION_REAUTHENTICATION = True
+    incident = factories.claimed_incident(created_by=researcher)
+    session = Client()
+    session.force_login(researcher)
+    url = f"/api/v1/incidents/{incident.reference}/"
+    data = {"restricted": True, "allowed_groups": [desk.pk], "version": incident.version}
+    refused = session.patch(url, data, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "reauthentication_required"
+    assert not Incident.objects.get(pk=incident.pk).restricted
+    # Other edits need nothing more.
+    ok = session.patch(url, {"title": "New", "version": incident.version}, content_type="application/json")
+    assert ok.status_code == 200

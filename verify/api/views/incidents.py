@@ -136,6 +136,28 @@ def detail_instance(incident: Incident, user) -> Incident:
     return incident
 
 
+def _check_restriction_reauth(request, incident: Incident, data: dict) -> None:
+    """Changing who may see an incident asks a browser session for the password again, as the page does (a 403 to
+    sign in again, in JSON). A token was itself created after the password was entered."""
+    from django.conf import settings
+
+    from verify.api.models import ApiToken
+
+    if isinstance(request.auth, ApiToken) or not settings.SENSITIVE_ACTION_REAUTHENTICATION:
+        return
+    groups = {g.pk for g in data["allowed_groups"]} if data["restricted"] else set()
+    before = set(incident.allowed_groups.values_list("pk", flat=True)) if incident.restricted else set()
+    if data["restricted"] == incident.restricted and groups == before:
+        return
+    from allauth.account.internal.flows.reauthentication import did_recently_reauthenticate
+
+    if not did_recently_reauthenticate(request._request):
+        raise exceptions.PermissionDenied(
+            _("Changing who may see an incident needs your password again: confirm it in the browser, then retry."),
+            code="reauthentication_required",
+        )
+
+
 class IncidentList(ApiView):
     @extend_schema(
         parameters=_filter_parameters(),
@@ -188,6 +210,7 @@ class IncidentDetail(ApiView):
             form_data(request.data, instance=incident, fields=IncidentForm.Meta.fields, extra=extra), instance=incident
         )
         data = run_form(form)
+        _check_restriction_reauth(request, incident, data)
         with transaction.atomic():
             changed = services.incident_update(
                 incident=Incident.objects.get(pk=incident.pk),
