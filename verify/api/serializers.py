@@ -14,9 +14,12 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ConflictSerializer(ErrorSerializer):
-    your_version = serializers.IntegerField()
-    current_version = serializers.IntegerField(allow_null=True)
-    current = serializers.DictField(allow_null=True, help_text="The record as it is saved now.")
+    """A stale version (`conflict`: with both versions and the record as it is now), or a step the workflow refuses
+    in the record's present state (`invalid_state`: code and message only)."""
+
+    your_version = serializers.IntegerField(required=False)
+    current_version = serializers.IntegerField(required=False, allow_null=True)
+    current = serializers.DictField(required=False, allow_null=True, help_text="The record as it is saved now.")
 
 
 class NamedSerializer(serializers.Serializer):
