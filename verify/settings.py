@@ -421,6 +421,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, where fields of the same name hold different sets.
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "verify.claims.models.Source.Kind",
+        "ActorKindEnum": "verify.claims.models.Actor.Kind",
+        "EvidenceKindEnum": "verify.evidence.models.EvidenceKind",
+        "IncidentStatusEnum": "verify.incidents.models.Status",
+        "ImportStatusEnum": "verify.imports.models.ImportStatus",
+        "DatePrecisionEnum": "verify.core.choices.DatePrecision",
+        "GradeEnum": "verify.incidents.models.Grade",
+        "ReliabilityEnum": "verify.core.choices.Reliability",
+        "FinalGradeEnum": ["confirmed", "fair", "weak", "contested", "discounted"],
+        "UploadStatusEnum": ["stored", "duplicate"],
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

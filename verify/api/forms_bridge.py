@@ -32,7 +32,7 @@ def _drf_field(field: forms.Field, *, partial: bool) -> serializers.Field:
     if isinstance(field, forms.ModelChoiceField):
         return serializers.IntegerField(allow_null=not field.required, **common)
     if isinstance(field, forms.ChoiceField):
-        choices = [c for c, _label in field.choices if c not in ("", None)]
+        choices = [(c, label) for c, label in field.choices if c not in ("", None)]
         return serializers.ChoiceField(choices=choices, allow_blank=not field.required, **common)
     for form_type, drf_type in _SIMPLE:
         if isinstance(field, form_type):
