@@ -6,6 +6,7 @@ the request data with the form and returns its cleaned data, or raises a 400 wit
 
 from django import forms
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 
 from verify.api.errors import _field_errors
@@ -89,7 +90,7 @@ def form_data(request_data, *, instance=None, fields=(), extra: dict | None = No
                 data[name] = "" if value is None else value
     data.update(extra or {})
     if not hasattr(request_data, "items"):
-        raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
     for name, value in request_data.items():
         data[name] = "" if value is None else value
     return data

@@ -1,6 +1,5 @@
 """What every endpoint shares: signed in (session or token), token scope, rate limits, JSON errors."""
 
-from django.http import HttpRequest
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.generics import GenericAPIView
 
@@ -45,7 +44,3 @@ class ApiView(GenericAPIView):
 
     def conflict_representation(self, instance) -> dict | None:
         return None
-
-
-def user_of(request: HttpRequest):
-    return request.user
