@@ -217,3 +217,15 @@ def test_changing_the_restriction_in_a_session_needs_the_password_again(db, rese
     # Other edits need nothing more.
     ok = session.patch(url, {"title": "New", "version": incident.version}, content_type="application/json")
     assert ok.status_code == 200
+
+
+def test_idempotency_key_creates_once(db, researcher, api_as):
+    api = api_as(researcher)
+    key = "0123456789abcdef0123456789abcdef"
+    first = api.post("/api/v1/incidents/", {"title": "Once"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    again = api.post("/api/v1/incidents/", {"title": "Once"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["reference"] == again.json()["reference"]
+    assert Incident.objects.count() == 1
+    bad = api.post("/api/v1/incidents/", {"title": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="nope")
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["errors"]

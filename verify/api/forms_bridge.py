@@ -94,3 +94,18 @@ def form_data(request_data, *, instance=None, fields=(), extra: dict | None = No
     for name, value in request_data.items():
         data[name] = "" if value is None else value
     return data
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(request) -> str:
+    """The request's one-time key (32 hex digits, as the pages' forms carry), or "" without one."""
+    import re
+
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip().lower()
+    if key and not re.fullmatch(r"[0-9a-f]{32}", key):
+        raise exceptions.ValidationError(
+            {IDEMPOTENCY_HEADER: [_("32 hexadecimal digits, e.g. a UUID without dashes.")]}
+        )
+    return key

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
-from verify.api.forms_bridge import form_data, run_form, serializer_for_form
+from verify.api.forms_bridge import IDEMPOTENCY_HEADER, form_data, idempotency_key, run_form, serializer_for_form
 from verify.api.pagination import KeysetPaginator, Order, page_serializer
 from verify.api.permissions import require_perm
 from verify.api.serializers import IncidentDetailSerializer, IncidentListSerializer
@@ -18,11 +18,20 @@ from verify.claims.crosscheck import incident_crosscheck
 from verify.claims.filters import IncidentFilter
 from verify.claims.history import incident_history
 from verify.claims.reasons import reason_text
+from verify.core.idempotency import create_once
 from verify.evidence.models import IncidentEvidence
 from verify.incidents import services
 from verify.incidents.access import get_incident_for_user
 from verify.incidents.forms import IncidentEditForm, IncidentForm
 from verify.incidents.models import Incident
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional: 32 hex digits. Repeating the request with the same key returns what the first created "
+    "(200) instead of creating again.",
+)
 
 # The list's `ordering` values (those of the page's filter) and the keyset order each stands for.
 ORDERS = {
@@ -170,16 +179,30 @@ class IncidentList(ApiView):
         rows = paginator.page(queryset)
         return paginator.response(IncidentListSerializer(rows, many=True).data)
 
-    @extend_schema(request=IncidentCreate, responses={201: IncidentDetailSerializer}, operation_id="incidents_create")
+    @extend_schema(
+        request=IncidentCreate,
+        responses={201: IncidentDetailSerializer, 200: IncidentDetailSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        operation_id="incidents_create",
+    )
     def post(self, request):
         require_perm(request.user, "incidents.add_incident")
         form = IncidentForm(form_data(request.data, defaults=IncidentForm))
         data = run_form(form)
         groups = list(data["allowed_groups"]) if data["restricted"] else []
-        incident = services.incident_create(
-            user=request.user, data=data, allowed_groups=groups, labels=list(data["labels"])
+
+        def create() -> str:
+            incident = services.incident_create(
+                user=request.user, data=data, allowed_groups=groups, labels=list(data["labels"])
+            )
+            return incident.reference
+
+        # With an Idempotency-Key, a repeated request (a retry after a lost answer) gets the incident it created.
+        reference, created = create_once(user=request.user, key=idempotency_key(request), create=create)
+        incident = get_incident_for_user(request.user, reference)
+        return Response(
+            IncidentDetailSerializer(detail_instance(incident, request.user)).data, status=201 if created else 200
         )
-        return Response(IncidentDetailSerializer(detail_instance(incident, request.user)).data, status=201)
 
 
 class IncidentDetail(ApiView):
