@@ -229,3 +229,12 @@ def test_idempotency_key_creates_once(db, researcher, api_as):
     assert Incident.objects.count() == 1
     bad = api.post("/api/v1/incidents/", {"title": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="nope")
     assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["errors"]
+
+
+def test_ids_beyond_the_databases_range_are_invalid_not_a_server_error(db, researcher, api_as):
+    api = api_as(researcher)
+    huge = 10**20
+    sent = api.post("/api/v1/incidents/", {"title": "T", "place": huge, "labels": [huge]}, format="json")
+    assert sent.status_code == 400
+    assert set(sent.json()["errors"]) == {"place", "labels"}
+    assert api.get(f"/api/v1/claims/{huge}/").status_code == 404

@@ -65,7 +65,30 @@ def serializer_for_form(name: str, form_class: type[forms.Form], *, partial: boo
     return type(name, (serializers.Serializer,), fields)
 
 
+# Databases store ids as 64-bit integers: a larger number sent as an id is an invalid choice, not a query that the
+# driver cannot even send (SQLite raises OverflowError, which Django's choice fields do not catch).
+MAX_ID = 2**63 - 1
+
+
+def _out_of_range_ids(form: forms.Form) -> dict:
+    errors = {}
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField too
+            continue
+        raw = form.data.get(name)
+        for value in raw if isinstance(raw, list | tuple) else [raw]:
+            try:
+                number = int(value)
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if not -MAX_ID <= number <= MAX_ID:
+                errors[name] = [_("Select a valid choice. That choice is not one of the available choices.")]
+    return errors
+
+
 def run_form(form: forms.Form) -> dict:
+    if form.is_bound and (errors := _out_of_range_ids(form)):
+        raise exceptions.ValidationError(errors)
     if not form.is_valid():
         raise exceptions.ValidationError(_field_errors(form.errors))
     return form.cleaned_data

@@ -1,8 +1,10 @@
 """What every endpoint shares: signed in (session or token), token scope, rate limits, JSON errors."""
 
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 
+from verify.api.forms_bridge import MAX_ID
 from verify.api.serializers import ConflictSerializer, ErrorSerializer
 
 ERRORS = {
@@ -41,6 +43,12 @@ class ApiView(GenericAPIView):
         # The API authenticates itself (session or token) and answers 401 in JSON, never the sign-in page.
         view.login_required = False
         return view
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # An id beyond the database's 64-bit range names no record (and SQLite could not even be asked).
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise exceptions.NotFound()
 
     def conflict_representation(self, instance) -> dict | None:
         return None
