@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "csp",
     "allauth",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "verify.imports",
     "verify.suggestions",
     "verify.web",
+    "verify.api",
 ]
 
 MIDDLEWARE = [
@@ -385,13 +387,56 @@ CACHES = {
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    # A token first, so that a request with neither is answered 401 with WWW-Authenticate (verify/api).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "verify.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["verify.api.permissions.SignedInAndTokenScope"],
+    "DEFAULT_SCHEMA_CLASS": "verify.api.views.base.VerifySchema",
+    "DEFAULT_PAGINATION_CLASS": None,  # keyset pagination, verify/api/pagination.py
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "verify.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "verify.api.throttling.TokenRateThrottle",
+        "verify.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_RATE_TOKEN", "600/min"),
+        "token_write": env_str("API_RATE_TOKEN_WRITE", "120/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+        "user_write": env_str("API_RATE_USER_WRITE", "120/min"),
+    },
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "verify API", "VERSION": "1.0.0", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "verify API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": "Incidents, claims, sources, review and map data. Every error is JSON: code, message, errors.",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["verify.api.permissions.SignedInAndTokenScope"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package, served as our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set, where fields of the same name hold different sets.
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "verify.claims.models.Source.Kind",
+        "ActorKindEnum": "verify.claims.models.Actor.Kind",
+        "EvidenceKindEnum": "verify.evidence.models.EvidenceKind",
+        "IncidentStatusEnum": "verify.incidents.models.Status",
+        "ImportStatusEnum": "verify.imports.models.ImportStatus",
+        "DatePrecisionEnum": "verify.core.choices.DatePrecision",
+        "GradeEnum": "verify.incidents.models.Grade",
+        "ReliabilityEnum": "verify.core.choices.Reliability",
+        "FinalGradeEnum": ["confirmed", "fair", "weak", "contested", "discounted"],
+        "UploadStatusEnum": ["stored", "duplicate"],
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

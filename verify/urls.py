@@ -8,6 +8,7 @@ from verify.web.urls import incident_patterns, review_patterns, site_patterns
 
 urlpatterns = [
     path("", include(site_patterns)),
+    path("", include("verify.api.urls")),  # /api/v1/, /api/schema/, /api/docs/ and /accounts/tokens/
     path("accounts/", include("verify.accounts.urls")),
     path("incidents/", include((incident_patterns, "incidents"))),
     path("claims/", include("verify.claims.urls")),

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,10 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            return HttpResponseBadRequest(_("The address contains a NUL character."), content_type="text/plain")
+            message = _("The address contains a NUL character.")
+            if request.path.startswith("/api/"):  # the API answers in JSON only (verify/api/errors.py)
+                return JsonResponse({"code": "invalid", "message": str(message), "errors": {}}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain")
         return self.get_response(request)
 
 
