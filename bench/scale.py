@@ -58,6 +58,7 @@ MAP_URLS = [
     ("map data, Syria bbox at zoom 7", "/map/data/?zoom=7&bbox=35.5,32.3,42.4,37.4"),
     ("map data, Idlib at zoom 11, grade fair", "/map/data/?zoom=11&bbox=36.4,35.7,36.9,36.0&grade=fair"),
     ("timeline, whole country", "/map/timeline/"),
+    ("timeline, whole country, months", "/map/timeline/?interval=month"),
 ]
 
 
@@ -176,7 +177,12 @@ def main() -> None:
     if "list" in parts:
         bench_pages(client, [(label, url.format(gov=gov)) for label, url in LIST_URLS], raw=True)
     if "map" in parts:
-        bench_pages(client, MAP_URLS, raw=False)
+        # MAP_SUMMARY off: the map and timeline aggregate the incidents on every request (as before issue 19);
+        # on: the whole-country grid and the monthly timeline are read from the pre-aggregated counts.
+        for summary in (False, True):
+            settings.MAP_SUMMARY = summary
+            print(f"pre-aggregated counts {'on' if summary else 'off'}:")
+            bench_pages(client, MAP_URLS, raw=False)
     if "export" in parts:
         settings.DEBUG = False  # DEBUG keeps every query in memory, which would spoil the memory figure
         reset_queries()
