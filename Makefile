@@ -35,7 +35,8 @@ test: install
 # Type-checked modules: the Django-free helpers, every service and access helper, and the workflow.
 TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.py) verify/incidents/workflow.py \
 	verify/imports/run.py verify/imports/run_write.py verify/imports/storage.py verify/imports/progress.py \
-	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py
+	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py verify/core/keyset.py \
+	verify/core/cached.py verify/maps/summary.py
 
 lint: install
 	$(BIN)/ruff check .

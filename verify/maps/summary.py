@@ -80,7 +80,8 @@ def grid_clusters(user, bbox, k: int) -> list[dict] | None:
         .order_by()
     )
     cells: dict[tuple[int, int], dict] = {}
-    for row in rows:
+    for counted in rows:
+        row: dict = dict(counted)
         row["n"], row["sum_lat"], row["sum_lng"] = row.pop("total"), row.pop("sum_lat_"), row.pop("sum_lng_")
         for grade in Grade.values:
             row[f"n_{grade}"] = row[f"n_{grade}"] or 0
