@@ -8,6 +8,7 @@ Identities are resolved here, so the rules stay pure: a source is its primary ke
 surviving source when two are merged), and a perpetrator is its "part of" chain of actor keys, nearest first.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -176,6 +177,8 @@ def incident_recompute(incident: Incident, *, user=None) -> bool:
 # Incidents recomputed per transaction by the bulk path: their rows are locked together, their claims loaded in
 # one query, and the changed ones written in one UPDATE and one history INSERT.
 BULK_CHUNK = 500
+# Beyond this many distinct sets of values in a chunk, one bulk_update (a CASE per row) replaces an UPDATE per set.
+MAX_UPDATE_GROUPS = 40
 
 
 def chunk_derived_values(incident_ids: list[int]) -> dict[int, dict]:
@@ -206,7 +209,19 @@ def _recompute_chunk(incident_ids: list[int], user=None) -> int:
         incident.updated_at = now
         changed.append(incident)
     if changed:
-        Incident.objects.bulk_update(changed, [*DERIVED_FIELDS, "updated_at"])
+        # One UPDATE per distinct set of values (a chunk has few: the same flags and reasons recur), far cheaper
+        # than bulk_update's CASE per row and field.
+        groups: dict[str, list[int]] = {}
+        for incident in changed:
+            key = json.dumps([getattr(incident, name) for name in DERIVED_FIELDS], sort_keys=True)
+            groups.setdefault(key, []).append(incident.pk)
+        if len(groups) > MAX_UPDATE_GROUPS:
+            Incident.objects.bulk_update(changed, [*DERIVED_FIELDS, "updated_at"])
+        else:
+            by_pk = {incident.pk: incident for incident in changed}
+            for pks in groups.values():
+                update = {name: getattr(by_pk[pks[0]], name) for name in DERIVED_FIELDS}
+                Incident.objects.filter(pk__in=pks).update(**update, updated_at=now)
         Incident.history.bulk_history_create(
             changed, update=True, default_user=user, default_change_reason=CROSSCHECK_REASON, default_date=now
         )
