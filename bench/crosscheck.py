@@ -37,6 +37,7 @@ def main() -> None:
     Incident.objects.filter(pk__in=Incident.objects.order_by("pk").values("pk")[: run.N // 2]).update(
         status=Status.VERIFIED
     )
+    print(f"verify cross-check benchmark: {run.N} incidents, {connection.vendor}, {run.REPEAT} requests each")
     cleared = {"has_disagreements": False, "denied_by_party": False, "suggested_grade": "unassessed"}
     sample = int(os.environ.get("BENCH_PER_INCIDENT", "1000"))
     Incident.objects.update(**cleared, suggestion_reasons=[])
@@ -48,13 +49,6 @@ def main() -> None:
     t0 = time.perf_counter()
     changed = crosscheck_recompute_all(Incident.objects.order_by("pk"))
     recompute_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    pairs = len(duplicate_pairs(user=user))
-    pairs_s = time.perf_counter() - t0
-    client = Client()
-    client.force_login(user)
-    sample = Incident.objects.order_by("pk")[run.N // 2].reference
-    print(f"verify cross-check benchmark: {run.N} incidents, {connection.vendor}, {run.REPEAT} requests each")
     print(
         f"recompute one incident at a time: {sample} in {each_s:.1f} s = {sample / each_s:,.0f} incidents/s "
         f"({each_s / sample * 1000:.2f} ms per incident)"
@@ -63,7 +57,13 @@ def main() -> None:
         f"recompute in bulk, all incidents: {recompute_s:.1f} s = {run.N / recompute_s:,.0f} incidents/s "
         f"({changed} changed, {recompute_s / run.N * 1000:.2f} ms per incident)"
     )
+    t0 = time.perf_counter()
+    pairs = len(duplicate_pairs(user=user))
+    pairs_s = time.perf_counter() - t0
     print(f"possible-duplicate pairs found: {pairs} in {pairs_s * 1000:.0f} ms")
+    client = Client()
+    client.force_login(user)
+    sample = Incident.objects.order_by("pk")[run.N // 2].reference
     print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, url in [
         ("incident detail (matrix, duplicates)", f"/incidents/{sample}/"),
