@@ -36,7 +36,8 @@ test: install
 TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.py) verify/incidents/workflow.py \
 	verify/imports/run.py verify/imports/run_write.py verify/imports/storage.py verify/imports/progress.py \
 	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py verify/core/display.py \
-	verify/claims/reasons.py verify/suggestions/extract.py verify/suggestions/dates.py verify/suggestions/evaluation.py
+	verify/claims/reasons.py verify/suggestions/extract.py verify/suggestions/dates.py verify/suggestions/evaluation.py \
+	verify/core/keyset.py verify/core/cached.py verify/maps/summary.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -136,7 +136,8 @@ FORM_RENDERER = "verify.core.forms.FormRenderer"
 # Sign-in, second factors, re-authentication and sessions come from django-allauth; see docs/security/accounts.md.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, with permissions read in one query
+    "verify.core.permissions.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

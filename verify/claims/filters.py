@@ -1,31 +1,84 @@
+import functools
+
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
+from verify.core import cached
 from verify.gazetteer.models import Place
 from verify.incidents.forms import label_tree_choices
 from verify.incidents.models import AttackType, Grade, Incident, Label, Status, TargetType
 
-
 # Choices as (id, name) pairs read in one plain query each: model choice fields would build a model instance per
 # option through a server-side cursor, which on PostgreSQL cost more than the list's own queries.
+# They are cached (verify.core.cached) for as long as the vocabularies are unchanged: one query per request, for
+# the fingerprint, instead of one per drop-down.
+VOCABULARIES = (("places", Place), ("actors", Actor), ("sources", Source), ("labels", Label))
+
+
+def _fingerprint() -> tuple:
+    """Row count and latest change of each vocabulary (table names from the models, nothing from the request)."""
+    parts = []
+    for _name, model in VOCABULARIES:
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated_at) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(str(value) for value in cursor.fetchone())
+
+
+def _shared_choices() -> dict:
+    def compute() -> dict:
+        return {
+            "governorates": list(Place.objects.governorates().order_by("name").values_list("pk", "name")),
+            "labels": label_tree_choices(),
+            **{
+                f"{name}_{scope}": list(rows.order_by("name").values_list("pk", "name"))
+                for name, model in (("actors", Actor), ("sources", Source))
+                for scope, rows in (
+                    ("all", model.objects.all()),
+                    ("public", model.objects.filter(restricted_origin=False)),
+                )
+            },
+        }
+
+    return cached.by_fingerprint("filter-choices", _fingerprint(), compute)
+
+
 def _governorate_choices() -> list[tuple[int, str]]:
-    return list(Place.objects.governorates().order_by("name").values_list("pk", "name"))
+    return _shared_choices()["governorates"]
 
 
-def _vocabulary(model, user):
-    """Sources and actors this user may see; without a user, only those released to everyone."""
-    return model.objects.visible_to(user) if user is not None else model.objects.filter(restricted_origin=False)
+def _label_choices() -> list[tuple[int, str]]:
+    return _shared_choices()["labels"]
+
+
+def _vocabulary_choices(model, name: str, user, shared: dict | None = None) -> list[tuple[int, str]]:
+    """Sources and actors this user may see; without a user, only those released to everyone. From the cache
+    unless some are of restricted origin and the user may not see every one (then VocabularyQuerySet decides)."""
+    shared = shared if shared is not None else _shared_choices()
+    if user is None:
+        return shared[f"{name}_public"]
+    if (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("incidents.view_all_restricted"))
+    ):
+        return shared[f"{name}_all"]
+    if shared[f"{name}_public"] == shared[f"{name}_all"]:  # none of restricted origin
+        return shared[f"{name}_public"] if user.is_authenticated and user.is_active else []
+    return list(model.objects.visible_to(user).order_by("name").values_list("pk", "name"))
 
 
 def _actor_choices(user=None) -> list[tuple[int, str]]:
-    return list(_vocabulary(Actor, user).order_by("name").values_list("pk", "name"))
+    return _vocabulary_choices(Actor, "actors", user)
 
 
 def _source_choices(user=None) -> list[tuple[int, str]]:
-    return list(_vocabulary(Source, user).order_by("name").values_list("pk", "name"))
+    return _vocabulary_choices(Source, "sources", user)
 
 
 # The flags in the URL read ?has_disagreements=true; empty means either.
@@ -74,7 +127,7 @@ class IncidentFilter(django_filters.FilterSet):
         choices=_source_choices, method="filter_source", empty_label=_("Any source"), label=_("Source")
     )
     label = django_filters.ChoiceFilter(
-        choices=label_tree_choices, method="filter_label", empty_label=_("Any label"), label=_("Label")
+        choices=_label_choices, method="filter_label", empty_label=_("Any label"), label=_("Label")
     )
     has_disagreements = django_filters.BooleanFilter(
         label=_("Has disagreements"), widget=forms.Select(choices=YES_NO_CHOICES)
@@ -90,8 +143,12 @@ class IncidentFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The drop-downs name only the sources and actors this user may see (see VocabularyQuerySet).
-        self.filters["perpetrator"].extra["choices"] = lambda: _actor_choices(user)
-        self.filters["source"].extra["choices"] = lambda: _source_choices(user)
+        # The cached choices are looked up once per filter (one fingerprint query), not once per drop-down.
+        shared = functools.cache(_shared_choices)
+        self.filters["governorate"].extra["choices"] = lambda: shared()["governorates"]
+        self.filters["label"].extra["choices"] = lambda: shared()["labels"]
+        self.filters["perpetrator"].extra["choices"] = lambda: _vocabulary_choices(Actor, "actors", user, shared())
+        self.filters["source"].extra["choices"] = lambda: _vocabulary_choices(Source, "sources", user, shared())
 
     class Meta:
         model = Incident

@@ -5,11 +5,12 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import Avg, Count, FloatField, Max, Min, Q, QuerySet
-from django.db.models.functions import Cast, Coalesce, Floor, TruncMonth, TruncWeek
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Floor, TruncMonth, TruncWeek
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
 from verify.core.display import range_text
 from verify.incidents.models import Grade, Incident
+from verify.maps import summary
+from verify.maps.models import CELLS_PER_DEGREE
 
 # Parameters that belong to the map or timeline, not to the filter.
 MAP_PARAMS = ("bbox", "zoom", "interval")
@@ -96,10 +99,17 @@ def parse_zoom(text: str | None) -> int:
 
 def grid_cell_degrees(zoom: int, bbox: BBox | None) -> float:
     """The side of a cluster cell: about MAP_CLUSTER_CELL_PX pixels at this zoom, and never so small that the
-    box would hold more than MAP_MAX_CLUSTERS cells (which bounds the payload whatever the client asks)."""
+    box would hold more than MAP_MAX_CLUSTERS cells (which bounds the payload whatever the client asks). Always a
+    whole number of base cells (1 / CELLS_PER_DEGREE of a degree), so that clusters can be added up from the
+    pre-aggregated grid (verify.maps.summary) and give exactly what the incidents give."""
+    return cell_multiple(zoom, bbox) / CELLS_PER_DEGREE
+
+
+def cell_multiple(zoom: int, bbox: BBox | None) -> int:
+    """How many base cells make the side of a cluster cell at this zoom and box."""
     cell = 360.0 * settings.MAP_CLUSTER_CELL_PX / (256 * 2**zoom)
     area = bbox.area if bbox else 360.0 * 180.0
-    return max(cell, math.sqrt(area / settings.MAP_MAX_CLUSTERS))
+    return max(1, math.ceil(max(cell, math.sqrt(area / settings.MAP_MAX_CLUSTERS)) * CELLS_PER_DEGREE - 1e-9))
 
 
 def casualty_annotations() -> dict:
@@ -153,20 +163,25 @@ INCIDENT_FIELDS = (
 )
 
 
-def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int) -> dict:
+def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int, unfiltered_for=None) -> dict:
     """A GeoJSON FeatureCollection of the incidents in the box, or of grid clusters when there are more than
     MAP_MAX_FEATURES. At most two queries whatever the size: the grid (whose counts give the total), then, for a
-    small result, the incidents themselves."""
+    small result, the incidents themselves.
+
+    unfiltered_for: the user, when no filter applies (queryset is all they may see); then the grid is read from the
+    pre-aggregated counts where the database keeps them (verify.maps.summary), with the same result."""
     located = in_bbox(queryset, bbox)
-    cell = grid_cell_degrees(zoom, bbox)
-    clusters = grid_clusters(located, cell)
+    k = cell_multiple(zoom, bbox)
+    clusters = summary.grid_clusters(unfiltered_for, bbox, k) if unfiltered_for is not None else None
+    if clusters is None:
+        clusters = grid_clusters(located, k)
     total = sum(row["n"] for row in clusters)
     if total > settings.MAP_MAX_FEATURES:
         return {
             "type": "FeatureCollection",
             "clustered": True,
             "total": total,
-            "cell_degrees": cell,
+            "cell_degrees": k / CELLS_PER_DEGREE,
             "features": [cluster_feature(row) for row in clusters],
         }
     rows = located.order_by("-date_start", "-pk").values(*INCIDENT_FIELDS).annotate(**casualty_annotations())
@@ -178,27 +193,41 @@ def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int) -> dict:
     }
 
 
-def grid_clusters(queryset: QuerySet, cell: float) -> list[dict]:
-    """GROUP BY floor(lat / cell), floor(lng / cell), with the count per grade for the cluster's colour."""
-    lat = Cast("latitude", FloatField())
-    lng = Cast("longitude", FloatField())
+def grid_clusters(queryset: QuerySet, k: int, *, large: bool = True) -> list[dict]:
+    """GROUP BY cells of k base cells a side, with the count per grade for the cluster's colour, the sums of the
+    coordinates (for the centre) and the span of base cells (for the bounds)."""
+    by, bx = base_cells()
     rows = (
         queryset.order_by()
-        .annotate(cell_y=Floor(lat / cell), cell_x=Floor(lng / cell))
+        .annotate(by=by, bx=bx)
+        .annotate(cell_y=Floor(F("by") / k), cell_x=Floor(F("bx") / k))
         .values("cell_y", "cell_x")
         .annotate(
             n=Count("pk"),
-            lat=Avg(lat),
-            lng=Avg(lng),
-            south=Min("latitude"),
-            north=Max("latitude"),
-            west=Min("longitude"),
-            east=Max("longitude"),
+            sum_lat=Sum("latitude"),
+            sum_lng=Sum("longitude"),
+            min_y=Min("by"),
+            max_y=Max("by"),
+            min_x=Min("bx"),
+            max_x=Max("bx"),
             **{f"n_{grade}": Count("pk", filter=Q(grade=grade)) for grade in Grade.values},
         )
     )
+    if not large:  # a few rows (a reader's restricted incidents): no working memory to set
+        return [_cell_ints(row) for row in rows]
     with _hash_aggregate(queryset.db):
-        return list(rows)
+        return [_cell_ints(row) for row in rows]
+
+
+def base_cells() -> tuple[Floor, Floor]:
+    """The base cell of an incident: the same expressions as the summary's triggers (migration maps 0002)."""
+    return Floor(F("latitude") * CELLS_PER_DEGREE), Floor(F("longitude") * CELLS_PER_DEGREE)
+
+
+def _cell_ints(row: dict) -> dict:
+    for name in ("cell_y", "cell_x", "min_y", "max_y", "min_x", "max_x"):
+        row[name] = int(row[name])
+    return row
 
 
 @contextmanager
@@ -215,16 +244,20 @@ def _hash_aggregate(alias: str):
 
 
 def cluster_feature(row: dict) -> dict:
+    """A cluster: at the mean of its incidents' coordinates, its bounds those of the base cells they are in."""
     grades = {grade: row[f"n_{grade}"] for grade in Grade.values if row[f"n_{grade}"]}
+    n = row["n"]
+    lat, lng = float(Decimal(row["sum_lat"]) / n), float(Decimal(row["sum_lng"]) / n)
+    c = CELLS_PER_DEGREE
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(row["lng"], 5), round(row["lat"], 5)]},
+        "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
         "properties": {
             "cluster": True,
             "count": row["n"],
             "grade": max(grades, key=grades.get) if grades else Grade.UNASSESSED,
             "grades": grades,
-            "bounds": [float(row["west"]), float(row["south"]), float(row["east"]), float(row["north"])],
+            "bounds": [row["min_x"] / c, row["min_y"] / c, (row["max_x"] + 1) / c, (row["max_y"] + 1) / c],
         },
     }
 
@@ -232,8 +265,11 @@ def cluster_feature(row: dict) -> dict:
 INTERVALS = {"week": TruncWeek, "month": TruncMonth}
 
 
-def timeline(queryset: QuerySet, *, interval: str | None) -> dict:
-    """Incidents per week or month by start date. Without an interval, weeks for up to two years, else months."""
+def timeline(queryset: QuerySet, *, interval: str | None, unfiltered_for=None) -> dict:
+    """Incidents per week or month by start date. Without an interval, weeks for up to two years, else months.
+
+    unfiltered_for: the user, when no filter applies; then months are read from the pre-aggregated counts where
+    the database keeps them (verify.maps.summary), with the same result."""
     dated = queryset.filter(date_start__isnull=False).order_by()
     if interval not in (None, "", *INTERVALS):
         raise BadRequest(_("interval: use week or month."))
@@ -241,6 +277,10 @@ def timeline(queryset: QuerySet, *, interval: str | None) -> dict:
         span = dated.aggregate(first=Min("date_start"), last=Max("date_start"))
         weeks = (span["last"] - span["first"]).days / 7 if span["first"] else 0
         interval = "week" if weeks <= 104 else "month"
+    counted = summary.monthly(unfiltered_for) if unfiltered_for is not None and interval == "month" else None
+    if counted is not None:
+        buckets = [{"start": month.isoformat(), "count": n} for month, n in counted]
+        return {"interval": interval, "buckets": buckets}
     rows = (
         dated.annotate(bucket=INTERVALS[interval]("date_start"))
         .values("bucket")
@@ -253,6 +293,11 @@ def timeline(queryset: QuerySet, *, interval: str | None) -> dict:
 
 def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") else value
+
+
+def unfiltered(params: QueryDict) -> bool:
+    """Whether no filter applies (parameters of the map or timeline aside)."""
+    return not any(value for _name, values in params.lists() for value in values)
 
 
 def without(params: QueryDict, *names: str) -> QueryDict:

@@ -43,12 +43,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_PERM, raise_exception=True)
 def map_data(request: HttpRequest) -> JsonResponse:
     try:
-        incidents = queries.filtered_incidents(request.user, queries.without(request.GET, *queries.MAP_PARAMS))
+        params = queries.without(request.GET, *queries.MAP_PARAMS)
+        incidents = queries.filtered_incidents(request.user, params)
         bbox = queries.BBox.parse(request.GET.get("bbox"))
         zoom = queries.parse_zoom(request.GET.get("zoom"))
     except BadRequest as exc:
         return _bad_request(exc)
-    data = queries.map_data(incidents, bbox=bbox, zoom=zoom)
+    unfiltered_for = request.user if queries.unfiltered(params) else None
+    data = queries.map_data(incidents, bbox=bbox, zoom=zoom, unfiltered_for=unfiltered_for)
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
 
 
@@ -59,7 +61,8 @@ def timeline_data(request: HttpRequest) -> JsonResponse:
     params = queries.without(request.GET, *queries.MAP_PARAMS, "date_from", "date_to")
     try:
         incidents = queries.filtered_incidents(request.user, params)
-        data = queries.timeline(incidents, interval=request.GET.get("interval"))
+        unfiltered_for = request.user if queries.unfiltered(params) else None
+        data = queries.timeline(incidents, interval=request.GET.get("interval"), unfiltered_for=unfiltered_for)
     except BadRequest as exc:
         return _bad_request(exc)
     return JsonResponse(data)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from verify.claims.filters import IncidentFilter
-from verify.core.listing import filtered_page
+from verify.core.listing import filtered_keyset_page
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
@@ -23,7 +23,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date_start", "-pk")
     )
     filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
-    return render(request, "incidents/incident_list.html", filtered_page(request, filterset, per_page=PAGE_SIZE))
+    context = filtered_keyset_page(request, filterset, order=["-date_start", "-pk"], per_page=PAGE_SIZE)
+    return render(request, "incidents/incident_list.html", context)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

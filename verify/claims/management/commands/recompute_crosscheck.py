@@ -9,5 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         total = Incident.objects.count()
-        changed = crosscheck_recompute_all(Incident.objects.order_by("pk").iterator(chunk_size=500))
+        changed = crosscheck_recompute_all(Incident.objects.order_by("pk"))
         self.stdout.write(f"Cross-check recomputed for {total} incidents; {changed} changed.")
