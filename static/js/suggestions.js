@@ -8,7 +8,6 @@
   var form = document.getElementById("suggestions-form");
   if (!url || !form) return;
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var t = window.gettext || function (s) { return s; };
   var interpolate = window.interpolate || function (fmt, obj) {
     return fmt.replace(/%\((\w+)\)s/g, function (_, key) { return obj[key]; });
   };
@@ -28,8 +27,8 @@
       box.querySelector(".inline-source-add").disabled = true;
       box.querySelector(".inline-source-kind").disabled = true;
       box.querySelector(".inline-source-status").textContent = source.created
-        ? interpolate(t("Added “%(name)s” to the register and chose it."), { name: source.name }, true)
-        : interpolate(t("“%(name)s” is already in the register: chosen."), { name: source.name }, true);
+        ? interpolate(gettext("Added “%(name)s” to the register and chose it."), { name: source.name }, true)
+        : interpolate(gettext("“%(name)s” is already in the register: chosen."), { name: source.name }, true);
     });
   }
 
@@ -42,7 +41,7 @@
     body.append("name", box.dataset.name);
     body.append("kind", box.querySelector(".inline-source-kind").value);
     button.disabled = true;
-    status.textContent = t("Adding…");
+    status.textContent = gettext("Adding…");
     fetch(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrf }, credentials: "same-origin" })
       .then(function (response) {
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
@@ -51,7 +50,7 @@
         if (!result.ok) {
           var errors = result.data.errors || {};
           var first = Object.keys(errors).map(function (k) { return errors[k][0].message; })[0];
-          status.textContent = first || t("The source could not be added.");
+          status.textContent = first || gettext("The source could not be added.");
           button.disabled = false;
           return;
         }
@@ -59,7 +58,7 @@
         choose(box.dataset.name, result.data);
       })
       .catch(function () {
-        status.textContent = t("The source could not be added: check your connection and try again.");
+        status.textContent = gettext("The source could not be added: check your connection and try again.");
         button.disabled = false;
       });
   });

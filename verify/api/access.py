@@ -1,6 +1,7 @@
 """The one way views reach an API token: the user's own, or anyone's for an admin; else a 404."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from verify.api.models import ApiToken
 from verify.api.services import can_manage_all
@@ -14,5 +15,5 @@ def tokens_visible_to(user):
 def get_token_for_user(user, pk: int) -> ApiToken:
     token = tokens_visible_to(user).filter(pk=pk).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     return token

@@ -1,5 +1,6 @@
 """What the API answers with. Read-only: writes are validated by the pages' forms (forms_bridge)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,7 +9,7 @@ from verify.incidents.models import Incident, Label
 
 
 class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="A stable code: invalid, not_found, forbidden, conflict, throttled, …")
+    code = serializers.CharField(help_text=_("A stable code: invalid, not_found, forbidden, conflict, throttled, …"))
     message = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
@@ -19,7 +20,7 @@ class ConflictSerializer(ErrorSerializer):
 
     your_version = serializers.IntegerField(required=False)
     current_version = serializers.IntegerField(required=False, allow_null=True)
-    current = serializers.DictField(required=False, allow_null=True, help_text="The record as it is saved now.")
+    current = serializers.DictField(required=False, allow_null=True, help_text=_("The record as it is saved now."))
 
 
 class NamedSerializer(serializers.Serializer):

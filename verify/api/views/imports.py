@@ -3,6 +3,7 @@ through verify.imports.services and its access helper."""
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -33,7 +34,9 @@ class ImportStatusSerializer(serializers.Serializer):
     failure = serializers.CharField(allow_blank=True)
     original_filename = serializers.CharField()
     format = serializers.CharField()
-    errors = serializers.ListField(child=serializers.DictField(), help_text="The first problems found (100 at most).")
+    errors = serializers.ListField(
+        child=serializers.DictField(), help_text=gettext_lazy("The first problems found (100 at most).")
+    )
 
 
 class DecisionSerializer(serializers.Serializer):
