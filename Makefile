@@ -25,6 +25,7 @@ run: install
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_gazetteer
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py casefile_keygen
 	@echo "Serving on http://127.0.0.1:8000/ (sign in with one of the demo accounts above)"
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -35,7 +36,8 @@ test: install
 # Type-checked modules: the Django-free helpers, every service and access helper, and the workflow.
 TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.py) verify/incidents/workflow.py \
 	verify/imports/run.py verify/imports/run_write.py verify/imports/storage.py verify/imports/progress.py \
-	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py
+	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py \
+	verify/casefiles/builder.py verify/casefiles/signing.py
 
 lint: install
 	$(BIN)/ruff check .
