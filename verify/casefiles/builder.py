@@ -142,10 +142,7 @@ class CaseFileWriter:
 
     def abort(self) -> None:
         """Remove the half-written file (an exception mid-stream). A killed process leaves it to the sweep."""
-        try:
-            self._zip.close()
-        except Exception:  # noqa: S110 - the file is removed either way
-            pass
+        self._zip.fp = None  # type: ignore[assignment]  # nothing more is written: no central directory
         try:
             self._fh.close()
         finally:

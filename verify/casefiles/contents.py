@@ -62,7 +62,11 @@ def history_of(instance: models.Model) -> list[dict[str, Any]]:
             "reason": record.history_change_reason or "",
         }
         if previous is None:
-            entry["values"] = {f.attname: getattr(record, f.attname) for f in record.instance._meta.concrete_fields}
+            entry["values"] = {
+                f.attname: getattr(record, f.attname)
+                for f in record.instance._meta.concrete_fields
+                if hasattr(record, f.attname)
+            }
         else:
             delta = record.diff_against(previous)
             entry["changes"] = {c.field: {"from": c.old, "to": c.new} for c in delta.changes}

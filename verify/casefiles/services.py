@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 from verify.casefiles import builder, contents, signing
 from verify.casefiles.models import CaseFileRequest, ErrorCode, Status
 from verify.casefiles.report import ReportEvidence, ReportIncident, render_report
-from verify.evidence import services as evidence_services, storage as evidence_storage
+from verify.evidence import services as evidence_services
+from verify.evidence import storage as evidence_storage
 from verify.evidence.models import EvidenceItem, FixityStatus
 from verify.incidents.models import Incident
 
