@@ -69,7 +69,7 @@ def ariha(demo) -> Incident:
         chunks=[jpeg(seed=1, gps=(35.8137, 36.6079), taken="2015:11:29 12:40:00", model="Phone")],
     )
     evidence_services.evidence_process(evidence_id=photo.pk)
-    note, _ = evidence_services.evidence_store(
+    evidence_services.evidence_store(
         user=researcher,
         original_filename="witness-notes.txt",
         metadata={"title": "Witness notes", "kind": "testimony"},

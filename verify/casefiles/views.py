@@ -50,7 +50,7 @@ def _create(request: HttpRequest, form: RequestForm, incidents, filter_query: st
 @require_http_methods(["GET", "POST"])
 def request_incident(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _create(request, form, [incident])
         if response is not None:
@@ -73,7 +73,7 @@ def request_filtered(request: HttpRequest) -> HttpResponse:
         )
     incidents = filterset.qs.filter(merged_into__isnull=True).order_by("reference")
     total = incidents.count()
-    form = RequestForm(request.POST or None)
+    form = RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _create(
             request, form, list(incidents[: services.settings.CASEFILE_MAX_INCIDENTS + 1]), request.GET.urlencode()
