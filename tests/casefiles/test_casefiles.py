@@ -15,7 +15,8 @@ from tests.casefiles.conftest import ARIHA, build, casefile_path, check, evidenc
 from tests.evidence.conftest import jpeg
 from verify.casefiles import builder, services
 from verify.casefiles.models import CaseFileRequest, ErrorCode, Status
-from verify.evidence import services as evidence_services, storage
+from verify.evidence import services as evidence_services
+from verify.evidence import storage
 from verify.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, FixityStatus
 from verify.incidents.models import Incident
 
@@ -74,7 +75,7 @@ def test_a_restricted_incident_and_its_evidence_are_left_out_for_an_outsider(ari
     assert list(request.incidents.all()) == [ariha]
     files = read_all(casefile_path(request))
     assert not any(hidden.sha256 in name for name in files)
-    assert not any("Restricted strike".encode() in data or b"Secret photo" in data for data in files.values())
+    assert not any(b"Restricted strike" in data or b"Secret photo" in data for data in files.values())
     assert not CustodyEvent.objects.filter(evidence=hidden, action=CustodyAction.EXPORTED).exists()
 
     # Someone in the desk gets both.

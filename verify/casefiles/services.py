@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from verify.casefiles import builder, contents, signing
 from verify.casefiles.models import CaseFileRequest, ErrorCode, Status
@@ -54,13 +55,15 @@ def casefile_request_create(
 ) -> CaseFileRequest:
     """Record a request for these incidents (only those the user can see) and queue it, or hold it for an admin."""
     if not user.has_perm(REQUEST_PERM):
-        raise RequestRefused("You may not request case files.")
+        raise RequestRefused(_("You may not request case files."))
     wanted = [i.pk for i in incidents]
     visible = list(Incident.objects.visible_to(user).filter(pk__in=wanted, merged_into__isnull=True))
     if not visible:
-        raise RequestRefused("There is no incident to put in a case file.")
+        raise RequestRefused(_("There is no incident to put in a case file."))
     if len(visible) > settings.CASEFILE_MAX_INCIDENTS:
-        raise RequestRefused(f"A case file holds at most {settings.CASEFILE_MAX_INCIDENTS} incidents.")
+        raise RequestRefused(
+            _("A case file holds at most %(max)d incidents.") % {"max": settings.CASEFILE_MAX_INCIDENTS}
+        )
     approval = settings.CASEFILE_REQUIRE_APPROVAL
     with transaction.atomic():
         request = CaseFileRequest.objects.create(
@@ -93,12 +96,12 @@ def casefile_queue(request_id: int) -> bool:
 def casefile_decide(*, request: CaseFileRequest, user, approve: bool, note: str = "") -> CaseFileRequest:
     """An admin approves (the build is queued) or rejects a request. Nobody approves their own."""
     if not user.has_perm(APPROVE_PERM):
-        raise RequestRefused("You may not approve case files.")
+        raise RequestRefused(_("You may not approve case files."))
     fresh = CaseFileRequest.objects.select_for_update().get(pk=request.pk)
     if fresh.status != Status.AWAITING_APPROVAL or fresh.expires_at <= _now():
-        raise RequestRefused("This request is no longer waiting for approval.")
+        raise RequestRefused(_("This request is no longer waiting for approval."))
     if fresh.requested_by_id == user.pk:
-        raise RequestRefused("Someone else must approve your own request.")
+        raise RequestRefused(_("Someone else must approve your own request."))
     fresh.status = Status.QUEUED if approve else Status.REJECTED
     fresh.decided_by, fresh.decided_at, fresh.decision_note = user, _now(), note
     fresh.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
