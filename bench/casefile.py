@@ -158,7 +158,7 @@ def main() -> None:
         setup(var)
         from django.contrib.auth.models import Group, User
 
-        user = User.objects.create_user("bench-reviewer", password="unused-bench-password")  # noqa: S106
+        user = User.objects.create_user("bench-reviewer", password="unused-bench-password")
         user.groups.add(Group.objects.get(name="Reviewer"))
         user = User.objects.get(pk=user.pk)
 
