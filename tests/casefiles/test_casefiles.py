@@ -297,3 +297,25 @@ def test_no_signing_key_fails_with_the_reason(ariha, settings, tmp_path):
     request = build(user_named("reviewer"), [ariha])
     assert request.status == Status.FAILED and request.error_code == ErrorCode.NO_SIGNING_KEY
     assert "CASEFILE_SIGNING_KEY" in request.error_text
+
+
+def test_the_report_follows_the_requesters_language_direction(ariha, tmp_path):
+    """Arabic (once its catalog lands) is laid out right to left; the font covers Arabic script."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from verify.casefiles.report import ReportIncident, render_report
+    from verify.claims.crosscheck import incident_crosscheck
+
+    entry = ReportIncident(incident=ariha, check=incident_crosscheck(ariha))
+    meta = {"generated_at": timezone.now(), "requested_by": "سمير", "evidence_count": 0, "fingerprint": "ab" * 32}
+    with translation.override("ar"):
+        html = render_to_string(
+            "casefiles/report.html",
+            {"label": "CF-1", "incidents": [entry.context()], "meta": meta, "LANGUAGE_CODE": "ar", "LANGUAGE_BIDI": True},
+        )
+    assert '<html lang="ar" dir="rtl">' in html
+    target = tmp_path / "report.pdf"
+    render_report(target, label="CF-1", language="ar", incidents=[entry], meta=meta)
+    text = _pdf_text(target.read_bytes())
+    assert "سمير" in text or "ريمس" in text  # extraction order of right-to-left text varies

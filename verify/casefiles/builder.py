@@ -61,6 +61,9 @@ class _Sink:
     def flush(self) -> None:
         self.fh.flush()
 
+    def close(self) -> None:
+        """zipfile leaves a file it was given open; the writer closes the real one."""
+
 
 @dataclass
 class Written:
@@ -82,7 +85,7 @@ class CaseFileWriter:
         self.tmp_path = tmp_dir() / f"{self.label}-{secrets.token_hex(8)}{TMP_SUFFIX}"
         self._fh = self.tmp_path.open("xb")
         self._sink = _Sink(self._fh)
-        self._zip = zipfile.ZipFile(self._sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True)  # type: ignore[arg-type]
+        self._zip = zipfile.ZipFile(self._sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True)
         self._names: set[str] = set()
         self._date = time.localtime()[:6]
 
@@ -142,7 +145,7 @@ class CaseFileWriter:
 
     def abort(self) -> None:
         """Remove the half-written file (an exception mid-stream). A killed process leaves it to the sweep."""
-        self._zip.fp = None  # type: ignore[assignment]  # nothing more is written: no central directory
+        self._zip.fp = None  # nothing more is written: no central directory
         try:
             self._fh.close()
         finally:
