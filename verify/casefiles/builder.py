@@ -7,13 +7,15 @@ for the manifest, the archive's own SHA-256) and memory holds one chunk at a tim
 
 import hashlib
 import os
+import queue
 import secrets
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -43,11 +45,43 @@ def path_for(name: str) -> Path:
     return path
 
 
+class BackgroundHash:
+    """SHA-256 computed in order on a thread of its own. hashlib releases the GIL on large buffers, so the hashing
+    runs on another core beside the ZIP's CRC-32 and the write. At most `depth` chunks wait (memory stays bounded)."""
+
+    def __init__(self, depth: int = 4):
+        self._digest = hashlib.sha256()
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._result: str | None = None
+        self._thread = threading.Thread(target=self._run, name="casefile-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            self._digest.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        if chunk:
+            self._queue.put(bytes(chunk))
+
+    def hexdigest(self) -> str:
+        if self._result is None:
+            self._queue.put(None)
+            self._thread.join()
+            self._result = self._digest.hexdigest()
+        return self._result
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
 class _Sink:
     """What zipfile writes to: the open temporary file, hashed as it goes. No seek(), so zipfile streams."""
 
     def __init__(self, fh: BinaryIO):
-        self.fh, self.position, self.digest = fh, 0, hashlib.sha256()
+        self.fh, self.position, self.digest = fh, 0, BackgroundHash()
 
     def write(self, data) -> int:
         self.fh.write(data)
@@ -104,14 +138,19 @@ class CaseFileWriter:
     def add_stream(
         self, name: str, chunks: Iterable[bytes], *, mode: int = 0o644, in_manifest: bool = True, count: bool = False
     ) -> Written:
-        digest, size = hashlib.sha256(), 0
-        with self._zip.open(self._info(name, mode), "w", force_zip64=True) as out:
-            for chunk in chunks:
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-                if count:
-                    self.progress(len(chunk))
+        digest: BackgroundHash | Any = BackgroundHash() if count else hashlib.sha256()
+        size = 0
+        try:
+            with self._zip.open(self._info(name, mode), "w", force_zip64=True) as out:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                    if count:
+                        self.progress(len(chunk))
+        finally:
+            if count:
+                digest.stop()
         written = Written(name, digest.hexdigest(), size)
         if in_manifest:
             self.entries.append(written)
@@ -145,6 +184,7 @@ class CaseFileWriter:
 
     def abort(self) -> None:
         """Remove the half-written file (an exception mid-stream). A killed process leaves it to the sweep."""
+        self._sink.digest.stop()
         self._zip.fp = None  # nothing more is written: no central directory
         try:
             self._fh.close()
