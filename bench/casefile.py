@@ -136,7 +136,6 @@ def time_build(user, incident) -> tuple[float, int, int]:
     import gc
 
     from verify.casefiles import builder, services
-
     from verify.casefiles.models import CaseFileRequest, Status
 
     request = services.casefile_request_create(user=user, incidents=[incident], language="en")
