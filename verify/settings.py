@@ -385,6 +385,9 @@ CASEFILE_REQUIRE_APPROVAL = env_bool("CASEFILE_REQUIRE_APPROVAL", default=False)
 CASEFILE_REQUEST_TTL_HOURS = env_int("CASEFILE_REQUEST_TTL_HOURS", 72)
 CASEFILE_KEEP_HOURS = env_int("CASEFILE_KEEP_HOURS", 7 * 24)
 CASEFILE_MAX_INCIDENTS = env_int("CASEFILE_MAX_INCIDENTS", 100)
+# A build of many gigabytes outlasts the default task limit: its own hard limit, after which the sweep calls it
+# interrupted.
+CASEFILE_TASK_TIME_LIMIT = env_int("CASEFILE_TASK_TIME_LIMIT", 4 * 3600)
 CELERY_BEAT_SCHEDULE["casefile-sweep"] = {
     "task": "verify.casefiles.tasks.casefile_sweep_task",
     "schedule": crontab(minute="*/30"),

@@ -254,7 +254,7 @@ def test_a_killed_worker_s_leftovers_are_swept(ariha, settings):
     """A SIGKILL runs no cleanup: the temporary file is never offered, and the sweep removes it later."""
     reviewer = user_named("reviewer")
     request = services.casefile_request_create(user=reviewer, incidents=[ariha])
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    stale = timezone.now() - timedelta(seconds=settings.CASEFILE_TASK_TIME_LIMIT + 120)
     CaseFileRequest.objects.filter(pk=request.pk).update(status=Status.BUILDING, started_at=stale)
     builder.tmp_dir().mkdir(parents=True, exist_ok=True)
     leftover = builder.tmp_dir() / f"{request.label}-dead{builder.TMP_SUFFIX}"

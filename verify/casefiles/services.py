@@ -355,9 +355,9 @@ def casefile_sweep() -> dict[str, int]:
                 builder.path_for(locked.file_name).unlink(missing_ok=True)
             CaseFileRequest.objects.filter(pk=locked.pk).update(status=Status.EXPIRED, file_name="")
             counts["expired"] += 1
-    stale = _now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = _now() - timedelta(seconds=settings.CASEFILE_TASK_TIME_LIMIT + 60)
     counts["abandoned"] = CaseFileRequest.objects.filter(status=Status.BUILDING, started_at__lt=stale).update(
         status=Status.FAILED, error_code=ErrorCode.INTERRUPTED, error_params={}, finished_at=_now()
     )
-    counts["tmp"] = builder.sweep_tmp(older_than_seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    counts["tmp"] = builder.sweep_tmp(older_than_seconds=settings.CASEFILE_TASK_TIME_LIMIT + 60)
     return counts
