@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -76,7 +77,7 @@ def request_filtered(request: HttpRequest) -> HttpResponse:
     form = RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         response = _create(
-            request, form, list(incidents[: services.settings.CASEFILE_MAX_INCIDENTS + 1]), request.GET.urlencode()
+            request, form, list(incidents[: settings.CASEFILE_MAX_INCIDENTS + 1]), request.GET.urlencode()
         )
         if response is not None:
             return response
@@ -112,7 +113,7 @@ def casefile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "casefile": casefile,
             "incidents": _visible_incidents(request, casefile),
             "mine": casefile.requested_by_id == request.user.pk,
-            "decision_form": DecisionForm() if can_approve(request.user) else None,
+            "can_decide": can_approve(request.user) and casefile.requested_by_id != request.user.pk,
         },
     )
 
