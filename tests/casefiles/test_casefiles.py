@@ -312,7 +312,13 @@ def test_the_report_follows_the_requesters_language_direction(ariha, tmp_path):
     with translation.override("ar"):
         html = render_to_string(
             "casefiles/report.html",
-            {"label": "CF-1", "incidents": [entry.context()], "meta": meta, "LANGUAGE_CODE": "ar", "LANGUAGE_BIDI": True},
+            {
+                "label": "CF-1",
+                "incidents": [entry.context()],
+                "meta": meta,
+                "LANGUAGE_CODE": "ar",
+                "LANGUAGE_BIDI": True,
+            },
         )
     assert '<html lang="ar" dir="rtl">' in html
     target = tmp_path / "report.pdf"
