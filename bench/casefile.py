@@ -136,10 +136,10 @@ def time_build(user, incident) -> tuple[float, int, int]:
     import gc
 
     from verify.casefiles import builder, services
-    from verify.casefiles.models import CaseFileRequest, Status
+    from verify.casefiles.models import CaseFileRequest, State
 
     request = services.casefile_request_create(user=user, incidents=[incident], language="en")
-    CaseFileRequest.objects.filter(pk=request.pk).update(status=Status.QUEUED)
+    CaseFileRequest.objects.filter(pk=request.pk).update(state=State.QUEUED)
     gc.collect()
     before = status_kib("VmRSS")
     reset_peak()

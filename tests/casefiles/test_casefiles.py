@@ -14,7 +14,7 @@ from tests import factories
 from tests.casefiles.conftest import ARIHA, build, casefile_path, check, evidence_of, read_all, user_named
 from tests.evidence.conftest import jpeg
 from verify.casefiles import builder, services
-from verify.casefiles.models import CaseFileRequest, ErrorCode, Status
+from verify.casefiles.models import CaseFileRequest, ErrorCode, State
 from verify.evidence import services as evidence_services
 from verify.evidence import storage
 from verify.evidence.models import CustodyAction, CustodyEvent, EvidenceItem, FixityStatus
@@ -101,7 +101,7 @@ def test_a_build_that_loses_sight_of_an_incident_fails(ariha, desk):
     ariha.allowed_groups.set([desk])
     services.casefile_build(request_id=request.pk)
     request.refresh_from_db()
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.NO_LONGER_VISIBLE
+    assert request.state == State.FAILED and request.error_code == ErrorCode.NO_LONGER_VISIBLE
     assert ARIHA in request.error_text
 
 
@@ -121,7 +121,7 @@ def test_the_approval_flow(client, ariha, settings, django_capture_on_commit_cal
         response = client.post(reverse("casefiles:request_incident", args=[ARIHA]), {"note": "For the UN COI"})
     request = CaseFileRequest.objects.get()
     assert response.url == request.get_absolute_url()
-    assert request.status == Status.AWAITING_APPROVAL and not request.file_name
+    assert request.state == State.AWAITING_APPROVAL and not request.file_name
     assert client.get(reverse("casefiles:download", args=[request.pk])).status_code == 404
     # The requester cannot approve (nor can a reviewer at all), and nobody approves their own.
     assert client.post(reverse("casefiles:decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
@@ -138,7 +138,7 @@ def test_the_approval_flow(client, ariha, settings, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("casefiles:decide", args=[request.pk]), {"decision": "approve", "note": "ok"})
     request.refresh_from_db()
-    assert request.status == Status.READY and request.decided_by == admin
+    assert request.state == State.READY and request.decided_by == admin
     assert client.get(reverse("casefiles:download", args=[request.pk])).status_code == 404  # not the admin's file
 
     client.force_login(reviewer)
@@ -153,14 +153,14 @@ def test_the_approval_flow(client, ariha, settings, django_capture_on_commit_cal
     # A rejected request is never built; an unapproved one expires.
     services.casefile_decide(request=own, user=admin, approve=False, note="Not needed")
     own.refresh_from_db()
-    assert own.status == Status.REJECTED and not own.file_name
+    assert own.state == State.REJECTED and not own.file_name
     late = services.casefile_request_create(user=reviewer, incidents=[ariha])
     CaseFileRequest.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(services.RequestRefused):
         services.casefile_decide(request=late, user=admin, approve=True)
     services.casefile_sweep()
     late.refresh_from_db()
-    assert late.status == Status.EXPIRED
+    assert late.state == State.EXPIRED
 
 
 def test_an_expired_case_file_is_removed_by_the_sweep(client, ariha):
@@ -173,7 +173,7 @@ def test_an_expired_case_file_is_removed_by_the_sweep(client, ariha):
     assert client.get(reverse("casefiles:download", args=[request.pk])).status_code == 404
     assert services.casefile_sweep()["expired"] == 1
     request.refresh_from_db()
-    assert request.status == Status.EXPIRED and not request.file_name and not path.exists()
+    assert request.state == State.EXPIRED and not request.file_name and not path.exists()
 
 
 def test_a_file_failing_fixity_fails_the_request_naming_it_unless_included(ariha):
@@ -181,12 +181,12 @@ def test_a_file_failing_fixity_fails_the_request_naming_it_unless_included(ariha
     photo = evidence_of(ariha)[0]
     EvidenceItem.objects.filter(pk=photo.pk).update(fixity_status=FixityStatus.CHANGED)
     request = build(reviewer, [ariha])
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.FIXITY_FAILED
+    assert request.state == State.FAILED and request.error_code == ErrorCode.FIXITY_FAILED
     assert photo.sha256 in request.error_text and photo.title in request.error_text and ARIHA in request.error_text
     assert not list(builder.root().glob("*.zip"))
 
     request = build(reviewer, [ariha], include_failed_integrity=True)
-    assert request.status == Status.READY
+    assert request.state == State.READY
     files = read_all(casefile_path(request))
     meta = json.loads(files[f"incident-{ARIHA}/evidence/{photo.sha256}.metadata.json"])
     assert meta["integrity"]["integrity_failed"] == "fixity_failed" and not meta["integrity"]["intact"]
@@ -200,11 +200,11 @@ def test_a_file_missing_from_storage_fails_the_request_naming_it_unless_included
     note = evidence_of(ariha)[1]
     storage.path_for(note.storage_name).unlink()
     request = build(reviewer, [ariha])
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.MISSING
+    assert request.state == State.FAILED and request.error_code == ErrorCode.MISSING
     assert note.sha256 in request.error_text and "missing" in request.error_text
 
     request = build(reviewer, [ariha], include_failed_integrity=True)
-    assert request.status == Status.READY and request.evidence_count == 2
+    assert request.state == State.READY and request.evidence_count == 2
     files = read_all(casefile_path(request))
     meta = json.loads(files[f"incident-{ARIHA}/evidence/{note.sha256}.metadata.json"])
     assert meta["integrity"]["integrity_failed"] == "missing" and meta["integrity"]["file"] is None
@@ -218,7 +218,7 @@ def test_a_file_changed_on_disk_is_caught_while_exporting(ariha):
     os.chmod(path, 0o640)
     path.write_bytes(path.read_bytes().replace(b"three", b"two  "))
     request = build(reviewer, [ariha])
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.CHANGED_WHILE_EXPORTING
+    assert request.state == State.FAILED and request.error_code == ErrorCode.CHANGED_WHILE_EXPORTING
     assert note.sha256 in request.error_text
     note.refresh_from_db()
     assert note.fixity_status == FixityStatus.CHANGED  # flagged, with a custody event of its own
@@ -236,7 +236,7 @@ def test_a_build_interrupted_midway_leaves_nothing_offered_and_can_be_retried(cl
     with pytest.raises(RuntimeError):
         services.casefile_build(request_id=request.pk, progress=killed)
     request.refresh_from_db()
-    assert request.status == Status.FAILED and not request.file_name and not request.is_downloadable
+    assert request.state == State.FAILED and not request.file_name and not request.is_downloadable
     assert [p for p in builder.root().rglob("*") if p.is_file()] == []
     assert not CustodyEvent.objects.filter(action=CustodyAction.EXPORTED).exists()
     client.force_login(reviewer)
@@ -247,7 +247,7 @@ def test_a_build_interrupted_midway_leaves_nothing_offered_and_can_be_retried(cl
     assert services.casefile_retry(request=request, user=reviewer)
     services.casefile_build(request_id=request.pk)
     request.refresh_from_db()
-    assert request.status == Status.READY and check(casefile_path(request)) == []
+    assert request.state == State.READY and check(casefile_path(request)) == []
 
 
 def test_a_killed_worker_s_leftovers_are_swept(ariha, settings):
@@ -255,7 +255,7 @@ def test_a_killed_worker_s_leftovers_are_swept(ariha, settings):
     reviewer = user_named("reviewer")
     request = services.casefile_request_create(user=reviewer, incidents=[ariha])
     stale = timezone.now() - timedelta(seconds=settings.CASEFILE_TASK_TIME_LIMIT + 120)
-    CaseFileRequest.objects.filter(pk=request.pk).update(status=Status.BUILDING, started_at=stale)
+    CaseFileRequest.objects.filter(pk=request.pk).update(state=State.BUILDING, started_at=stale)
     builder.tmp_dir().mkdir(parents=True, exist_ok=True)
     leftover = builder.tmp_dir() / f"{request.label}-dead{builder.TMP_SUFFIX}"
     leftover.write_bytes(b"PK\x03\x04half a case file")
@@ -263,7 +263,7 @@ def test_a_killed_worker_s_leftovers_are_swept(ariha, settings):
     counts = services.casefile_sweep()
     assert counts["abandoned"] == 1 and counts["tmp"] == 1 and not leftover.exists()
     request.refresh_from_db()
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.INTERRUPTED and request.can_retry
+    assert request.state == State.FAILED and request.error_code == ErrorCode.INTERRUPTED and request.can_retry
 
 
 def test_pages_request_follow_and_download(client, ariha, django_capture_on_commit_callbacks):
@@ -295,7 +295,7 @@ def test_pages_request_follow_and_download(client, ariha, django_capture_on_comm
 def test_no_signing_key_fails_with_the_reason(ariha, settings, tmp_path):
     settings.CASEFILE_SIGNING_KEY = str(tmp_path / "nowhere.pem")
     request = build(user_named("reviewer"), [ariha])
-    assert request.status == Status.FAILED and request.error_code == ErrorCode.NO_SIGNING_KEY
+    assert request.state == State.FAILED and request.error_code == ErrorCode.NO_SIGNING_KEY
     assert "CASEFILE_SIGNING_KEY" in request.error_text
 
 

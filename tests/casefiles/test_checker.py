@@ -20,14 +20,14 @@ from tests.casefiles.conftest import (
     write_all,
 )
 from verify.casefiles import signing
-from verify.casefiles.models import Status
+from verify.casefiles.models import State
 from verify.evidence import storage
 
 
 @pytest.fixture
 def casefile(ariha, tmp_path):
     request = build(user_named("reviewer"), [ariha])
-    assert request.status == Status.READY, request.error_text
+    assert request.state == State.READY, request.error_text
     copy = tmp_path / "copy.zip"
     shutil.copy(casefile_path(request), copy)
     copy.chmod(0o644)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
-class Status(models.TextChoices):
+class State(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Waiting for an admin's approval")
     QUEUED = "queued", _("Queued")
     BUILDING = "building", _("Building")
@@ -36,12 +36,12 @@ class CaseFileRequestQuerySet(models.QuerySet):
         return self.filter(requested_by=user) if user.is_authenticated else self.none()
 
     def awaiting_approval(self) -> "CaseFileRequestQuerySet":
-        return self.filter(status=Status.AWAITING_APPROVAL, expires_at__gt=timezone.now())
+        return self.filter(state=State.AWAITING_APPROVAL, expires_at__gt=timezone.now())
 
     def expired_now(self) -> "CaseFileRequestQuerySet":
         """Requests past their time: unapproved ones, and built files past their keeping time."""
         return self.filter(
-            Q(status__in=[Status.AWAITING_APPROVAL, Status.READY, Status.QUEUED, Status.FAILED, Status.REJECTED])
+            Q(state__in=[State.AWAITING_APPROVAL, State.READY, State.QUEUED, State.FAILED, State.REJECTED])
             & Q(expires_at__lte=timezone.now())
         )
 
@@ -61,7 +61,7 @@ class CaseFileRequest(models.Model):
     language = models.CharField(max_length=10, blank=True, help_text="The language of the report.")
     note = models.TextField(_("purpose"), blank=True)
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
     progress_done = models.PositiveBigIntegerField(default=0)
     progress_total = models.PositiveBigIntegerField(default=0)
     attempts = models.PositiveIntegerField(default=0)
@@ -92,12 +92,12 @@ class CaseFileRequest(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="ready") | (~Q(file_name="") & ~Q(sha256="")), name="casefile_ready_has_file"
+                condition=~Q(state="ready") | (~Q(file_name="") & ~Q(sha256="")), name="casefile_ready_has_file"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Case file {self.pk} ({self.status})"
+        return f"Case file {self.pk} ({self.state})"
 
     def get_absolute_url(self) -> str:
         return reverse("casefiles:detail", args=[self.pk])
@@ -112,19 +112,19 @@ class CaseFileRequest(models.Model):
 
     @property
     def is_downloadable(self) -> bool:
-        return self.status == Status.READY and bool(self.file_name) and self.expires_at > timezone.now()
+        return self.state == State.READY and bool(self.file_name) and self.expires_at > timezone.now()
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (Status.READY, Status.FAILED, Status.REJECTED, Status.EXPIRED)
+        return self.state in (State.READY, State.FAILED, State.REJECTED, State.EXPIRED)
 
     @property
     def can_retry(self) -> bool:
-        return self.status == Status.FAILED
+        return self.state == State.FAILED
 
     @property
     def percent(self) -> int:
-        if self.status == Status.READY:
+        if self.state == State.READY:
             return 100
         if not self.progress_total:
             return 0

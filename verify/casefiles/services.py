@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from verify.casefiles import builder, contents, signing
-from verify.casefiles.models import CaseFileRequest, ErrorCode, Status
+from verify.casefiles.models import CaseFileRequest, ErrorCode, State
 from verify.casefiles.report import ReportEvidence, ReportIncident, render_report
 from verify.evidence import services as evidence_services
 from verify.evidence import storage as evidence_storage
@@ -72,7 +72,7 @@ def casefile_request_create(
             include_failed_integrity=include_failed_integrity,
             note=note,
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
-            status=Status.AWAITING_APPROVAL if approval else Status.QUEUED,
+            state=State.AWAITING_APPROVAL if approval else State.QUEUED,
             expires_at=_now() + timedelta(hours=settings.CASEFILE_REQUEST_TTL_HOURS),
         )
         request.incidents.set(visible)
@@ -98,13 +98,13 @@ def casefile_decide(*, request: CaseFileRequest, user, approve: bool, note: str 
     if not user.has_perm(APPROVE_PERM):
         raise RequestRefused(_("You may not approve case files."))
     fresh = CaseFileRequest.objects.select_for_update().get(pk=request.pk)
-    if fresh.status != Status.AWAITING_APPROVAL or fresh.expires_at <= _now():
+    if fresh.state != State.AWAITING_APPROVAL or fresh.expires_at <= _now():
         raise RequestRefused(_("This request is no longer waiting for approval."))
     if fresh.requested_by_id == user.pk:
         raise RequestRefused(_("Someone else must approve your own request."))
-    fresh.status = Status.QUEUED if approve else Status.REJECTED
+    fresh.state = State.QUEUED if approve else State.REJECTED
     fresh.decided_by, fresh.decided_at, fresh.decision_note = user, _now(), note
-    fresh.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    fresh.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     if approve:
         transaction.on_commit(partial(casefile_queue, fresh.pk))
     return fresh
@@ -113,8 +113,8 @@ def casefile_decide(*, request: CaseFileRequest, user, approve: bool, note: str 
 @transaction.atomic
 def casefile_retry(*, request: CaseFileRequest, user) -> bool:
     """A failed build goes back to the queue (a stale "building" one is marked failed by the sweep first)."""
-    updated = CaseFileRequest.objects.filter(pk=request.pk, requested_by=user, status=Status.FAILED).update(
-        status=Status.QUEUED, error_code="", error_params={}, progress_done=0
+    updated = CaseFileRequest.objects.filter(pk=request.pk, requested_by=user, state=State.FAILED).update(
+        state=State.QUEUED, error_code="", error_params={}, progress_done=0
     )
     if updated:
         transaction.on_commit(partial(casefile_queue, request.pk))
@@ -128,18 +128,18 @@ def _claim(request_id: int) -> CaseFileRequest | None:
     """Take a queued request for building (or one whose earlier run died, when retried by the task queue)."""
     with transaction.atomic():
         request = CaseFileRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.status not in (Status.QUEUED, Status.BUILDING):
+        if request is None or request.state not in (State.QUEUED, State.BUILDING):
             return None
-        request.status, request.started_at = Status.BUILDING, _now()
+        request.state, request.started_at = State.BUILDING, _now()
         request.attempts += 1
         request.progress_done = 0
-        request.save(update_fields=["status", "started_at", "attempts", "progress_done"])
+        request.save(update_fields=["state", "started_at", "attempts", "progress_done"])
     return request
 
 
 def _fail(request: CaseFileRequest, code: str, params: dict[str, Any]) -> None:
     CaseFileRequest.objects.filter(pk=request.pk).update(
-        status=Status.FAILED, error_code=code, error_params=params, finished_at=_now()
+        state=State.FAILED, error_code=code, error_params=params, finished_at=_now()
     )
 
 
@@ -152,12 +152,12 @@ def casefile_build(*, request_id: int, progress: Callable[[int], None] | None = 
         _build(request, progress)
     except CaseFileError as exc:
         _fail(request, exc.code, exc.params)
-        return Status.FAILED
+        return State.FAILED
     except BaseException:
         log.exception("Case file %s failed", request.pk)
         _fail(request, ErrorCode.UNEXPECTED, {})
         raise
-    return Status.READY
+    return State.READY
 
 
 def _label(item: EvidenceItem, incident: Incident) -> dict[str, str]:
@@ -263,7 +263,7 @@ def _build(request: CaseFileRequest, progress: Callable[[int], None] | None) -> 
                     **extra,
                 )
             CaseFileRequest.objects.filter(pk=request.pk).update(
-                status=Status.READY,
+                state=State.READY,
                 file_name=final.name,
                 sha256=digest,
                 size_bytes=size,
@@ -353,11 +353,11 @@ def casefile_sweep() -> dict[str, int]:
                 continue
             if locked.file_name:
                 builder.path_for(locked.file_name).unlink(missing_ok=True)
-            CaseFileRequest.objects.filter(pk=locked.pk).update(status=Status.EXPIRED, file_name="")
+            CaseFileRequest.objects.filter(pk=locked.pk).update(state=State.EXPIRED, file_name="")
             counts["expired"] += 1
     stale = _now() - timedelta(seconds=settings.CASEFILE_TASK_TIME_LIMIT + 60)
-    counts["abandoned"] = CaseFileRequest.objects.filter(status=Status.BUILDING, started_at__lt=stale).update(
-        status=Status.FAILED, error_code=ErrorCode.INTERRUPTED, error_params={}, finished_at=_now()
+    counts["abandoned"] = CaseFileRequest.objects.filter(state=State.BUILDING, started_at__lt=stale).update(
+        state=State.FAILED, error_code=ErrorCode.INTERRUPTED, error_params={}, finished_at=_now()
     )
     counts["tmp"] = builder.sweep_tmp(older_than_seconds=settings.CASEFILE_TASK_TIME_LIMIT + 60)
     return counts

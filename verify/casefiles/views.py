@@ -123,8 +123,8 @@ def casefile_status(request: HttpRequest, pk: int) -> JsonResponse:
     casefile = get_request_for_user(request.user, pk)
     return JsonResponse(
         {
-            "status": casefile.status,
-            "status_display": casefile.get_status_display(),
+            "status": casefile.state,
+            "status_display": casefile.get_state_display(),
             "percent": casefile.percent,
             "done": casefile.progress_done,
             "total": casefile.progress_total,
