@@ -30,7 +30,7 @@ def test_the_report_holds_the_claims_matrix_and_the_hashes(ariha):
     request = build(user_named("reviewer"), [ariha])
     files = read_all(casefile_path(request))
     text = _pdf_text(files["report.pdf"])
-    assert ARIHA in text and "Claims matrix" in text
+    assert ARIHA in text and "Claims matrix" in text and "Submitted" in text
     for name in ("Local activists, Idlib", "Amnesty International", "Three missiles", "Denies"):
         assert name in text, name
     assert "34" in text and "49" in text
