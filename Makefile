@@ -25,6 +25,7 @@ run: install
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_gazetteer
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_demo
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py casefile_keygen
 	@echo "Serving on http://127.0.0.1:8000/ (sign in with one of the demo accounts above)"
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -37,7 +38,8 @@ TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.
 	verify/imports/run.py verify/imports/run_write.py verify/imports/storage.py verify/imports/progress.py \
 	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py verify/core/display.py \
 	verify/claims/reasons.py verify/suggestions/extract.py verify/suggestions/dates.py verify/suggestions/evaluation.py \
-	verify/core/keyset.py verify/core/cached.py verify/maps/summary.py
+	verify/core/keyset.py verify/core/cached.py verify/maps/summary.py \
+	verify/casefiles/builder.py verify/casefiles/signing.py
 
 lint: install
 	$(BIN)/ruff check .

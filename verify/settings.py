@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "verify.maps",
     "verify.imports",
     "verify.suggestions",
+    "verify.casefiles",
     "verify.web",
     "verify.api",
 ]
@@ -294,6 +295,8 @@ CELERY_TASK_ROUTES = {
     "verify.incidents.tasks.*": {"queue": "imports"},
     "verify.suggestions.tasks.*": {"queue": "default"},
     "verify.accounts.tasks.*": {"queue": "default"},
+    # Case files read gigabytes of evidence: bulk work, beside imports.
+    "verify.casefiles.tasks.*": {"queue": "imports"},
 }
 CELERY_BEAT_SCHEDULE = {
     "fixity-sweep": {
@@ -376,6 +379,25 @@ CELERY_BEAT_SCHEDULE["suggestions-report-sweep"] = {
     "task": "verify.suggestions.tasks.report_sweep",
     "schedule": crontab(minute=25),
 }
+# --- Case files -----------------------------------------------------------------------------
+# Signed ZIPs of incidents and their evidence for legal use (docs/casefiles.md). Kept privately under
+# CASEFILE_ROOT (never served by URL) for CASEFILE_KEEP_HOURS, then removed by the sweep.
+CASEFILE_ROOT = Path(env_str("CASEFILE_ROOT", str(VAR_DIR / "casefiles")))
+# The Ed25519 private key (PEM) that signs every manifest; `make run` creates a development one.
+CASEFILE_SIGNING_KEY = env_str("CASEFILE_SIGNING_KEY", str(VAR_DIR / "casefile-signing-key.pem"))
+# An admin approves each request before it is built (Bayanat's model); unapproved requests expire.
+CASEFILE_REQUIRE_APPROVAL = env_bool("CASEFILE_REQUIRE_APPROVAL", default=False)
+CASEFILE_REQUEST_TTL_HOURS = env_int("CASEFILE_REQUEST_TTL_HOURS", 72)
+CASEFILE_KEEP_HOURS = env_int("CASEFILE_KEEP_HOURS", 7 * 24)
+CASEFILE_MAX_INCIDENTS = env_int("CASEFILE_MAX_INCIDENTS", 100)
+# A build of many gigabytes outlasts the default task limit: its own hard limit, after which the sweep calls it
+# interrupted.
+CASEFILE_TASK_TIME_LIMIT = env_int("CASEFILE_TASK_TIME_LIMIT", 4 * 3600)
+CELERY_BEAT_SCHEDULE["casefile-sweep"] = {
+    "task": "verify.casefiles.tasks.casefile_sweep_task",
+    "schedule": crontab(minute="*/30"),
+}
+
 # Import progress lives in a cache shared by the worker and the web process: the import's own database writes
 # stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
 _import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""

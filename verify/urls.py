@@ -18,6 +18,7 @@ urlpatterns = [
     path("map/", include("verify.maps.urls")),
     path("import/", include("verify.imports.urls")),
     path("suggestions/", include("verify.suggestions.urls")),
+    path("casefiles/", include("verify.casefiles.urls")),
     path("admin/", admin.site.urls),
     path("language/", set_language, name="set_language"),
     # The translated strings of static/js, as `gettext()` and `interpolate()` (see templates/base.html).

@@ -16,6 +16,8 @@ ROUTES = {
     "verify.incidents.tasks.duplicates_refresh_task": "imports",
     "verify.accounts.tasks.audit_prune": "default",
     "verify.suggestions.tasks.report_sweep": "default",
+    "verify.casefiles.tasks.build_casefile": "imports",
+    "verify.casefiles.tasks.casefile_sweep_task": "imports",
 }
 
 

@@ -42,9 +42,10 @@ RESEARCH = [
     "evidence.add_verificationcheck",
     "review.add_comment",
 ]
-REVIEW = ["incidents.review_incident", "review.add_reviewdecision"]
+REVIEW = ["incidents.review_incident", "review.add_reviewdecision", "casefiles.request_casefile"]
 ADMIN_EXTRA = [
     "incidents.view_all_restricted",
+    "casefiles.approve_casefilerequest",
     "incidents.delete_incident",
     "claims.delete_claim",
     "claims.change_actor",

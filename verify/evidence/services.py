@@ -472,3 +472,23 @@ def evidence_fixity_check(*, evidence: EvidenceItem) -> str:
         )
     evidence.fixity_status = status
     return status
+
+
+# --- Case files ---------------------------------------------------------------------------------
+
+
+def evidence_record_casefile_export(
+    *, evidence: EvidenceItem, user, casefile: str, casefile_sha256: str, path: str, sha256: str, **detail
+) -> CustodyEvent:
+    """An item exported in a case file (verify.casefiles): `sha256` is the hash of the bytes read into the archive,
+    `casefile_sha256` the finished case file's own, so that a copy handed over can be matched with this record."""
+    return custody_record(
+        evidence=evidence,
+        action=CustodyAction.EXPORTED,
+        actor=user,
+        sha256=sha256,
+        casefile=casefile,
+        casefile_sha256=casefile_sha256,
+        path=path,
+        **detail,
+    )
