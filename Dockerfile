@@ -16,17 +16,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VERIFY_VAR_DIR=/data/var \
     STATIC_ROOT=/app/staticfiles
 
-# python-magic loads libmagic at run time. Not pinned: Debian's security updates should come with each rebuild.
+# python-magic loads libmagic at run time; WeasyPrint (case-file reports) needs Pango and a font with Arabic. Not pinned: Debian's security updates should come with each rebuild.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # The app runs as an unprivileged user. The code stays owned by root, so the app cannot rewrite itself;
 # only /data is the app's. A named volume mounted on /data/evidence starts out with this ownership.
 RUN groupadd --system --gid 10001 verify \
     && useradd --system --uid 10001 --gid verify --home-dir /app --no-create-home --shell /usr/sbin/nologin verify \
-    && mkdir -p /app /data/evidence /data/imports /data/var \
+    && mkdir -p /app /data/evidence /data/imports /data/var /data/casefiles /data/keys \
     && chown -R verify:verify /data
 
 WORKDIR /app
