@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Claim
 from verify.evidence.models import ClaimEvidence, EvidenceItem, VerificationCheck
@@ -99,3 +101,31 @@ def linkable_claims(item: EvidenceItem):
         .select_related("incident", "source")
         .order_by("incident__reference", "pk")
     )
+
+
+class WebCaptureForm(forms.Form):
+    """One or more URLs to capture, one a line."""
+
+    urls = forms.CharField(
+        label=_("Web pages to capture"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr", "placeholder": "https://"}),
+        help_text=_(
+            "One URL a line. Each page is opened in a browser and kept as a screenshot, a PDF, its HTML, a WARC "
+            "and the media it embeds."
+        ),
+    )
+    incident = forms.CharField(required=False, label=_("Incident reference"), max_length=32)
+
+    def clean_urls(self) -> list[str]:
+        urls = list(dict.fromkeys(line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()))
+        if not urls:
+            raise forms.ValidationError(_("Paste at least one URL."))
+        limit = settings.CAPTURE_MAX_URLS
+        if len(urls) > limit:
+            raise forms.ValidationError(
+                _("At most %(limit)d URLs at a time; you pasted %(count)d.") % {"limit": limit, "count": len(urls)}
+            )
+        too_long = [u for u in urls if len(u) > 2000]
+        if too_long:
+            raise forms.ValidationError(_("A URL is longer than 2,000 characters."))
+        return urls

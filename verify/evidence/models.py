@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
@@ -248,6 +249,7 @@ class CustodyAction(models.TextChoices):
     UNLINKED = "unlinked", "Unlinked"
     FIXITY_PASSED = "fixity_passed", "Fixity check passed"
     FIXITY_FAILED = "fixity_failed", "Fixity check failed"
+    CAPTURED = "captured", "Captured from the web"
 
 
 class AppendOnlyError(Exception):
@@ -279,3 +281,83 @@ class CustodyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Custody events are append-only: they cannot be deleted.")
+
+
+class CaptureStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Capturing")
+    DONE = "done", _("Captured")
+    FAILED = "failed", _("Failed")
+
+
+class CaptureRole(models.TextChoices):
+    SCREENSHOT = "screenshot", _("Full-page screenshot")
+    PDF = "pdf", _("PDF print")
+    HTML = "html", _("Final HTML")
+    WARC = "warc", _("WARC of every response")
+    MEDIA = "media", _("Embedded media")
+
+
+class WebCaptureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WebCaptureQuerySet":
+        """A capture for a restricted incident is seen only by those who see the incident."""
+        from verify.incidents.models import Incident
+
+        if not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
+            return self.none()
+        return self.filter(Q(incident__isnull=True) | Q(incident__in=Incident.objects.visible_to(user)))
+
+
+class WebCapture(models.Model):
+    """One capture of one URL: the page as Chromium loaded it, kept as several evidence items.
+
+    Re-capturing a URL makes a new capture, so that change over time stays visible.
+    """
+
+    requested_url = models.TextField()
+    final_url = models.TextField(blank=True)
+    redirects = models.JSONField(default=list, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=CaptureStatus.choices, default=CaptureStatus.PENDING)
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_detail = models.TextField(blank=True)
+    blocked = models.JSONField(default=list, blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    bytes_fetched = models.PositiveBigIntegerField(default=0)
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="web_captures"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    items = models.ManyToManyField(EvidenceItem, through="WebCaptureItem", related_name="web_captures")
+
+    objects = WebCaptureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_url} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence:capture_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (CaptureStatus.DONE, CaptureStatus.FAILED)
+
+
+class WebCaptureItem(models.Model):
+    capture = models.ForeignKey(WebCapture, on_delete=models.CASCADE, related_name="capture_items")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="capture_roles")
+    role = models.CharField(max_length=12, choices=CaptureRole.choices)
+    url = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.capture_id} {self.role} {self.evidence_id}"

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from verify.evidence.forms import EvidenceUploadForm
-from verify.evidence.models import EvidenceItem, IncidentEvidence
+from verify.evidence.models import EvidenceItem, IncidentEvidence, WebCapture
 from verify.evidence.processing import hamming
+from verify.evidence.webcapture import chromium_available
 from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 
@@ -82,4 +83,6 @@ def incident_evidence_panel(incident, user) -> dict:
         "can_upload": user.has_perm("evidence.add_evidenceitem"),
         "upload_form": EvidenceUploadForm(),
         "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
+        "capture_available": chromium_available(),
+        "captures": WebCapture.objects.visible_to(user).filter(incident=incident).count(),
     }

@@ -12,16 +12,21 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from verify.evidence import inspection, storage
+from verify.evidence import inspection, netguard, storage, webcapture
 from verify.evidence.models import (
+    CaptureRole,
+    CaptureStatus,
     ClaimEvidence,
     CustodyAction,
     CustodyEvent,
     EvidenceItem,
+    EvidenceKind,
     FixityStatus,
     IncidentEvidence,
     ProcessingStatus,
     VerificationCheck,
+    WebCapture,
+    WebCaptureItem,
 )
 from verify.evidence.processing import ProcessingFailed, image_facts
 from verify.incidents import workflow
@@ -446,6 +451,183 @@ def evidence_requeue_stuck() -> int:
             )
             queued += 1
     return queued
+
+
+# --- Web capture ------------------------------------------------------------------------------
+
+
+def capture_policy() -> "netguard.Policy":
+    return netguard.Policy(
+        allow_private=settings.CAPTURE_ALLOW_PRIVATE,
+        allow_domains=tuple(settings.CAPTURE_ALLOW_DOMAINS),
+        deny_domains=tuple(settings.CAPTURE_DENY_DOMAINS),
+    )
+
+
+def capture_limits() -> "webcapture.Limits":
+    return webcapture.Limits(
+        timeout_s=settings.CAPTURE_TIMEOUT,
+        request_timeout_s=settings.CAPTURE_REQUEST_TIMEOUT,
+        max_bytes=settings.CAPTURE_MAX_BYTES,
+        max_redirects=settings.CAPTURE_MAX_REDIRECTS,
+        max_requests=settings.CAPTURE_MAX_REQUESTS,
+        media_min_bytes=settings.CAPTURE_MEDIA_MIN_BYTES,
+    )
+
+
+def web_capture_request(*, user, urls: list[str], incident=None) -> list[WebCapture]:
+    """Record one capture per URL and queue it. Every URL is checked first (scheme, credentials, domain lists);
+    if one is refused, none is recorded, and netguard.Refused says which and why."""
+    policy = capture_policy()
+    for url in urls:
+        try:
+            netguard.check_url(url, policy)
+        except netguard.Refused as exc:
+            raise netguard.Refused(exc.code, f"{url[:200]}: {exc}") from exc
+    with transaction.atomic():
+        captures = [WebCapture.objects.create(requested_url=url, incident=incident, requested_by=user) for url in urls]
+    for capture in captures:
+        transaction.on_commit(partial(web_capture_queue, capture.pk))
+    return captures
+
+
+def web_capture_queue(capture_id: int) -> bool:
+    from verify.evidence.tasks import capture_web_page
+
+    try:
+        capture_web_page.apply_async(args=[capture_id], retry=False)
+    except Exception:
+        log.exception("Could not queue web capture %s.", capture_id)
+        WebCapture.objects.filter(pk=capture_id, status=CaptureStatus.PENDING).update(
+            status=CaptureStatus.FAILED, failure_code="queue", failure_detail="The task queue could not be reached."
+        )
+        return False
+    return True
+
+
+def _capture_fail(capture_id: int, code: str, detail: str) -> str:
+    WebCapture.objects.filter(pk=capture_id).update(
+        status=CaptureStatus.FAILED, failure_code=code[:40], failure_detail=detail[:2000]
+    )
+    return CaptureStatus.FAILED
+
+
+CAPTURE_KIND_BY_PREFIX = {"image/": EvidenceKind.PHOTO, "video/": EvidenceKind.VIDEO, "audio/": EvidenceKind.AUDIO}
+
+
+def web_capture_run(*, capture_id: int) -> str:
+    """Capture the page, then store every file as an evidence item in one transaction: all of them, or, on any
+    failure, none (files already moved into storage for this capture are removed again). Runs once per capture."""
+    with transaction.atomic():
+        capture = WebCapture.objects.select_for_update().filter(pk=capture_id).first()
+        if capture is None:
+            return "gone"
+        if capture.status != CaptureStatus.PENDING:
+            return capture.status
+        WebCapture.objects.filter(pk=capture_id).update(status=CaptureStatus.RUNNING)
+
+    workdir = storage.tmp_dir() / f"capture-{capture_id}-{timezone.now():%Y%m%d%H%M%S%f}"
+    try:
+        try:
+            result = webcapture.capture(
+                capture.requested_url,
+                workdir,
+                policy=capture_policy(),
+                limits=capture_limits(),
+                user_agent=settings.CAPTURE_USER_AGENT,
+            )
+        except (netguard.Refused, webcapture.CaptureFailed) as exc:
+            return _capture_fail(capture_id, exc.code, str(exc))
+        except Exception as exc:
+            log.exception("Web capture %s failed unexpectedly", capture_id)
+            return _capture_fail(capture_id, "unexpected", f"Unexpected error: {exc}")
+        try:
+            return _capture_store(capture, result)
+        except EvidenceRejected as exc:
+            return _capture_fail(capture_id, "rejected", str(exc))
+    finally:
+        webcapture.discard(workdir)
+
+
+def _capture_store(capture: WebCapture, result: "webcapture.CaptureResult") -> str:
+    committed: list[str] = []
+    skipped: list[dict] = []
+    try:
+        with transaction.atomic():
+            for captured in result.files:
+                try:
+                    staged = storage.StagedFile.from_chunks(
+                        _file_chunks(captured.path), max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES
+                    )
+                except storage.FileTooLarge as exc:
+                    raise EvidenceRejected(str(exc)) from exc
+                source = captured.url or result.final_url
+                kind = EvidenceKind.WEB_CAPTURE
+                if captured.role == CaptureRole.MEDIA:
+                    mime = inspection.sniff_mime(staged.path)
+                    kind = next((k for p, k in CAPTURE_KIND_BY_PREFIX.items() if mime.startswith(p)), kind)
+                metadata = {
+                    "title": f"{(result.title or result.final_url)[:160]} · {captured.role}"[:200],
+                    "kind": kind,
+                    "source_url": source if len(source) <= 1000 else "",
+                    "acquisition_notes": f"Web capture #{capture.pk} of {result.requested_url[:500]} "
+                    f"at {result.captured_at:%Y-%m-%d %H:%M:%S} UTC",
+                }
+                try:
+                    stored = evidence_store_file(
+                        user=capture.requested_by,
+                        staged=staged,
+                        original_filename=captured.filename,
+                        metadata=metadata,
+                        incident=capture.incident,
+                    )
+                except EvidenceRejected as exc:
+                    if captured.role != CaptureRole.MEDIA:
+                        raise
+                    skipped.append({"url": captured.url[:500], "reason": str(exc)[:300]})
+                    continue
+                if stored.created:
+                    committed.append(stored.item.storage_name)
+                WebCaptureItem.objects.create(
+                    capture=capture, evidence=stored.item, role=captured.role, url=captured.url
+                )
+                custody_record(
+                    evidence=stored.item,
+                    action=CustodyAction.CAPTURED,
+                    actor=capture.requested_by,
+                    capture=capture.pk,
+                    role=captured.role,
+                    requested_url=result.requested_url[:1000],
+                    final_url=result.final_url[:1000],
+                    url=captured.url[:1000],
+                    captured_at=result.captured_at.isoformat() if result.captured_at else None,
+                    user_agent=result.user_agent,
+                )
+            WebCapture.objects.filter(pk=capture.pk).update(
+                status=CaptureStatus.DONE,
+                final_url=result.final_url,
+                redirects=result.redirects,
+                http_status=result.http_status,
+                title=result.title,
+                user_agent=result.user_agent[:500],
+                captured_at=result.captured_at,
+                blocked=result.blocked[:200] + [{"skipped": s} for s in skipped],
+                requests=result.requests,
+                bytes_fetched=result.bytes_fetched,
+            )
+    except BaseException:
+        for name in committed:
+            sha = name.rsplit("/", 1)[-1]
+            if not EvidenceItem.objects.filter(sha256=sha).exists():
+                storage.remove_stored(name)
+        raise
+    return CaptureStatus.DONE
+
+
+def _file_chunks(path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            yield chunk
 
 
 # --- Fixity -----------------------------------------------------------------------------------

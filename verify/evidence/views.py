@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,8 +17,8 @@ from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
 from verify.core.listing import filtered_page
-from verify.evidence import services, storage
-from verify.evidence.access import get_evidence_for_user
+from verify.evidence import netguard, services, storage, webcapture
+from verify.evidence.access import get_capture_for_user, get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
 from verify.evidence.filters import EvidenceFilter
 from verify.evidence.forms import (
@@ -24,9 +27,10 @@ from verify.evidence.forms import (
     EvidenceUploadForm,
     IncidentLinkForm,
     VerificationCheckForm,
+    WebCaptureForm,
     linkable_claims,
 )
-from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus
+from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus, WebCapture
 from verify.evidence.panels import near_duplicates
 from verify.evidence.redaction import redact_custody, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
@@ -44,7 +48,10 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     filterset = EvidenceFilter(request.GET, queryset=queryset)
-    return render(request, "evidence/evidence_list.html", filtered_page(request, filterset, per_page=PAGE_SIZE))
+    context = filtered_page(request, filterset, per_page=PAGE_SIZE) | {
+        "capture_available": webcapture.chromium_available()
+    }
+    return render(request, "evidence/evidence_list.html", context)
 
 
 # --- Upload -----------------------------------------------------------------------------------
@@ -326,3 +333,58 @@ def processing_status(request: HttpRequest) -> JsonResponse:
             for item in items.only("pk", "processing_status")
         }
     )
+
+
+# --- Web capture ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def capture_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("evidence.add_evidenceitem"):
+        raise PermissionDenied
+    ref = (request.POST.get("incident") or request.GET.get("incident") or "").strip()
+    incident = get_incident_for_user(request.user, ref) if ref else None
+    form = WebCaptureForm(request.POST or None, initial={"incident": ref})
+    status = 200
+    if request.method == "POST":
+        if not webcapture.chromium_available():
+            form.add_error(None, _("Web capture is not available: install chromium."))
+        if form.is_valid():
+            try:
+                captures = services.web_capture_request(
+                    user=request.user, urls=form.cleaned_data["urls"], incident=incident
+                )
+            except netguard.Refused as exc:
+                form.add_error("urls", str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)d capture queued.", "%(count)d captures queued.", len(captures))
+                    % {"count": len(captures)},
+                )
+                if len(captures) == 1:
+                    return redirect(captures[0])
+                return redirect(
+                    reverse("evidence:capture_list") + (f"?incident={incident.reference}" if incident else "")
+                )
+        status = 400
+    context = {"form": form, "incident": incident, "available": webcapture.chromium_available()}
+    return render(request, "evidence/capture_form.html", context, status=status)
+
+
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def capture_list(request: HttpRequest) -> HttpResponse:
+    captures = WebCapture.objects.visible_to(request.user).select_related("incident", "requested_by")
+    ref = request.GET.get("incident", "").strip()
+    incident = get_incident_for_user(request.user, ref) if ref else None
+    if incident is not None:
+        captures = captures.filter(incident=incident)
+    page = Paginator(captures, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "evidence/capture_list.html", {"page": page, "incident": incident})
+
+
+def capture_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    capture = get_capture_for_user(request.user, pk)
+    visible = EvidenceItem.objects.visible_to(request.user)
+    items = capture.capture_items.filter(evidence__in=visible).select_related("evidence").order_by("pk")
+    return render(request, "evidence/capture_detail.html", {"capture": capture, "capture_items": items})
