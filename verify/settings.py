@@ -337,6 +337,13 @@ CELERY_BEAT_SCHEDULE["evidence-processing-sweep"] = {
     "schedule": crontab(minute="*/5"),
 }
 
+# Videos and sounds (ffprobe/ffmpeg): larger files are kept but not analysed; each tool run has a time limit.
+EVIDENCE_MEDIA_MAX_BYTES = env_int("EVIDENCE_MEDIA_MAX_BYTES", 1024**3)
+EVIDENCE_FFMPEG_TIMEOUT = env_int("EVIDENCE_FFMPEG_TIMEOUT", 300)
+EVIDENCE_MAX_KEYFRAMES = env_int("EVIDENCE_MAX_KEYFRAMES", 12)
+# Two videos are near duplicates when at least this many keyframes of one match keyframes of the other.
+EVIDENCE_VIDEO_MATCHING_KEYFRAMES = env_int("EVIDENCE_VIDEO_MATCHING_KEYFRAMES", 2)
+
 # --- Web capture (docs/evidence-capture.md) -------------------------------------------------------------------
 # Tests only: let captures reach loopback and private addresses (never link-local or cloud metadata ones).
 CAPTURE_ALLOW_PRIVATE = env_bool("CAPTURE_ALLOW_PRIVATE", False)

@@ -114,6 +114,9 @@ class EvidenceItem(TimeStampedModel):
     device = models.CharField(max_length=200, blank=True)
     perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
     thumbnail_name = models.CharField(max_length=200, blank=True)
+    # Videos and sounds: what ffprobe read (codecs, size, duration), see verify/evidence/media.py.
+    duration_seconds = models.FloatField(null=True, blank=True, editable=False)
+    media_info = models.JSONField(default=dict, blank=True, editable=False)
     processing_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     fixity_status = models.CharField(
@@ -174,6 +177,23 @@ class EvidenceItem(TimeStampedModel):
     @property
     def has_position(self) -> bool:
         return self.gps_latitude is not None and self.gps_longitude is not None
+
+
+class Keyframe(models.Model):
+    """A frame of a video at a scene change, with its own thumbnail and perceptual hash."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="keyframes")
+    position = models.PositiveSmallIntegerField()
+    time_seconds = models.FloatField()
+    thumbnail_name = models.CharField(max_length=200)
+    perceptual_hash = models.CharField(max_length=32, db_index=True)
+
+    class Meta:
+        ordering = ["evidence", "position"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "position"], name="keyframe_position_once")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} @ {self.time_seconds:.1f}s"
 
 
 class IncidentEvidenceQuerySet(models.QuerySet):

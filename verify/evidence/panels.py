@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from verify.evidence.forms import EvidenceUploadForm
-from verify.evidence.models import EvidenceItem, IncidentEvidence, WebCapture
+from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture
 from verify.evidence.processing import hamming
 from verify.evidence.webcapture import chromium_available
 from verify.lib.display import distance_text
@@ -34,6 +34,36 @@ def near_duplicates(item: EvidenceItem, user, *, candidates=None) -> list[NearDu
         if d <= threshold:
             found.append(NearDuplicate(other, d))
     return sorted(found, key=lambda n: n.distance)
+
+
+@dataclass
+class VideoMatch:
+    item: EvidenceItem
+    matching: int  # keyframes of this video with a near-identical keyframe in the other
+    of: int
+
+
+def video_near_duplicates(item: EvidenceItem, user) -> list[VideoMatch]:
+    """Other visible videos sharing near-identical keyframes: re-encoded, trimmed or re-uploaded copies."""
+    frames = list(item.keyframes.values_list("perceptual_hash", flat=True))
+    if not frames:
+        return []
+    threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
+    candidates = (
+        Keyframe.objects.filter(evidence__in=EvidenceItem.objects.visible_to(user))
+        .exclude(evidence=item)
+        .values_list("evidence_id", "perceptual_hash")
+    )
+    matched: dict[int, set[int]] = {}
+    for other_id, other_hash in candidates:
+        for index, own in enumerate(frames):
+            if hamming(own, other_hash) <= threshold:
+                matched.setdefault(other_id, set()).add(index)
+    needed = min(settings.EVIDENCE_VIDEO_MATCHING_KEYFRAMES, len(frames))
+    hits = {pk: len(found) for pk, found in matched.items() if len(found) >= needed}
+    others = EvidenceItem.objects.in_bulk(list(hits))
+    found_matches = [VideoMatch(others[pk], n, len(frames)) for pk, n in hits.items()]
+    return sorted(found_matches, key=lambda m: (-m.matching, m.item.pk))
 
 
 def distance_label(metres: int | None) -> str:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from verify.evidence import inspection, netguard, storage, webcapture
+from verify.evidence import inspection, media, netguard, storage, webcapture
 from verify.evidence.models import (
     CaptureRole,
     CaptureStatus,
@@ -23,6 +23,7 @@ from verify.evidence.models import (
     EvidenceKind,
     FixityStatus,
     IncidentEvidence,
+    Keyframe,
     ProcessingStatus,
     VerificationCheck,
     WebCapture,
@@ -360,6 +361,7 @@ def evidence_process(*, evidence_id: int) -> str:
 
     fields: dict[str, Any] = {"processing_error": ""}
     detail: dict[str, Any] = {}
+    keyframes: list[Keyframe] = []
     try:
         if item.is_raster_image:
             with storage.local_copy(item.storage_name) as path:
@@ -382,6 +384,40 @@ def evidence_process(*, evidence_id: int) -> str:
                 "size": [facts.width, facts.height],
                 "notes": facts.notes,
             }
+        elif item.mime_type.startswith(("video/", "audio/")):
+            is_video = item.mime_type.startswith("video/")
+            with storage.local_copy(item.storage_name) as path:
+                media_facts = media.analyse(path, size_bytes=item.size_bytes, is_video=is_video)
+            for position, frame in enumerate(media_facts.keyframes):
+                name = storage.keyframe_name_for(item.sha256, position)
+                storage.put_bytes(name, frame.thumbnail)
+                keyframes.append(
+                    Keyframe(
+                        evidence_id=item.pk,
+                        position=position,
+                        time_seconds=frame.time_seconds,
+                        thumbnail_name=name,
+                        perceptual_hash=frame.perceptual_hash,
+                    )
+                )
+            fields |= {
+                "duration_seconds": media_facts.duration_seconds,
+                "media_info": media_facts.as_json(),
+                "thumbnail_name": keyframes[0].thumbnail_name if keyframes else "",
+            }
+            if media_facts.created_at is not None:
+                fields["captured_at"] = media_facts.created_at
+            if media_facts.latitude is not None:
+                fields |= {"gps_latitude": media_facts.latitude, "gps_longitude": media_facts.longitude}
+            if media_facts.device:
+                fields["device"] = media_facts.device
+            detail = media_facts.as_json() | {
+                "captured_at": media_facts.created_at.isoformat() if media_facts.created_at else None,
+                "gps": [str(media_facts.latitude), str(media_facts.longitude)]
+                if media_facts.latitude is not None
+                else None,
+                "keyframe_hashes": [k.perceptual_hash for k in keyframes],
+            }
         status = ProcessingStatus.DONE
     except FileNotFoundError:
         status, fields["processing_error"] = ProcessingStatus.FAILED, "The stored file is missing."
@@ -397,6 +433,9 @@ def evidence_process(*, evidence_id: int) -> str:
 
     with transaction.atomic():
         EvidenceItem.objects.filter(pk=item.pk).update(processing_status=status, **fields)
+        Keyframe.objects.filter(evidence_id=item.pk).delete()
+        if status == ProcessingStatus.DONE:
+            Keyframe.objects.bulk_create(keyframes)
         custody_record(
             evidence=item, action=CustodyAction.PROCESSED, result=status, error=fields["processing_error"], **detail
         )

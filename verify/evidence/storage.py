@@ -38,6 +38,10 @@ def thumbnail_name_for(sha256: str) -> str:
     return f"thumbs/{sha256[:2]}/{sha256[2:4]}/{sha256}.jpg"
 
 
+def keyframe_name_for(sha256: str, position: int) -> str:
+    return f"keyframes/{sha256[:2]}/{sha256[2:4]}/{sha256}-{position:02d}.jpg"
+
+
 def path_for(name: str) -> Path:
     path = (root() / name).resolve()
     if root().resolve() not in path.parents:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.evidence_detail, name="detail"),
     path("<int:pk>/download/", views.evidence_download, name="download"),
     path("<int:pk>/thumbnail/", views.evidence_thumbnail, name="thumbnail"),
+    path("<int:pk>/keyframes/<int:position>/", views.evidence_keyframe, name="keyframe"),
     path("<int:pk>/custody.csv", views.custody_export, {"fmt": "csv"}, name="custody_csv"),
     path("<int:pk>/custody.json", views.custody_export, {"fmt": "json"}, name="custody_json"),
     path("<int:pk>/checks/", views.check_add, name="check_add"),

@@ -17,7 +17,7 @@ from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
 from verify.core.listing import filtered_page
-from verify.evidence import netguard, services, storage, webcapture
+from verify.evidence import media, netguard, services, storage, webcapture
 from verify.evidence.access import get_capture_for_user, get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
 from verify.evidence.filters import EvidenceFilter
@@ -31,7 +31,7 @@ from verify.evidence.forms import (
     linkable_claims,
 )
 from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus, WebCapture
-from verify.evidence.panels import near_duplicates
+from verify.evidence.panels import near_duplicates, video_near_duplicates
 from verify.evidence.redaction import redact_custody, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
@@ -174,6 +174,10 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             item.custody_events.select_related("actor").order_by("-at", "-pk")[:500], request.user
         ),
         "near_duplicates": near_duplicates(item, request.user),
+        "keyframes": list(item.keyframes.all()),
+        "video_matches": video_near_duplicates(item, request.user),
+        "is_media": item.mime_type.startswith(("video/", "audio/")),
+        "ffmpeg_available": media.ffmpeg_available(),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
         "claim_form": ClaimLinkForm(claims=claims)
@@ -224,6 +228,22 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
         fh = storage.open_for_response(item.thumbnail_name)
     except FileNotFoundError:
         raise Http404("No thumbnail.") from None
+    response = FileResponse(fh, content_type="image/jpeg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def evidence_keyframe(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """A keyframe's thumbnail: our own re-encoded JPEG, like the item's thumbnail."""
+    item = get_evidence_for_user(request.user, pk)
+    frame = item.keyframes.filter(position=position).first()
+    if frame is None:
+        raise Http404("No such keyframe.")
+    try:
+        fh = storage.open_for_response(frame.thumbnail_name)
+    except FileNotFoundError:
+        raise Http404("No such keyframe.") from None
     response = FileResponse(fh, content_type="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
