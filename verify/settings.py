@@ -344,6 +344,11 @@ EVIDENCE_MAX_KEYFRAMES = env_int("EVIDENCE_MAX_KEYFRAMES", 12)
 # Two videos are near duplicates when at least this many keyframes of one match keyframes of the other.
 EVIDENCE_VIDEO_MATCHING_KEYFRAMES = env_int("EVIDENCE_VIDEO_MATCHING_KEYFRAMES", 2)
 
+# OCR (Tesseract): languages joined by "+", the most pages read of one PDF, and a time limit for one page.
+EVIDENCE_OCR_LANGUAGES = env_str("EVIDENCE_OCR_LANGUAGES", "eng+ara")
+EVIDENCE_OCR_MAX_PAGES = env_int("EVIDENCE_OCR_MAX_PAGES", 20)
+EVIDENCE_OCR_TIMEOUT = env_int("EVIDENCE_OCR_TIMEOUT", 120)
+
 # --- Web capture (docs/evidence-capture.md) -------------------------------------------------------------------
 # Tests only: let captures reach loopback and private addresses (never link-local or cloud metadata ones).
 CAPTURE_ALLOW_PRIVATE = env_bool("CAPTURE_ALLOW_PRIVATE", False)

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from verify.evidence.models import (
     EvidenceItem,
@@ -18,7 +19,12 @@ class EvidenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, file name, SHA-256, incident…"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Title, file name, SHA-256, incident, text in the image…")}
+        ),
+    )
+    incident = django_filters.CharFilter(
+        field_name="incident_links__incident__reference", lookup_expr="iexact", label=_("Incident reference")
     )
     kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label="Any kind")
     processing_status = django_filters.ChoiceFilter(
@@ -58,5 +64,6 @@ class EvidenceFilter(django_filters.FilterSet):
             | Q(original_filename__icontains=value)
             | Q(sha256__startswith=value.lower())
             | Q(incident_links__incident__reference__iexact=value)
+            | Q(ocr_text__icontains=value)
         )
         return queryset.filter(pk__in=EvidenceItem.objects.filter(matches).values("pk"))

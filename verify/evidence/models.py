@@ -117,6 +117,9 @@ class EvidenceItem(TimeStampedModel):
     # Videos and sounds: what ffprobe read (codecs, size, duration), see verify/evidence/media.py.
     duration_seconds = models.FloatField(null=True, blank=True, editable=False)
     media_info = models.JSONField(default=dict, blank=True, editable=False)
+    # Text read by OCR (images, scanned PDFs) or from a PDF's text layer; ocr_info says how (verify/evidence/ocr.py).
+    ocr_text = models.TextField(blank=True, editable=False)
+    ocr_info = models.JSONField(default=dict, blank=True, editable=False)
     processing_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     fixity_status = models.CharField(

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from verify.evidence import inspection, media, netguard, storage, webcapture
+from verify.evidence import inspection, media, netguard, ocr, storage, webcapture
 from verify.evidence.models import (
     CaptureRole,
     CaptureStatus,
@@ -418,6 +418,9 @@ def evidence_process(*, evidence_id: int) -> str:
                 else None,
                 "keyframe_hashes": [k.perceptual_hash for k in keyframes],
             }
+        if item.is_raster_image or item.mime_type == "application/pdf":
+            fields |= _ocr_fields(item)
+            detail["ocr"] = fields["ocr_info"]
         status = ProcessingStatus.DONE
     except FileNotFoundError:
         status, fields["processing_error"] = ProcessingStatus.FAILED, "The stored file is missing."
@@ -440,6 +443,16 @@ def evidence_process(*, evidence_id: int) -> str:
             evidence=item, action=CustodyAction.PROCESSED, result=status, error=fields["processing_error"], **detail
         )
     return status
+
+
+def _ocr_fields(item: EvidenceItem) -> dict[str, Any]:
+    """OCR never fails the processing of a file: a file it cannot read keeps its other facts, with the reason."""
+    try:
+        with storage.local_copy(item.storage_name) as path:
+            result = ocr.pdf_text(path) if item.mime_type == "application/pdf" else ocr.image_text(path)
+    except ProcessingFailed as exc:
+        return {"ocr_text": "", "ocr_info": {"error": str(exc)[:500]}}
+    return {"ocr_text": result.text, "ocr_info": result.as_json()}
 
 
 def _back_to_pending(evidence_id: int) -> None:

@@ -17,7 +17,7 @@ from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
 from verify.core.listing import filtered_page
-from verify.evidence import media, netguard, services, storage, webcapture
+from verify.evidence import media, netguard, ocr, services, storage, webcapture
 from verify.evidence.access import get_capture_for_user, get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
 from verify.evidence.filters import EvidenceFilter
@@ -178,6 +178,8 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "video_matches": video_near_duplicates(item, request.user),
         "is_media": item.mime_type.startswith(("video/", "audio/")),
         "ffmpeg_available": media.ffmpeg_available(),
+        "ocr_expected": item.is_raster_image or item.mime_type == "application/pdf",
+        "ocr_available": ocr.tesseract_available(),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
         "claim_form": ClaimLinkForm(claims=claims)
