@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
 from verify.evidence.inspection import RASTER_TYPES, is_active
+from verify.lib import phash
 
 
 class EvidenceKind(models.TextChoices):
@@ -42,6 +43,27 @@ class FixityStatus(models.TextChoices):
     OK = "ok", "Intact"
     CHANGED = "changed", "Changed on disk"
     MISSING = "missing", "Missing"
+
+
+def band_fields(perceptual_hash: str) -> dict[str, int | None]:
+    """The band columns for a hash; None for an empty or non-64-bit one."""
+    try:
+        values: tuple[int | None, ...] = phash.bands(perceptual_hash)
+    except ValueError:
+        values = (None,) * phash.BANDS
+    return {f"phash_band{i}": v for i, v in enumerate(values)}
+
+
+def band_candidates(perceptual_hash: str, threshold: int, prefix: str = "") -> Q:
+    try:
+        query_bands = phash.bands(perceptual_hash)
+    except ValueError:
+        return Q(pk__in=[])
+    radius = phash.band_radius(threshold)
+    condition = Q()
+    for i, value in enumerate(query_bands):
+        condition |= Q(**{f"{prefix}phash_band{i}__in": phash.neighbours(value, radius, phash.WIDTHS[i])})
+    return condition
 
 
 def abandoned_before():
@@ -80,6 +102,11 @@ class EvidenceQuerySet(models.QuerySet):
     def with_perceptual_hash(self) -> "EvidenceQuerySet":
         return self.exclude(perceptual_hash="")
 
+    def near_hash(self, perceptual_hash: str, threshold: int) -> "EvidenceQuerySet":
+        """Candidates within `threshold` bits of the hash, found through the band indexes (a superset: the caller
+        computes the exact distance)."""
+        return self.filter(band_candidates(perceptual_hash, threshold))
+
 
 class EvidenceItem(TimeStampedModel):
     """A preserved file, kept by its content hash. Never hard-deleted."""
@@ -113,6 +140,10 @@ class EvidenceItem(TimeStampedModel):
     )
     device = models.CharField(max_length=200, blank=True)
     perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    # The hash's three bands, indexed, for near-duplicate search (verify/lib/phash.py).
+    phash_band0 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band1 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band2 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     thumbnail_name = models.CharField(max_length=200, blank=True)
     # Videos and sounds: what ffprobe read (codecs, size, duration), see verify/evidence/media.py.
     duration_seconds = models.FloatField(null=True, blank=True, editable=False)
@@ -190,6 +221,9 @@ class Keyframe(models.Model):
     time_seconds = models.FloatField()
     thumbnail_name = models.CharField(max_length=200)
     perceptual_hash = models.CharField(max_length=32, db_index=True)
+    phash_band0 = models.PositiveIntegerField(null=True, db_index=True)
+    phash_band1 = models.PositiveIntegerField(null=True, db_index=True)
+    phash_band2 = models.PositiveIntegerField(null=True, db_index=True)
 
     class Meta:
         ordering = ["evidence", "position"]

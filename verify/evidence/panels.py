@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from verify.evidence.forms import EvidenceUploadForm
-from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture
-from verify.evidence.processing import hamming
+from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture, band_candidates
 from verify.evidence.webcapture import chromium_available
+from verify.lib import phash
 from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 
@@ -19,21 +19,30 @@ class NearDuplicate:
     distance: int
 
 
-def near_duplicates(item: EvidenceItem, user, *, candidates=None) -> list[NearDuplicate]:
+def near_duplicates(item: EvidenceItem, user) -> list[NearDuplicate]:
     """Other visible images whose perceptual hash is within the configured Hamming distance."""
-    if not item.perceptual_hash:
-        return []
-    if candidates is None:
-        candidates = EvidenceItem.objects.visible_to(user).with_perceptual_hash().exclude(pk=item.pk)
+    return near_duplicates_many([item], user).get(item.pk, [])
+
+
+def near_duplicates_many(items: list[EvidenceItem], user) -> dict[int, list[NearDuplicate]]:
+    """Near duplicates of several items in one query, found through the hash band indexes (verify/lib/phash.py),
+    never by reading every hash: one lookup of the visible candidates of all of them."""
     threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
-    found = []
-    for other in candidates:
-        if other.pk == item.pk or not other.perceptual_hash:
-            continue
-        d = hamming(item.perceptual_hash, other.perceptual_hash)
-        if d <= threshold:
-            found.append(NearDuplicate(other, d))
-    return sorted(found, key=lambda n: n.distance)
+    hashed = [item for item in items if item.perceptual_hash]
+    if not hashed:
+        return {}
+    condition = Q()
+    for item in hashed:
+        condition |= band_candidates(item.perceptual_hash, threshold)
+    candidates = list(
+        EvidenceItem.objects.visible_to(user).filter(condition).only("pk", "title", "perceptual_hash", "sensitivity")
+    )
+    found: dict[int, list[NearDuplicate]] = {}
+    for item in hashed:
+        for other in candidates:
+            if other.pk != item.pk and (d := phash.distance(item.perceptual_hash, other.perceptual_hash)) <= threshold:
+                found.setdefault(item.pk, []).append(NearDuplicate(other, d))
+    return {pk: sorted(near, key=lambda n: (n.distance, n.item.pk)) for pk, near in found.items()}
 
 
 @dataclass
@@ -49,16 +58,18 @@ def video_near_duplicates(item: EvidenceItem, user) -> list[VideoMatch]:
     if not frames:
         return []
     threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
-    candidates = (
-        Keyframe.objects.filter(evidence__in=EvidenceItem.objects.visible_to(user))
-        .exclude(evidence=item)
-        .values_list("evidence_id", "perceptual_hash")
-    )
     matched: dict[int, set[int]] = {}
-    for other_id, other_hash in candidates:
-        for index, own in enumerate(frames):
-            if hamming(own, other_hash) <= threshold:
+    for index, own in enumerate(frames):
+        candidates = (
+            Keyframe.objects.filter(band_candidates(own, threshold))
+            .exclude(evidence=item)
+            .values_list("evidence_id", "perceptual_hash")
+        )
+        for other_id, other_hash in candidates:
+            if phash.distance(own, other_hash) <= threshold:
                 matched.setdefault(other_id, set()).add(index)
+    visible = set(EvidenceItem.objects.visible_to(user).filter(pk__in=list(matched)).values_list("pk", flat=True))
+    matched = {pk: found for pk, found in matched.items() if pk in visible}
     needed = min(settings.EVIDENCE_VIDEO_MATCHING_KEYFRAMES, len(frames))
     hits = {pk: len(found) for pk, found in matched.items() if len(found) >= needed}
     others = EvidenceItem.objects.in_bulk(list(hits))
@@ -81,11 +92,11 @@ def incident_evidence_panel(incident, user) -> dict:
         )
         .order_by("-linked_at")
     )
-    hashed = list(EvidenceItem.objects.visible_to(user).with_perceptual_hash().only("pk", "title", "perceptual_hash"))
     positions = []
+    near = near_duplicates_many([link.evidence for link in links], user)
     for link in links:
         item = link.evidence
-        link.near = near_duplicates(item, user, candidates=hashed)
+        link.near = near.get(item.pk, [])
         link.distance_m, link.distance_label = None, ""
         if item.has_position:
             if incident.has_coordinates:

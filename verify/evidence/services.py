@@ -28,6 +28,7 @@ from verify.evidence.models import (
     VerificationCheck,
     WebCapture,
     WebCaptureItem,
+    band_fields,
 )
 from verify.evidence.processing import ProcessingFailed, image_facts
 from verify.incidents import workflow
@@ -374,6 +375,7 @@ def evidence_process(*, evidence_id: int) -> str:
                 "gps_longitude": facts.longitude,
                 "device": facts.device,
                 "perceptual_hash": facts.perceptual_hash,
+                **band_fields(facts.perceptual_hash),
                 "thumbnail_name": thumb_name,
             }
             detail = {
@@ -398,6 +400,7 @@ def evidence_process(*, evidence_id: int) -> str:
                         time_seconds=frame.time_seconds,
                         thumbnail_name=name,
                         perceptual_hash=frame.perceptual_hash,
+                        **band_fields(frame.perceptual_hash),
                     )
                 )
             fields |= {
