@@ -15,6 +15,7 @@ import random
 import statistics
 import time
 
+import run  # noqa: F401 (bench/run.py: Django set up on a throwaway database)
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection, transaction

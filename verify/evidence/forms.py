@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Claim
-from verify.evidence.models import ClaimEvidence, EvidenceItem, VerificationCheck
+from verify.evidence.models import ClaimEvidence, EvidenceItem, Sensitivity, VerificationCheck
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -129,3 +129,23 @@ class WebCaptureForm(forms.Form):
         if too_long:
             raise forms.ValidationError(_("A URL is longer than 2,000 characters."))
         return urls
+
+
+class RedactionForm(forms.Form):
+    regions = forms.CharField(
+        label=_("Rectangles"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        help_text=_('Drawn on the image above, or typed: one "x,y,width,height" a line, as fractions of the image.'),
+    )
+    method = forms.ChoiceField(label=_("Cover with"), choices=[("blur", _("Blur")), ("black", _("Black box"))])
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity of the copy"), choices=Sensitivity.choices, initial=Sensitivity.NONE
+    )
+
+    def clean_regions(self):
+        from verify.evidence.workcopy import BadRegions, parse_regions
+
+        try:
+            return parse_regions(self.cleaned_data["regions"])
+        except BadRegions as exc:
+            raise forms.ValidationError(str(exc)) from exc

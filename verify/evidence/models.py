@@ -159,12 +159,18 @@ class EvidenceItem(TimeStampedModel):
     fixity_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A redacted working copy names its original and how it was made (the original itself never changes).
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives", editable=False
+    )
+    derivation = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("view_sensitive_original", "Can see sensitive originals (not only their redacted copies)")]
         constraints = [
             # One canonical row per hash. Its row lock serialises every later store of the same bytes (see
             # services.evidence_store_file), so that concurrent uploads never make two copies for one person.
@@ -207,6 +213,18 @@ class EvidenceItem(TimeStampedModel):
         return self.processing_status == ProcessingStatus.PROCESSING and (
             self.processing_queued_at is None or self.processing_queued_at < abandoned_before()
         )
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity != Sensitivity.NONE
+
+    def redacted_copy(self) -> "EvidenceItem | None":
+        """The latest redacted working copy of this item, if any."""
+        return self.derivatives.order_by("-pk").first() if self.pk else None
+
+    def original_hidden_from(self, user) -> bool:
+        """A sensitive original is shown only to those allowed to see sensitive originals."""
+        return self.is_sensitive and not user.has_perm("evidence.view_sensitive_original")
 
     @property
     def has_position(self) -> bool:
@@ -307,6 +325,7 @@ class CustodyAction(models.TextChoices):
     FIXITY_PASSED = "fixity_passed", "Fixity check passed"
     FIXITY_FAILED = "fixity_failed", "Fixity check failed"
     CAPTURED = "captured", "Captured from the web"
+    REDACTED = "redacted", "Redacted copy made"
 
 
 class AppendOnlyError(Exception):

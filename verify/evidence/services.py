@@ -11,8 +11,9 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from verify.evidence import inspection, media, netguard, ocr, storage, webcapture
+from verify.evidence import inspection, media, netguard, ocr, storage, webcapture, workcopy
 from verify.evidence.models import (
     CaptureRole,
     CaptureStatus,
@@ -506,6 +507,54 @@ def evidence_requeue_stuck() -> int:
             )
             queued += 1
     return queued
+
+
+# --- Redacted working copies ------------------------------------------------------------------
+
+
+def evidence_redact(
+    *, evidence: EvidenceItem, user, regions: list, method: str, sensitivity: str = "none"
+) -> EvidenceItem:
+    """A new item, derived from an image, with rectangles blurred or blacked out. The original's bytes are only
+    read; its custody log records the derivation, and the copy's log its origin. The copy is linked to the
+    original's incidents. Raises EvidenceRejected with a reason."""
+    if not evidence.is_raster_image:
+        raise EvidenceRejected(gettext("Only images can be redacted."))
+    try:
+        with storage.local_copy(evidence.storage_name) as path:
+            data = workcopy.redact(path, regions, method)
+    except (workcopy.BadRegions, ProcessingFailed) as exc:
+        raise EvidenceRejected(str(exc)) from exc
+    derivation = {"from": evidence.pk, "from_sha256": evidence.sha256, "method": method, "regions": regions}
+    base = evidence.original_filename.rsplit(".", 1)[0] or "image"
+    with transaction.atomic():
+        stored = evidence_store_file(
+            user=user,
+            chunks=[data],
+            original_filename=f"{base}-redacted.png",
+            metadata={
+                "title": f"{evidence.title} (redacted)"[:200],
+                "kind": evidence.kind,
+                "source_url": evidence.source_url,
+                "acquisition_notes": evidence.acquisition_notes,
+                "sensitivity": sensitivity,
+            },
+        )
+        copy = stored.item
+        if copy.derived_from_id is None and copy.pk != evidence.pk:
+            EvidenceItem.objects.filter(pk=copy.pk).update(derived_from=evidence, derivation=derivation)
+            copy.derived_from, copy.derivation = evidence, derivation
+        for link in evidence.incident_links.select_related("incident"):
+            evidence_link(evidence=copy, incident=link.incident, user=user)
+        custody_record(
+            evidence=evidence, action=CustodyAction.REDACTED, actor=user, derived=copy.pk,
+            derived_sha256=copy.sha256, method=method, regions=regions,
+        )  # fmt: skip
+        custody_record(
+            evidence=copy, action=CustodyAction.REDACTED, actor=user, derived_from=evidence.pk,
+            from_sha256=evidence.sha256, method=method, regions=regions,
+        )  # fmt: skip
+    return copy
 
 
 # --- Web capture ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/claims/", views.claim_link, name="claim_link"),
     path("<int:pk>/reprocess/", views.reprocess, name="reprocess"),
     path("<int:pk>/edit/", views.evidence_edit, name="edit"),
+    path("<int:pk>/redact/", views.evidence_redact, name="redact"),
     path("<int:pk>/incidents/", views.incident_link, name="incident_link"),
     path("<int:pk>/incidents/<str:reference>/unlink/", views.incident_unlink, name="incident_unlink"),
 ]

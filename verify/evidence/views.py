@@ -26,6 +26,7 @@ from verify.evidence.forms import (
     EvidenceEditForm,
     EvidenceUploadForm,
     IncidentLinkForm,
+    RedactionForm,
     VerificationCheckForm,
     WebCaptureForm,
     linkable_claims,
@@ -180,6 +181,9 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ffmpeg_available": media.ffmpeg_available(),
         "ocr_expected": item.is_raster_image or item.mime_type == "application/pdf",
         "ocr_available": ocr.tesseract_available(),
+        "original_hidden": item.original_hidden_from(request.user),
+        "redacted_copy": item.redacted_copy(),
+        "derivatives": list(item.derivatives.filter(pk__in=EvidenceItem.objects.visible_to(request.user))),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
         "claim_form": ClaimLinkForm(claims=claims)
@@ -198,6 +202,11 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     A file that failed its fixity check is served only after explicit confirmation, and with a warning header.
     """
     item = get_evidence_for_user(request.user, pk)
+    if item.original_hidden_from(request.user):
+        copy = item.redacted_copy()
+        if copy is None:
+            raise PermissionDenied(_("This original is sensitive: ask a researcher for a redacted copy."))
+        return redirect("evidence:download", copy.pk)
     warning = item.fixity_status if item.fixity_status in (FixityStatus.CHANGED, FixityStatus.MISSING) else ""
     if warning and request.GET.get("confirm") != warning:
         response = render(request, "evidence/download_warning.html", {"item": item}, status=409)
@@ -224,6 +233,10 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     """Our own re-encoded JPEG, safe to show inline; the original is never inlined."""
     item = get_evidence_for_user(request.user, pk)
+    if item.original_hidden_from(request.user):
+        item = item.redacted_copy()  # the working copy stands in for a sensitive original
+        if item is None:
+            raise Http404("No thumbnail.")
     if not item.thumbnail_name:
         raise Http404("No thumbnail.")
     try:
@@ -410,3 +423,30 @@ def capture_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = EvidenceItem.objects.visible_to(request.user)
     items = capture.capture_items.filter(evidence__in=visible).select_related("evidence").order_by("pk")
     return render(request, "evidence/capture_detail.html", {"capture": capture, "capture_items": items})
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draw rectangles on an image to blur or black out: a new, derived item; the original is never changed."""
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_evidenceitem")
+    if not item.is_raster_image:
+        raise Http404("Only images can be redacted.")
+    if item.original_hidden_from(request.user):
+        raise PermissionDenied
+    form = RedactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.evidence_redact(
+                evidence=item,
+                user=request.user,
+                regions=form.cleaned_data["regions"],
+                method=form.cleaned_data["method"],
+                sensitivity=form.cleaned_data["sensitivity"],
+            )
+        except services.EvidenceRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Redacted copy #%(pk)d made; the original is unchanged.") % {"pk": copy.pk})
+            return redirect(copy)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evidence/redact.html", {"item": item, "form": form}, status=status)
