@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from verify.evidence.forms import EvidenceUploadForm
 from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture, band_candidates
@@ -127,3 +128,49 @@ def incident_evidence_panel(incident, user) -> dict:
         "capture_available": chromium_available(),
         "captures": WebCapture.objects.visible_to(user).filter(incident=incident).count(),
     }
+
+
+MAP_EVIDENCE_LIMIT = 2000
+MAP_EVIDENCE_KINDS = ("photo", "video")
+
+
+def evidence_map_features(incidents, user) -> dict:
+    """Photos and videos with a GPS position, linked to the given (already filtered, visible) incidents: a GeoJSON
+    feature each, with the incident's position and the distance between them, for the map's evidence layer."""
+    links = (
+        IncidentEvidence.objects.visible_to(user)
+        .filter(incident__in=incidents, evidence__gps_latitude__isnull=False, evidence__gps_longitude__isnull=False)
+        .filter(evidence__kind__in=MAP_EVIDENCE_KINDS)
+        .select_related("evidence", "incident")
+        .order_by("-evidence__pk")[: MAP_EVIDENCE_LIMIT + 1]
+    )
+    features = []
+    for link in links[:MAP_EVIDENCE_LIMIT]:
+        item, incident = link.evidence, link.incident
+        lat, lng = float(item.gps_latitude), float(item.gps_longitude)
+        target = None
+        metres = None
+        if incident.has_coordinates:
+            target = [float(incident.longitude), float(incident.latitude)]
+            metres = round(distance_m(lat, lng, target[1], target[0]))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {
+                    "id": item.pk,
+                    "title": item.title,
+                    "kind": item.kind,
+                    "url": item.get_absolute_url(),
+                    "thumbnail": reverse("evidence:thumbnail", args=[item.pk])
+                    if item.thumbnail_name and not item.is_sensitive
+                    else "",
+                    "incident": incident.reference,
+                    "incident_url": incident.get_absolute_url(),
+                    "incident_position": target,
+                    "distance_m": metres,
+                    "distance": distance_label(metres),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": len(links) > MAP_EVIDENCE_LIMIT}

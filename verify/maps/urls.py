@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("data/", views.map_data, name="data"),
     path("timeline/", views.timeline_data, name="timeline"),
+    path("evidence/", views.evidence_data, name="evidence"),
     path("export/incidents.csv", views.export_csv, name="export_csv"),
     path("export/incidents.geojson", views.export_geojson, name="export_geojson"),
 ]
