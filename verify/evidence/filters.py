@@ -12,13 +12,13 @@ from verify.evidence.models import (
     Sensitivity,
 )
 
-ANY_YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+ANY_YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class EvidenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Search",
+        label=_("Search"),
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("Title, file name, SHA-256, incident, text in the image…")}
         ),
@@ -26,24 +26,24 @@ class EvidenceFilter(django_filters.FilterSet):
     incident = django_filters.CharFilter(
         field_name="incident_links__incident__reference", lookup_expr="iexact", label=_("Incident reference")
     )
-    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label=_("Any kind"))
     processing_status = django_filters.ChoiceFilter(
-        choices=ProcessingStatus.choices, empty_label="Any processing status", label="Processing"
+        choices=ProcessingStatus.choices, empty_label=_("Any processing status"), label=_("Processing")
     )
     fixity_status = django_filters.ChoiceFilter(
-        choices=FixityStatus.choices, empty_label="Any integrity", label="Integrity"
+        choices=FixityStatus.choices, empty_label=_("Any integrity"), label=_("Integrity")
     )
-    sensitivity = django_filters.ChoiceFilter(choices=Sensitivity.choices, empty_label="Any sensitivity")
+    sensitivity = django_filters.ChoiceFilter(choices=Sensitivity.choices, empty_label=_("Any sensitivity"))
     has_position = django_filters.BooleanFilter(
         field_name="gps_latitude",
         lookup_expr="isnull",
         exclude=True,
-        label="Has GPS position",
+        label=_("Has GPS position"),
         widget=forms.Select(choices=ANY_YES_NO),
     )
     unlinked = django_filters.BooleanFilter(
         method="filter_unlinked",
-        label="Not linked to an incident",
+        label=_("Not linked to an incident"),
         widget=forms.Select(choices=ANY_YES_NO),
     )
 

@@ -28,19 +28,19 @@ class EvidenceUploadForm(forms.ModelForm):
 
     incident = forms.CharField(
         required=False,
-        label="Incident reference",
+        label=_("Incident reference"),
         max_length=32,
-        help_text="Optional: link the files to this incident, e.g. SYR-2015-0007.",
+        help_text=_("Optional: link the files to this incident, e.g. SYR-2015-0007."),
     )
 
     class Meta:
         model = EvidenceItem
         fields = ["title", "kind", "source_url", "acquisition_notes", "sensitivity"]
-        labels = {"source_url": "Source URL", "acquisition_notes": "Acquisition notes"}
+        labels = {"source_url": _("Source URL"), "acquisition_notes": _("Acquisition notes")}
         help_texts = {
-            "title": "Leave blank to use each file's name.",
-            "source_url": "Where the file was found or received from.",
-            "acquisition_notes": "How, when and from whom it was obtained.",
+            "title": _("Leave blank to use each file's name."),
+            "source_url": _("Where the file was found or received from."),
+            "acquisition_notes": _("How, when and from whom it was obtained."),
         }
         widgets = {"acquisition_notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -66,14 +66,14 @@ class EvidenceEditForm(forms.ModelForm):
 
 
 class IncidentLinkForm(forms.Form):
-    incident = forms.CharField(label="Incident reference", max_length=32, help_text="e.g. SYR-2015-0007")
+    incident = forms.CharField(label=_("Incident reference"), max_length=32, help_text=_("e.g. SYR-2015-0007"))
 
 
 class VerificationCheckForm(forms.ModelForm):
     class Meta:
         model = VerificationCheck
         fields = ["kind", "result", "note"]
-        labels = {"kind": "Check"}
+        labels = {"kind": _("Check")}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 

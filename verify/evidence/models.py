@@ -15,34 +15,34 @@ from verify.lib import phash
 
 
 class EvidenceKind(models.TextChoices):
-    PHOTO = "photo", "Photo"
-    VIDEO = "video", "Video"
-    AUDIO = "audio", "Audio"
-    DOCUMENT = "document", "Document or report"
-    SATELLITE = "satellite", "Satellite image"
-    TESTIMONY = "testimony", "Testimony transcript"
-    WEB_CAPTURE = "web_capture", "Web capture"
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")
+    DOCUMENT = "document", _("Document or report")
+    SATELLITE = "satellite", _("Satellite image")
+    TESTIMONY = "testimony", _("Testimony transcript")
+    WEB_CAPTURE = "web_capture", _("Web capture")
 
 
 class Sensitivity(models.TextChoices):
-    NONE = "none", "Not sensitive"
-    GRAPHIC = "graphic", "Graphic"
-    IDENTIFIES_PERSON = "identifies_person", "Identifies a person"
-    GRAPHIC_AND_IDENTIFIES = "graphic_identifies", "Graphic and identifies a person"
+    NONE = "none", _("Not sensitive")
+    GRAPHIC = "graphic", _("Graphic")
+    IDENTIFIES_PERSON = "identifies_person", _("Identifies a person")
+    GRAPHIC_AND_IDENTIFIES = "graphic_identifies", _("Graphic and identifies a person")
 
 
 class ProcessingStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PROCESSING = "processing", "Processing"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class FixityStatus(models.TextChoices):
-    UNCHECKED = "unchecked", "Not yet checked"
-    OK = "ok", "Intact"
-    CHANGED = "changed", "Changed on disk"
-    MISSING = "missing", "Missing"
+    UNCHECKED = "unchecked", _("Not yet checked")
+    OK = "ok", _("Intact")
+    CHANGED = "changed", _("Changed on disk")
+    MISSING = "missing", _("Missing")
 
 
 def band_fields(perceptual_hash: str) -> dict[str, int | None]:
@@ -170,7 +170,7 @@ class EvidenceItem(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("view_sensitive_original", "Can see sensitive originals (not only their redacted copies)")]
+        permissions = [("view_sensitive_original", _("Can see sensitive originals (not only their redacted copies)"))]
         constraints = [
             # One canonical row per hash. Its row lock serialises every later store of the same bytes (see
             # services.evidence_store_file), so that concurrent uploads never make two copies for one person.
@@ -192,7 +192,7 @@ class EvidenceItem(TimeStampedModel):
         return f"{self.title} ({self.sha256[:12]})"
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Evidence is never deleted. Unlink it from the incident instead.")
+        raise ValidationError(_("Evidence is never deleted. Unlink it from the incident instead."))
 
     def get_absolute_url(self) -> str:
         return reverse("evidence:detail", args=[self.pk])
@@ -274,8 +274,8 @@ class IncidentEvidence(models.Model):
 
 class ClaimEvidence(models.Model):
     class Relation(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        CONTRADICTS = "contradicts", "Contradicts"
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence_links")
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="claim_links")
@@ -294,15 +294,15 @@ class VerificationCheck(TimeStampedModel):
     """One Berkeley Protocol check on an evidence item."""
 
     class Kind(models.TextChoices):
-        GEOLOCATED = "geolocated", "Geolocated"
-        CHRONOLOCATED = "chronolocated", "Chronolocated"
-        METADATA_CONSISTENT = "metadata_consistent", "Metadata consistent"
-        SOURCE_IDENTIFIED = "source_identified", "Source identified"
+        GEOLOCATED = "geolocated", _("Geolocated")
+        CHRONOLOCATED = "chronolocated", _("Chronolocated")
+        METADATA_CONSISTENT = "metadata_consistent", _("Metadata consistent")
+        SOURCE_IDENTIFIED = "source_identified", _("Source identified")
 
     class Result(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
-        INCONCLUSIVE = "inconclusive", "Inconclusive"
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+        INCONCLUSIVE = "inconclusive", _("Inconclusive")
 
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="checks")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -315,17 +315,17 @@ class VerificationCheck(TimeStampedModel):
 
 
 class CustodyAction(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    PROCESSED = "processed", "Processed"
-    VIEWED = "viewed", "Viewed"
-    DOWNLOADED = "downloaded", "Downloaded"
-    EXPORTED = "exported", "Exported"
-    LINKED = "linked", "Linked"
-    UNLINKED = "unlinked", "Unlinked"
-    FIXITY_PASSED = "fixity_passed", "Fixity check passed"
-    FIXITY_FAILED = "fixity_failed", "Fixity check failed"
-    CAPTURED = "captured", "Captured from the web"
-    REDACTED = "redacted", "Redacted copy made"
+    UPLOADED = "uploaded", _("Uploaded")
+    PROCESSED = "processed", _("Processed")
+    VIEWED = "viewed", _("Viewed")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    EXPORTED = "exported", _("Exported")
+    LINKED = "linked", _("Linked")
+    UNLINKED = "unlinked", _("Unlinked")
+    FIXITY_PASSED = "fixity_passed", _("Fixity check passed")
+    FIXITY_FAILED = "fixity_failed", _("Fixity check failed")
+    CAPTURED = "captured", _("Captured from the web")
+    REDACTED = "redacted", _("Redacted copy made")
 
 
 class AppendOnlyError(Exception):

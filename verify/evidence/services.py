@@ -111,7 +111,7 @@ def evidence_store_file(
             raise EvidenceRejected(str(exc)) from exc
     try:
         if staged.size == 0:
-            raise EvidenceRejected("The file is empty.")
+            raise EvidenceRejected(gettext("The file is empty."))
         try:
             mime_type = inspection.sniff_mime(staged.path)
             inspection.check_allowed(mime_type)
@@ -138,7 +138,7 @@ def evidence_store_file(
             except IntegrityError:
                 # A concurrent upload stored the same bytes a moment ago: go round again and join (or copy) theirs.
                 item.pk, item._state.adding = None, True
-        raise EvidenceRejected("The file could not be stored; please try again.")
+        raise EvidenceRejected(gettext("The file could not be stored; please try again."))
     except BaseException:
         # No row, no file: unless another row owns the bytes.
         if staged.committed and not EvidenceItem.objects.filter(sha256=staged.sha256).exists():

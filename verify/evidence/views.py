@@ -89,7 +89,7 @@ def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> Ht
     files = request.FILES.getlist("files")
     results = [rejected(name, message, reason=code) for name, code, message in handler.rejected]
     if not files and not results:
-        form.add_error(None, "Choose at least one file to upload.")
+        form.add_error(None, _("Choose at least one file to upload."))
     if form.is_valid():
         for uploaded in files:
             results.append(store_one(request, form, uploaded, incident))
@@ -130,17 +130,28 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
         "extension_mismatch": item.extension_mismatch,
     }
     if outcome.created:
-        result["message"] = f"Evidence #{item.pk}: {item.mime_type}, SHA-256 {item.sha256[:12]}…"
+        result["message"] = _("Evidence #%(pk)d: %(type)s, SHA-256 %(hash)s…") % {
+            "pk": item.pk,
+            "type": item.mime_type,
+            "hash": item.sha256[:12],
+        }
         item.refresh_from_db()  # processing may already have run (in-process tasks)
         near = near_duplicates(item, request.user)
         if near:
             names = ", ".join(f"#{n.item.pk} “{n.item.title}”" for n in near[:3])
-            result["message"] += f" Looks almost the same as {names}."
+            result["message"] += " " + _("Looks almost the same as %(names)s.") % {"names": names}
         if item.extension_mismatch:
-            result["message"] += f" Its name says otherwise: the content is {item.mime_type}."
+            result["message"] += " " + _("Its name says otherwise: the content is %(type)s.") % {"type": item.mime_type}
     else:
-        where = f"; now linked to {incident.reference} too" if outcome.linked else ""
-        result["message"] = f"Identical to evidence #{item.pk} “{item.title}”{where}. Not stored again."
+        if outcome.linked:
+            message = _("Identical to evidence #%(pk)d “%(title)s”; now linked to %(ref)s too. Not stored again.")
+        else:
+            message = _("Identical to evidence #%(pk)d “%(title)s”. Not stored again.")
+        result["message"] = message % {
+            "pk": item.pk,
+            "title": item.title,
+            "ref": incident.reference if incident else "",
+        }
     return result
 
 
@@ -286,9 +297,13 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerificationCheckForm(request.POST)
     if form.is_valid():
         check = services.verification_check_add(evidence=item, user=request.user, **form.cleaned_data)
-        messages.success(request, f"Recorded: {check.get_kind_display()}, {check.get_result_display().lower()}.")
+        messages.success(
+            request,
+            _("Recorded: %(kind)s, %(result)s.")
+            % {"kind": check.get_kind_display(), "result": check.get_result_display().lower()},
+        )
     else:
-        messages.error(request, "The check was not recorded: choose a check and a result.")
+        messages.error(request, _("The check was not recorded: choose a check and a result."))
     return redirect(item.get_absolute_url() + "#checks")
 
 
@@ -298,9 +313,13 @@ def claim_link(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimLinkForm(request.POST, claims=linkable_claims(item))
     if form.is_valid():
         link = services.evidence_link_claim(evidence=item, user=request.user, **form.cleaned_data)
-        messages.success(request, f"Linked: {link.get_relation_display().lower()} the claim from {link.claim.source}.")
+        messages.success(
+            request,
+            _("Linked: %(relation)s the claim from %(source)s.")
+            % {"relation": link.get_relation_display().lower(), "source": link.claim.source},
+        )
     else:
-        messages.error(request, "Not linked: choose one of the claims of this item's incidents and a relation.")
+        messages.error(request, _("Not linked: choose one of the claims of this item's incidents and a relation."))
     return redirect(item.get_absolute_url() + "#claims")
 
 
@@ -321,9 +340,11 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = services.evidence_update(evidence=item, user=request.user, data=form.cleaned_data)
         if changed:
-            messages.success(request, "Saved: " + ", ".join(f.replace("_", " ") for f in changed) + ".")
+            messages.success(
+                request, _("Saved: %(fields)s.") % {"fields": ", ".join(f.replace("_", " ") for f in changed)}
+            )
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, _("Nothing changed."))
         return redirect(item)
     return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
 
@@ -336,11 +357,14 @@ def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
         incident = get_incident_for_user(request.user, form.cleaned_data["incident"].strip())
         if incident.restricted:
             # Linking to a restricted incident hides the item from everyone outside its groups.
-            messages.warning(request, f"{incident.reference} is restricted: this item is now hidden from outsiders.")
+            messages.warning(
+                request,
+                _("%(ref)s is restricted: this item is now hidden from outsiders.") % {"ref": incident.reference},
+            )
         if services.evidence_link(evidence=item, incident=incident, user=request.user):
-            messages.success(request, f"Linked to {incident.reference}.")
+            messages.success(request, _("Linked to %(ref)s.") % {"ref": incident.reference})
         else:
-            messages.info(request, f"Already linked to {incident.reference}.")
+            messages.info(request, _("Already linked to %(ref)s.") % {"ref": incident.reference})
     return redirect(item.get_absolute_url() + "#incidents")
 
 
@@ -350,10 +374,15 @@ def incident_unlink(request: HttpRequest, pk: int, reference: str) -> HttpRespon
     incident = get_incident_for_user(request.user, reference)
     if incident.restricted and not request.user.has_perm("incidents.view_all_restricted"):
         # Unlinking would reveal the item to everyone outside the incident's groups: only an admin decides that.
-        messages.error(request, f"{incident.reference} is restricted: only an administrator can unlink its evidence.")
+        messages.error(
+            request,
+            _("%(ref)s is restricted: only an administrator can unlink its evidence.") % {"ref": incident.reference},
+        )
         return redirect(item.get_absolute_url() + "#incidents")
     if services.evidence_unlink(evidence=item, incident=incident, user=request.user):
-        messages.success(request, f"Unlinked from {incident.reference}. The file and its custody log are kept.")
+        messages.success(
+            request, _("Unlinked from %(ref)s. The file and its custody log are kept.") % {"ref": incident.reference}
+        )
     return redirect(item.get_absolute_url() + "#incidents")
 
 
