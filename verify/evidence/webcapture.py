@@ -252,6 +252,11 @@ def capture(url: str, workdir: Path, *, policy: Policy, limits: Limits, user_age
                 fetcher.failure = CaptureFailed(exchange.error_code, exchange.error)
             route.abort("blockedbyclient" if exchange.error_code == "blocked_address" else "failed")
             return
+        if request.resource_type == "media":
+            # Kept whole (WARC, media items) but not handed to the browser: a screenshot needs no video bytes, and
+            # passing tens of megabytes through the driver's pipe took minutes (bench/capture.py).
+            route.abort("aborted")
+            return
         if is_navigation:
             result.redirects.append({"url": request.url, "status": exchange.status})
             if exchange.status in REDIRECT_STATUSES and exchange.header("location"):
