@@ -70,7 +70,7 @@ def bench_capture() -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_port}/index.html"
-        for round_ in range(2):
+        for round_ in range(3):
             capture = WebCapture.objects.create(requested_url=url, requested_by=user)
             t0 = time.perf_counter()
             result = services.webcapture.capture(
