@@ -93,6 +93,11 @@ def demo(db, _shared_rows):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    if settings.STORAGES["evidence"]["BACKEND"].endswith("FileSystemStorage"):
+        # The evidence storage follows EVIDENCE_ROOT, as it does when both come from the environment.
+        evidence = settings.STORAGES["evidence"]
+        evidence = {**evidence, "OPTIONS": {**evidence["OPTIONS"], "location": settings.EVIDENCE_ROOT}}
+        settings.STORAGES = {**settings.STORAGES, "evidence": evidence}
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
     # Tests sign reviewers and admins in with force_login; tests/accounts turns these protections back on.
     settings.MFA_REQUIRED_ROLES = []

@@ -290,6 +290,7 @@ CELERY_TASK_QUEUES = tuple(Queue(name) for name in ("default", "processing", "fi
 CELERY_TASK_ROUTES = {
     "verify.evidence.tasks.process*": {"queue": "processing"},
     "verify.evidence.tasks.fixity*": {"queue": "fixity"},
+    "verify.evidence.tasks.capture*": {"queue": "processing"},
     "verify.imports.tasks.*": {"queue": "imports"},
     "verify.claims.tasks.*": {"queue": "imports"},
     "verify.incidents.tasks.*": {"queue": "imports"},
@@ -343,6 +344,34 @@ CELERY_BEAT_SCHEDULE["evidence-processing-sweep"] = {
     "task": "verify.evidence.tasks.processing_sweep",
     "schedule": crontab(minute="*/5"),
 }
+
+# Videos and sounds (ffprobe/ffmpeg): larger files are kept but not analysed; each tool run has a time limit.
+EVIDENCE_MEDIA_MAX_BYTES = env_int("EVIDENCE_MEDIA_MAX_BYTES", 1024**3)
+EVIDENCE_FFMPEG_TIMEOUT = env_int("EVIDENCE_FFMPEG_TIMEOUT", 300)
+EVIDENCE_MAX_KEYFRAMES = env_int("EVIDENCE_MAX_KEYFRAMES", 12)
+# Two videos are near duplicates when at least this many keyframes of one match keyframes of the other.
+EVIDENCE_VIDEO_MATCHING_KEYFRAMES = env_int("EVIDENCE_VIDEO_MATCHING_KEYFRAMES", 2)
+
+# OCR (Tesseract): languages joined by "+", the most pages read of one PDF, and a time limit for one page.
+EVIDENCE_OCR_LANGUAGES = env_str("EVIDENCE_OCR_LANGUAGES", "eng+ara")
+EVIDENCE_OCR_MAX_PAGES = env_int("EVIDENCE_OCR_MAX_PAGES", 20)
+EVIDENCE_OCR_TIMEOUT = env_int("EVIDENCE_OCR_TIMEOUT", 120)
+
+# --- Web capture (docs/evidence-capture.md) -------------------------------------------------------------------
+# Tests only: let captures reach loopback and private addresses (never link-local or cloud metadata ones).
+CAPTURE_ALLOW_PRIVATE = env_bool("CAPTURE_ALLOW_PRIVATE", False)
+# Optional: only these domains (and their subdomains) may be captured; these never may, nor loaded by a page.
+CAPTURE_ALLOW_DOMAINS = env_list("CAPTURE_ALLOW_DOMAINS", [])
+CAPTURE_DENY_DOMAINS = env_list("CAPTURE_DENY_DOMAINS", [])
+CAPTURE_MAX_BYTES = env_int("CAPTURE_MAX_BYTES", 500 * 1024 * 1024)  # everything one capture fetches
+CAPTURE_TIMEOUT = env_int("CAPTURE_TIMEOUT", 90)  # seconds for one capture, from launch to the last file
+CAPTURE_REQUEST_TIMEOUT = env_int("CAPTURE_REQUEST_TIMEOUT", 30)
+CAPTURE_MAX_REDIRECTS = env_int("CAPTURE_MAX_REDIRECTS", 10)
+CAPTURE_MAX_REQUESTS = env_int("CAPTURE_MAX_REQUESTS", 500)
+# Embedded images, videos and sounds at least this large are kept as evidence items of their own.
+CAPTURE_MEDIA_MIN_BYTES = env_int("CAPTURE_MEDIA_MIN_BYTES", 20 * 1024)
+CAPTURE_MAX_URLS = env_int("CAPTURE_MAX_URLS", 20)  # URLs in one request
+CAPTURE_USER_AGENT = env_str("CAPTURE_USER_AGENT", "")  # empty: the browser's own
 
 # --- Cross-checking ------------------------------------------------------------------------
 # Two claims' places disagree when they are further apart than both precision radii plus this margin.

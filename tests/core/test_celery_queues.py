@@ -9,6 +9,7 @@ ROUTES = {
     "verify.evidence.tasks.processing_sweep": "processing",
     "verify.evidence.tasks.fixity_check": "fixity",
     "verify.evidence.tasks.fixity_sweep": "fixity",
+    "verify.evidence.tasks.capture_web_page": "processing",
     "verify.imports.tasks.import_validate_task": "imports",
     "verify.imports.tasks.import_commit_task": "imports",
     "verify.imports.tasks.import_sweep": "imports",

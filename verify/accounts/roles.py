@@ -40,6 +40,7 @@ RESEARCH = [
     "evidence.add_incidentevidence",
     "evidence.add_claimevidence",
     "evidence.add_verificationcheck",
+    "evidence.view_sensitive_original",
     "review.add_comment",
 ]
 REVIEW = ["incidents.review_incident", "review.add_reviewdecision", "casefiles.request_casefile"]

@@ -15,3 +15,15 @@ def get_evidence_for_user(user, pk: int, *, perm: str | None = None) -> Evidence
     if perm and not user.has_perm(perm):
         raise PermissionDenied
     return item
+
+
+def get_capture_for_user(user, pk: int):
+    """A web capture for a restricted incident the user cannot see is a 404, like its evidence."""
+    from verify.evidence.models import WebCapture
+
+    capture = WebCapture.objects.visible_to(user).filter(pk=pk).select_related("incident", "requested_by").first()
+    if capture is None:
+        if WebCapture.objects.filter(pk=pk).exists():
+            audit_denied(user, kind="web_capture", target=pk)
+        raise Http404("No such web capture.")
+    return capture

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from verify.evidence.models import (
     EvidenceItem,
@@ -11,33 +12,38 @@ from verify.evidence.models import (
     Sensitivity,
 )
 
-ANY_YES_NO = [("", "Any"), ("true", "Yes"), ("false", "No")]
+ANY_YES_NO = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class EvidenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, file name, SHA-256, incident…"}),
+        label=_("Search"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Title, file name, SHA-256, incident, text in the image…")}
+        ),
     )
-    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label="Any kind")
+    incident = django_filters.CharFilter(
+        field_name="incident_links__incident__reference", lookup_expr="iexact", label=_("Incident reference")
+    )
+    kind = django_filters.ChoiceFilter(choices=EvidenceKind.choices, empty_label=_("Any kind"))
     processing_status = django_filters.ChoiceFilter(
-        choices=ProcessingStatus.choices, empty_label="Any processing status", label="Processing"
+        choices=ProcessingStatus.choices, empty_label=_("Any processing status"), label=_("Processing")
     )
     fixity_status = django_filters.ChoiceFilter(
-        choices=FixityStatus.choices, empty_label="Any integrity", label="Integrity"
+        choices=FixityStatus.choices, empty_label=_("Any integrity"), label=_("Integrity")
     )
-    sensitivity = django_filters.ChoiceFilter(choices=Sensitivity.choices, empty_label="Any sensitivity")
+    sensitivity = django_filters.ChoiceFilter(choices=Sensitivity.choices, empty_label=_("Any sensitivity"))
     has_position = django_filters.BooleanFilter(
         field_name="gps_latitude",
         lookup_expr="isnull",
         exclude=True,
-        label="Has GPS position",
+        label=_("Has GPS position"),
         widget=forms.Select(choices=ANY_YES_NO),
     )
     unlinked = django_filters.BooleanFilter(
         method="filter_unlinked",
-        label="Not linked to an incident",
+        label=_("Not linked to an incident"),
         widget=forms.Select(choices=ANY_YES_NO),
     )
 
@@ -58,5 +64,6 @@ class EvidenceFilter(django_filters.FilterSet):
             | Q(original_filename__icontains=value)
             | Q(sha256__startswith=value.lower())
             | Q(incident_links__incident__reference__iexact=value)
+            | Q(ocr_text__icontains=value)
         )
         return queryset.filter(pk__in=EvidenceItem.objects.filter(matches).values("pk"))

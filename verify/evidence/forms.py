@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Claim
-from verify.evidence.models import ClaimEvidence, EvidenceItem, VerificationCheck
+from verify.evidence.models import ClaimEvidence, EvidenceItem, Sensitivity, VerificationCheck
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,19 +28,19 @@ class EvidenceUploadForm(forms.ModelForm):
 
     incident = forms.CharField(
         required=False,
-        label="Incident reference",
+        label=_("Incident reference"),
         max_length=32,
-        help_text="Optional: link the files to this incident, e.g. SYR-2015-0007.",
+        help_text=_("Optional: link the files to this incident, e.g. SYR-2015-0007."),
     )
 
     class Meta:
         model = EvidenceItem
         fields = ["title", "kind", "source_url", "acquisition_notes", "sensitivity"]
-        labels = {"source_url": "Source URL", "acquisition_notes": "Acquisition notes"}
+        labels = {"source_url": _("Source URL"), "acquisition_notes": _("Acquisition notes")}
         help_texts = {
-            "title": "Leave blank to use each file's name.",
-            "source_url": "Where the file was found or received from.",
-            "acquisition_notes": "How, when and from whom it was obtained.",
+            "title": _("Leave blank to use each file's name."),
+            "source_url": _("Where the file was found or received from."),
+            "acquisition_notes": _("How, when and from whom it was obtained."),
         }
         widgets = {"acquisition_notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -64,14 +66,14 @@ class EvidenceEditForm(forms.ModelForm):
 
 
 class IncidentLinkForm(forms.Form):
-    incident = forms.CharField(label="Incident reference", max_length=32, help_text="e.g. SYR-2015-0007")
+    incident = forms.CharField(label=_("Incident reference"), max_length=32, help_text=_("e.g. SYR-2015-0007"))
 
 
 class VerificationCheckForm(forms.ModelForm):
     class Meta:
         model = VerificationCheck
         fields = ["kind", "result", "note"]
-        labels = {"kind": "Check"}
+        labels = {"kind": _("Check")}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -99,3 +101,51 @@ def linkable_claims(item: EvidenceItem):
         .select_related("incident", "source")
         .order_by("incident__reference", "pk")
     )
+
+
+class WebCaptureForm(forms.Form):
+    """One or more URLs to capture, one a line."""
+
+    urls = forms.CharField(
+        label=_("Web pages to capture"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr", "placeholder": "https://"}),
+        help_text=_(
+            "One URL a line. Each page is opened in a browser and kept as a screenshot, a PDF, its HTML, a WARC "
+            "and the media it embeds."
+        ),
+    )
+    incident = forms.CharField(required=False, label=_("Incident reference"), max_length=32)
+
+    def clean_urls(self) -> list[str]:
+        urls = list(dict.fromkeys(line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()))
+        if not urls:
+            raise forms.ValidationError(_("Paste at least one URL."))
+        limit = settings.CAPTURE_MAX_URLS
+        if len(urls) > limit:
+            raise forms.ValidationError(
+                _("At most %(limit)d URLs at a time; you pasted %(count)d.") % {"limit": limit, "count": len(urls)}
+            )
+        too_long = [u for u in urls if len(u) > 2000]
+        if too_long:
+            raise forms.ValidationError(_("A URL is longer than 2,000 characters."))
+        return urls
+
+
+class RedactionForm(forms.Form):
+    regions = forms.CharField(
+        label=_("Rectangles"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        help_text=_('Drawn on the image above, or typed: one "x,y,width,height" a line, as fractions of the image.'),
+    )
+    method = forms.ChoiceField(label=_("Cover with"), choices=[("blur", _("Blur")), ("black", _("Black box"))])
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity of the copy"), choices=Sensitivity.choices, initial=Sensitivity.NONE
+    )
+
+    def clean_regions(self):
+        from verify.evidence.workcopy import BadRegions, parse_regions
+
+        try:
+            return parse_regions(self.cleaned_data["regions"])
+        except BadRegions as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -9,6 +9,7 @@ from pathlib import Path, PurePath
 
 import magic
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image
 
 # Types a browser could execute or render as a page. They are stored (web captures are HTML) but never served
@@ -59,7 +60,7 @@ def sniff_mime(path: Path) -> str:
 
 def check_allowed(mime_type: str) -> None:
     if mime_type not in settings.EVIDENCE_ALLOWED_MIME_TYPES:
-        raise Rejected(f"Files of type {mime_type} are not accepted as evidence.")
+        raise Rejected(_("Files of type %(type)s are not accepted as evidence.") % {"type": mime_type})
 
 
 def extension_mismatch(filename: str, mime_type: str) -> bool:
@@ -79,13 +80,16 @@ def open_image(path: Path) -> Image.Image:
         try:
             image = Image.open(path)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise Rejected(f"The image is too large to decode safely ({exc}).") from exc
+            raise Rejected(_("The image is too large to decode safely (%(error)s).") % {"error": exc}) from exc
     pixels = image.width * image.height
     if pixels > limit:
         image.close()
         raise Rejected(
-            f"The image is {image.width:,} × {image.height:,} pixels, more than the limit of {limit:,} pixels "
-            "(a possible decompression bomb)."
+            _(
+                "The image is %(width)s × %(height)s pixels, more than the limit of %(limit)s pixels "
+                "(a possible decompression bomb)."
+            )
+            % {"width": f"{image.width:,}", "height": f"{image.height:,}", "limit": f"{limit:,}"}
         )
     return image
 

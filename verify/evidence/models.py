@@ -6,41 +6,64 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, TimeStampedModel
 from verify.evidence.inspection import RASTER_TYPES, is_active
+from verify.lib import phash
 
 
 class EvidenceKind(models.TextChoices):
-    PHOTO = "photo", "Photo"
-    VIDEO = "video", "Video"
-    AUDIO = "audio", "Audio"
-    DOCUMENT = "document", "Document or report"
-    SATELLITE = "satellite", "Satellite image"
-    TESTIMONY = "testimony", "Testimony transcript"
-    WEB_CAPTURE = "web_capture", "Web capture"
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")
+    DOCUMENT = "document", _("Document or report")
+    SATELLITE = "satellite", _("Satellite image")
+    TESTIMONY = "testimony", _("Testimony transcript")
+    WEB_CAPTURE = "web_capture", _("Web capture")
 
 
 class Sensitivity(models.TextChoices):
-    NONE = "none", "Not sensitive"
-    GRAPHIC = "graphic", "Graphic"
-    IDENTIFIES_PERSON = "identifies_person", "Identifies a person"
-    GRAPHIC_AND_IDENTIFIES = "graphic_identifies", "Graphic and identifies a person"
+    NONE = "none", _("Not sensitive")
+    GRAPHIC = "graphic", _("Graphic")
+    IDENTIFIES_PERSON = "identifies_person", _("Identifies a person")
+    GRAPHIC_AND_IDENTIFIES = "graphic_identifies", _("Graphic and identifies a person")
 
 
 class ProcessingStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PROCESSING = "processing", "Processing"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    PROCESSING = "processing", _("Processing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 class FixityStatus(models.TextChoices):
-    UNCHECKED = "unchecked", "Not yet checked"
-    OK = "ok", "Intact"
-    CHANGED = "changed", "Changed on disk"
-    MISSING = "missing", "Missing"
+    UNCHECKED = "unchecked", _("Not yet checked")
+    OK = "ok", _("Intact")
+    CHANGED = "changed", _("Changed on disk")
+    MISSING = "missing", _("Missing")
+
+
+def band_fields(perceptual_hash: str) -> dict[str, int | None]:
+    """The band columns for a hash; None for an empty or non-64-bit one."""
+    try:
+        values: tuple[int | None, ...] = phash.bands(perceptual_hash)
+    except ValueError:
+        values = (None,) * phash.BANDS
+    return {f"phash_band{i}": v for i, v in enumerate(values)}
+
+
+def band_candidates(perceptual_hash: str, threshold: int, prefix: str = "") -> Q:
+    try:
+        query_bands = phash.bands(perceptual_hash)
+    except ValueError:
+        return Q(pk__in=[])
+    radius = phash.band_radius(threshold)
+    condition = Q()
+    for i, value in enumerate(query_bands):
+        condition |= Q(**{f"{prefix}phash_band{i}__in": phash.neighbours(value, radius, phash.WIDTHS[i])})
+    return condition
 
 
 def abandoned_before():
@@ -79,6 +102,11 @@ class EvidenceQuerySet(models.QuerySet):
     def with_perceptual_hash(self) -> "EvidenceQuerySet":
         return self.exclude(perceptual_hash="")
 
+    def near_hash(self, perceptual_hash: str, threshold: int) -> "EvidenceQuerySet":
+        """Candidates within `threshold` bits of the hash, found through the band indexes (a superset: the caller
+        computes the exact distance)."""
+        return self.filter(band_candidates(perceptual_hash, threshold))
+
 
 class EvidenceItem(TimeStampedModel):
     """A preserved file, kept by its content hash. Never hard-deleted."""
@@ -112,7 +140,17 @@ class EvidenceItem(TimeStampedModel):
     )
     device = models.CharField(max_length=200, blank=True)
     perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    # The hash's three bands, indexed, for near-duplicate search (verify/lib/phash.py).
+    phash_band0 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band1 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
+    phash_band2 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     thumbnail_name = models.CharField(max_length=200, blank=True)
+    # Videos and sounds: what ffprobe read (codecs, size, duration), see verify/evidence/media.py.
+    duration_seconds = models.FloatField(null=True, blank=True, editable=False)
+    media_info = models.JSONField(default=dict, blank=True, editable=False)
+    # Text read by OCR (images, scanned PDFs) or from a PDF's text layer; ocr_info says how (verify/evidence/ocr.py).
+    ocr_text = models.TextField(blank=True, editable=False)
+    ocr_info = models.JSONField(default=dict, blank=True, editable=False)
     processing_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     fixity_status = models.CharField(
@@ -121,12 +159,18 @@ class EvidenceItem(TimeStampedModel):
     fixity_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A redacted working copy names its original and how it was made (the original itself never changes).
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives", editable=False
+    )
+    derivation = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("view_sensitive_original", _("Can see sensitive originals (not only their redacted copies)"))]
         constraints = [
             # One canonical row per hash. Its row lock serialises every later store of the same bytes (see
             # services.evidence_store_file), so that concurrent uploads never make two copies for one person.
@@ -148,7 +192,7 @@ class EvidenceItem(TimeStampedModel):
         return f"{self.title} ({self.sha256[:12]})"
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Evidence is never deleted. Unlink it from the incident instead.")
+        raise ValidationError(_("Evidence is never deleted. Unlink it from the incident instead."))
 
     def get_absolute_url(self) -> str:
         return reverse("evidence:detail", args=[self.pk])
@@ -171,8 +215,40 @@ class EvidenceItem(TimeStampedModel):
         )
 
     @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity != Sensitivity.NONE
+
+    def redacted_copy(self) -> "EvidenceItem | None":
+        """The latest redacted working copy of this item, if any."""
+        return self.derivatives.order_by("-pk").first() if self.pk else None
+
+    def original_hidden_from(self, user) -> bool:
+        """A sensitive original is shown only to those allowed to see sensitive originals."""
+        return self.is_sensitive and not user.has_perm("evidence.view_sensitive_original")
+
+    @property
     def has_position(self) -> bool:
         return self.gps_latitude is not None and self.gps_longitude is not None
+
+
+class Keyframe(models.Model):
+    """A frame of a video at a scene change, with its own thumbnail and perceptual hash."""
+
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="keyframes")
+    position = models.PositiveSmallIntegerField()
+    time_seconds = models.FloatField()
+    thumbnail_name = models.CharField(max_length=200)
+    perceptual_hash = models.CharField(max_length=32, db_index=True)
+    phash_band0 = models.PositiveIntegerField(null=True, db_index=True)
+    phash_band1 = models.PositiveIntegerField(null=True, db_index=True)
+    phash_band2 = models.PositiveIntegerField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["evidence", "position"]
+        constraints = [models.UniqueConstraint(fields=["evidence", "position"], name="keyframe_position_once")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} @ {self.time_seconds:.1f}s"
 
 
 class IncidentEvidenceQuerySet(models.QuerySet):
@@ -198,8 +274,8 @@ class IncidentEvidence(models.Model):
 
 class ClaimEvidence(models.Model):
     class Relation(models.TextChoices):
-        SUPPORTS = "supports", "Supports"
-        CONTRADICTS = "contradicts", "Contradicts"
+        SUPPORTS = "supports", _("Supports")
+        CONTRADICTS = "contradicts", _("Contradicts")
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence_links")
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="claim_links")
@@ -218,15 +294,15 @@ class VerificationCheck(TimeStampedModel):
     """One Berkeley Protocol check on an evidence item."""
 
     class Kind(models.TextChoices):
-        GEOLOCATED = "geolocated", "Geolocated"
-        CHRONOLOCATED = "chronolocated", "Chronolocated"
-        METADATA_CONSISTENT = "metadata_consistent", "Metadata consistent"
-        SOURCE_IDENTIFIED = "source_identified", "Source identified"
+        GEOLOCATED = "geolocated", _("Geolocated")
+        CHRONOLOCATED = "chronolocated", _("Chronolocated")
+        METADATA_CONSISTENT = "metadata_consistent", _("Metadata consistent")
+        SOURCE_IDENTIFIED = "source_identified", _("Source identified")
 
     class Result(models.TextChoices):
-        PASS = "pass", "Pass"
-        FAIL = "fail", "Fail"
-        INCONCLUSIVE = "inconclusive", "Inconclusive"
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+        INCONCLUSIVE = "inconclusive", _("Inconclusive")
 
     evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="checks")
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -239,15 +315,17 @@ class VerificationCheck(TimeStampedModel):
 
 
 class CustodyAction(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    PROCESSED = "processed", "Processed"
-    VIEWED = "viewed", "Viewed"
-    DOWNLOADED = "downloaded", "Downloaded"
-    EXPORTED = "exported", "Exported"
-    LINKED = "linked", "Linked"
-    UNLINKED = "unlinked", "Unlinked"
-    FIXITY_PASSED = "fixity_passed", "Fixity check passed"
-    FIXITY_FAILED = "fixity_failed", "Fixity check failed"
+    UPLOADED = "uploaded", _("Uploaded")
+    PROCESSED = "processed", _("Processed")
+    VIEWED = "viewed", _("Viewed")
+    DOWNLOADED = "downloaded", _("Downloaded")
+    EXPORTED = "exported", _("Exported")
+    LINKED = "linked", _("Linked")
+    UNLINKED = "unlinked", _("Unlinked")
+    FIXITY_PASSED = "fixity_passed", _("Fixity check passed")
+    FIXITY_FAILED = "fixity_failed", _("Fixity check failed")
+    CAPTURED = "captured", _("Captured from the web")
+    REDACTED = "redacted", _("Redacted copy made")
 
 
 class AppendOnlyError(Exception):
@@ -279,3 +357,83 @@ class CustodyEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Custody events are append-only: they cannot be deleted.")
+
+
+class CaptureStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Capturing")
+    DONE = "done", _("Captured")
+    FAILED = "failed", _("Failed")
+
+
+class CaptureRole(models.TextChoices):
+    SCREENSHOT = "screenshot", _("Full-page screenshot")
+    PDF = "pdf", _("PDF print")
+    HTML = "html", _("Final HTML")
+    WARC = "warc", _("WARC of every response")
+    MEDIA = "media", _("Embedded media")
+
+
+class WebCaptureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WebCaptureQuerySet":
+        """A capture for a restricted incident is seen only by those who see the incident."""
+        from verify.incidents.models import Incident
+
+        if not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
+            return self.none()
+        return self.filter(Q(incident__isnull=True) | Q(incident__in=Incident.objects.visible_to(user)))
+
+
+class WebCapture(models.Model):
+    """One capture of one URL: the page as Chromium loaded it, kept as several evidence items.
+
+    Re-capturing a URL makes a new capture, so that change over time stays visible.
+    """
+
+    requested_url = models.TextField()
+    final_url = models.TextField(blank=True)
+    redirects = models.JSONField(default=list, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=CaptureStatus.choices, default=CaptureStatus.PENDING)
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_detail = models.TextField(blank=True)
+    blocked = models.JSONField(default=list, blank=True)
+    requests = models.PositiveIntegerField(default=0)
+    bytes_fetched = models.PositiveBigIntegerField(default=0)
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="web_captures"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    items = models.ManyToManyField(EvidenceItem, through="WebCaptureItem", related_name="web_captures")
+
+    objects = WebCaptureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.requested_url} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evidence:capture_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (CaptureStatus.DONE, CaptureStatus.FAILED)
+
+
+class WebCaptureItem(models.Model):
+    capture = models.ForeignKey(WebCapture, on_delete=models.CASCADE, related_name="capture_items")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="capture_roles")
+    role = models.CharField(max_length=12, choices=CaptureRole.choices)
+    url = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.capture_id} {self.role} {self.evidence_id}"

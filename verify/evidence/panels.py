@@ -4,10 +4,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from verify.evidence.forms import EvidenceUploadForm
-from verify.evidence.models import EvidenceItem, IncidentEvidence
-from verify.evidence.processing import hamming
+from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture, band_candidates
+from verify.evidence.webcapture import chromium_available
+from verify.lib import phash
 from verify.lib.display import distance_text
 from verify.lib.gazetteer import distance_m
 
@@ -18,21 +20,62 @@ class NearDuplicate:
     distance: int
 
 
-def near_duplicates(item: EvidenceItem, user, *, candidates=None) -> list[NearDuplicate]:
+def near_duplicates(item: EvidenceItem, user) -> list[NearDuplicate]:
     """Other visible images whose perceptual hash is within the configured Hamming distance."""
-    if not item.perceptual_hash:
-        return []
-    if candidates is None:
-        candidates = EvidenceItem.objects.visible_to(user).with_perceptual_hash().exclude(pk=item.pk)
+    return near_duplicates_many([item], user).get(item.pk, [])
+
+
+def near_duplicates_many(items: list[EvidenceItem], user) -> dict[int, list[NearDuplicate]]:
+    """Near duplicates of several items in one query, found through the hash band indexes (verify/lib/phash.py),
+    never by reading every hash: one lookup of the visible candidates of all of them."""
     threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
-    found = []
-    for other in candidates:
-        if other.pk == item.pk or not other.perceptual_hash:
-            continue
-        d = hamming(item.perceptual_hash, other.perceptual_hash)
-        if d <= threshold:
-            found.append(NearDuplicate(other, d))
-    return sorted(found, key=lambda n: n.distance)
+    hashed = [item for item in items if item.perceptual_hash]
+    if not hashed:
+        return {}
+    condition = Q()
+    for item in hashed:
+        condition |= band_candidates(item.perceptual_hash, threshold)
+    candidates = list(
+        EvidenceItem.objects.visible_to(user).filter(condition).only("pk", "title", "perceptual_hash", "sensitivity")
+    )
+    found: dict[int, list[NearDuplicate]] = {}
+    for item in hashed:
+        for other in candidates:
+            if other.pk != item.pk and (d := phash.distance(item.perceptual_hash, other.perceptual_hash)) <= threshold:
+                found.setdefault(item.pk, []).append(NearDuplicate(other, d))
+    return {pk: sorted(near, key=lambda n: (n.distance, n.item.pk)) for pk, near in found.items()}
+
+
+@dataclass
+class VideoMatch:
+    item: EvidenceItem
+    matching: int  # keyframes of this video with a near-identical keyframe in the other
+    of: int
+
+
+def video_near_duplicates(item: EvidenceItem, user) -> list[VideoMatch]:
+    """Other visible videos sharing near-identical keyframes: re-encoded, trimmed or re-uploaded copies."""
+    frames = list(item.keyframes.values_list("perceptual_hash", flat=True))
+    if not frames:
+        return []
+    threshold = settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE
+    matched: dict[int, set[int]] = {}
+    for index, own in enumerate(frames):
+        candidates = (
+            Keyframe.objects.filter(band_candidates(own, threshold))
+            .exclude(evidence=item)
+            .values_list("evidence_id", "perceptual_hash")
+        )
+        for other_id, other_hash in candidates:
+            if phash.distance(own, other_hash) <= threshold:
+                matched.setdefault(other_id, set()).add(index)
+    visible = set(EvidenceItem.objects.visible_to(user).filter(pk__in=list(matched)).values_list("pk", flat=True))
+    matched = {pk: found for pk, found in matched.items() if pk in visible}
+    needed = min(settings.EVIDENCE_VIDEO_MATCHING_KEYFRAMES, len(frames))
+    hits = {pk: len(found) for pk, found in matched.items() if len(found) >= needed}
+    others = EvidenceItem.objects.in_bulk(list(hits))
+    found_matches = [VideoMatch(others[pk], n, len(frames)) for pk, n in hits.items()]
+    return sorted(found_matches, key=lambda m: (-m.matching, m.item.pk))
 
 
 def distance_label(metres: int | None) -> str:
@@ -50,11 +93,11 @@ def incident_evidence_panel(incident, user) -> dict:
         )
         .order_by("-linked_at")
     )
-    hashed = list(EvidenceItem.objects.visible_to(user).with_perceptual_hash().only("pk", "title", "perceptual_hash"))
     positions = []
+    near = near_duplicates_many([link.evidence for link in links], user)
     for link in links:
         item = link.evidence
-        link.near = near_duplicates(item, user, candidates=hashed)
+        link.near = near.get(item.pk, [])
         link.distance_m, link.distance_label = None, ""
         if item.has_position:
             if incident.has_coordinates:
@@ -82,4 +125,52 @@ def incident_evidence_panel(incident, user) -> dict:
         "can_upload": user.has_perm("evidence.add_evidenceitem"),
         "upload_form": EvidenceUploadForm(),
         "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
+        "capture_available": chromium_available(),
+        "captures": WebCapture.objects.visible_to(user).filter(incident=incident).count(),
     }
+
+
+MAP_EVIDENCE_LIMIT = 2000
+MAP_EVIDENCE_KINDS = ("photo", "video")
+
+
+def evidence_map_features(incidents, user) -> dict:
+    """Photos and videos with a GPS position, linked to the given (already filtered, visible) incidents: a GeoJSON
+    feature each, with the incident's position and the distance between them, for the map's evidence layer."""
+    links = (
+        IncidentEvidence.objects.visible_to(user)
+        .filter(incident__in=incidents, evidence__gps_latitude__isnull=False, evidence__gps_longitude__isnull=False)
+        .filter(evidence__kind__in=MAP_EVIDENCE_KINDS)
+        .select_related("evidence", "incident")
+        .order_by("-evidence__pk")[: MAP_EVIDENCE_LIMIT + 1]
+    )
+    features = []
+    for link in links[:MAP_EVIDENCE_LIMIT]:
+        item, incident = link.evidence, link.incident
+        lat, lng = float(item.gps_latitude), float(item.gps_longitude)
+        target = None
+        metres = None
+        if incident.has_coordinates:
+            target = [float(incident.longitude), float(incident.latitude)]
+            metres = round(distance_m(lat, lng, target[1], target[0]))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {
+                    "id": item.pk,
+                    "title": item.title,
+                    "kind": item.kind,
+                    "url": item.get_absolute_url(),
+                    "thumbnail": reverse("evidence:thumbnail", args=[item.pk])
+                    if item.thumbnail_name and not item.is_sensitive
+                    else "",
+                    "incident": incident.reference,
+                    "incident_url": incident.get_absolute_url(),
+                    "incident_position": target,
+                    "distance_m": metres,
+                    "distance": distance_label(metres),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": len(links) > MAP_EVIDENCE_LIMIT}

@@ -10,6 +10,7 @@ from typing import BinaryIO
 import exifread
 import imagehash
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from verify.evidence.inspection import Rejected, open_image
@@ -119,12 +120,12 @@ def image_facts(path: Path) -> ImageFacts:
     except Rejected as exc:
         raise ProcessingFailed(str(exc)) from exc
     except Exception as exc:
-        raise ProcessingFailed(f"The image could not be opened: {exc}") from exc
+        raise ProcessingFailed(_("The image could not be opened: %(error)s") % {"error": exc}) from exc
     with image:
         try:
             image.load()
         except Exception as exc:
-            raise ProcessingFailed(f"The image could not be decoded: {exc}") from exc
+            raise ProcessingFailed(_("The image could not be decoded: %(error)s") % {"error": exc}) from exc
         facts.width, facts.height = image.size
         facts.perceptual_hash = str(imagehash.phash(image))
         facts.thumbnail = make_thumbnail(image)

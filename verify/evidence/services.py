@@ -11,17 +11,25 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from verify.evidence import inspection, storage
+from verify.evidence import inspection, media, netguard, ocr, storage, webcapture, workcopy
 from verify.evidence.models import (
+    CaptureRole,
+    CaptureStatus,
     ClaimEvidence,
     CustodyAction,
     CustodyEvent,
     EvidenceItem,
+    EvidenceKind,
     FixityStatus,
     IncidentEvidence,
+    Keyframe,
     ProcessingStatus,
     VerificationCheck,
+    WebCapture,
+    WebCaptureItem,
+    band_fields,
 )
 from verify.evidence.processing import ProcessingFailed, image_facts
 from verify.incidents import workflow
@@ -103,7 +111,7 @@ def evidence_store_file(
             raise EvidenceRejected(str(exc)) from exc
     try:
         if staged.size == 0:
-            raise EvidenceRejected("The file is empty.")
+            raise EvidenceRejected(gettext("The file is empty."))
         try:
             mime_type = inspection.sniff_mime(staged.path)
             inspection.check_allowed(mime_type)
@@ -130,7 +138,7 @@ def evidence_store_file(
             except IntegrityError:
                 # A concurrent upload stored the same bytes a moment ago: go round again and join (or copy) theirs.
                 item.pk, item._state.adding = None, True
-        raise EvidenceRejected("The file could not be stored; please try again.")
+        raise EvidenceRejected(gettext("The file could not be stored; please try again."))
     except BaseException:
         # No row, no file: unless another row owns the bytes.
         if staged.committed and not EvidenceItem.objects.filter(sha256=staged.sha256).exists():
@@ -355,6 +363,7 @@ def evidence_process(*, evidence_id: int) -> str:
 
     fields: dict[str, Any] = {"processing_error": ""}
     detail: dict[str, Any] = {}
+    keyframes: list[Keyframe] = []
     try:
         if item.is_raster_image:
             with storage.local_copy(item.storage_name) as path:
@@ -367,6 +376,7 @@ def evidence_process(*, evidence_id: int) -> str:
                 "gps_longitude": facts.longitude,
                 "device": facts.device,
                 "perceptual_hash": facts.perceptual_hash,
+                **band_fields(facts.perceptual_hash),
                 "thumbnail_name": thumb_name,
             }
             detail = {
@@ -377,6 +387,44 @@ def evidence_process(*, evidence_id: int) -> str:
                 "size": [facts.width, facts.height],
                 "notes": facts.notes,
             }
+        elif item.mime_type.startswith(("video/", "audio/")):
+            is_video = item.mime_type.startswith("video/")
+            with storage.local_copy(item.storage_name) as path:
+                media_facts = media.analyse(path, size_bytes=item.size_bytes, is_video=is_video)
+            for position, frame in enumerate(media_facts.keyframes):
+                name = storage.keyframe_name_for(item.sha256, position)
+                storage.put_bytes(name, frame.thumbnail)
+                keyframes.append(
+                    Keyframe(
+                        evidence_id=item.pk,
+                        position=position,
+                        time_seconds=frame.time_seconds,
+                        thumbnail_name=name,
+                        perceptual_hash=frame.perceptual_hash,
+                        **band_fields(frame.perceptual_hash),
+                    )
+                )
+            fields |= {
+                "duration_seconds": media_facts.duration_seconds,
+                "media_info": media_facts.as_json(),
+                "thumbnail_name": keyframes[0].thumbnail_name if keyframes else "",
+            }
+            if media_facts.created_at is not None:
+                fields["captured_at"] = media_facts.created_at
+            if media_facts.latitude is not None:
+                fields |= {"gps_latitude": media_facts.latitude, "gps_longitude": media_facts.longitude}
+            if media_facts.device:
+                fields["device"] = media_facts.device
+            detail = media_facts.as_json() | {
+                "captured_at": media_facts.created_at.isoformat() if media_facts.created_at else None,
+                "gps": [str(media_facts.latitude), str(media_facts.longitude)]
+                if media_facts.latitude is not None
+                else None,
+                "keyframe_hashes": [k.perceptual_hash for k in keyframes],
+            }
+        if item.is_raster_image or item.mime_type == "application/pdf":
+            fields |= _ocr_fields(item)
+            detail["ocr"] = fields["ocr_info"]
         status = ProcessingStatus.DONE
     except FileNotFoundError:
         status, fields["processing_error"] = ProcessingStatus.FAILED, "The stored file is missing."
@@ -392,10 +440,23 @@ def evidence_process(*, evidence_id: int) -> str:
 
     with transaction.atomic():
         EvidenceItem.objects.filter(pk=item.pk).update(processing_status=status, **fields)
+        Keyframe.objects.filter(evidence_id=item.pk).delete()
+        if status == ProcessingStatus.DONE:
+            Keyframe.objects.bulk_create(keyframes)
         custody_record(
             evidence=item, action=CustodyAction.PROCESSED, result=status, error=fields["processing_error"], **detail
         )
     return status
+
+
+def _ocr_fields(item: EvidenceItem) -> dict[str, Any]:
+    """OCR never fails the processing of a file: a file it cannot read keeps its other facts, with the reason."""
+    try:
+        with storage.local_copy(item.storage_name) as path:
+            result = ocr.pdf_text(path) if item.mime_type == "application/pdf" else ocr.image_text(path)
+    except ProcessingFailed as exc:
+        return {"ocr_text": "", "ocr_info": {"error": str(exc)[:500]}}
+    return {"ocr_text": result.text, "ocr_info": result.as_json()}
 
 
 def _back_to_pending(evidence_id: int) -> None:
@@ -446,6 +507,231 @@ def evidence_requeue_stuck() -> int:
             )
             queued += 1
     return queued
+
+
+# --- Redacted working copies ------------------------------------------------------------------
+
+
+def evidence_redact(
+    *, evidence: EvidenceItem, user, regions: list, method: str, sensitivity: str = "none"
+) -> EvidenceItem:
+    """A new item, derived from an image, with rectangles blurred or blacked out. The original's bytes are only
+    read; its custody log records the derivation, and the copy's log its origin. The copy is linked to the
+    original's incidents. Raises EvidenceRejected with a reason."""
+    if not evidence.is_raster_image:
+        raise EvidenceRejected(gettext("Only images can be redacted."))
+    try:
+        with storage.local_copy(evidence.storage_name) as path:
+            data = workcopy.redact(path, regions, method)
+    except (workcopy.BadRegions, ProcessingFailed) as exc:
+        raise EvidenceRejected(str(exc)) from exc
+    derivation = {"from": evidence.pk, "from_sha256": evidence.sha256, "method": method, "regions": regions}
+    base = evidence.original_filename.rsplit(".", 1)[0] or "image"
+    with transaction.atomic():
+        stored = evidence_store_file(
+            user=user,
+            chunks=[data],
+            original_filename=f"{base}-redacted.png",
+            metadata={
+                "title": f"{evidence.title} (redacted)"[:200],
+                "kind": evidence.kind,
+                "source_url": evidence.source_url,
+                "acquisition_notes": evidence.acquisition_notes,
+                "sensitivity": sensitivity,
+            },
+        )
+        copy = stored.item
+        if copy.derived_from_id is None and copy.pk != evidence.pk:
+            EvidenceItem.objects.filter(pk=copy.pk).update(derived_from=evidence, derivation=derivation)
+            copy.derived_from, copy.derivation = evidence, derivation
+        for link in evidence.incident_links.select_related("incident"):
+            evidence_link(evidence=copy, incident=link.incident, user=user)
+        custody_record(
+            evidence=evidence, action=CustodyAction.REDACTED, actor=user, derived=copy.pk,
+            derived_sha256=copy.sha256, method=method, regions=regions,
+        )  # fmt: skip
+        custody_record(
+            evidence=copy, action=CustodyAction.REDACTED, actor=user, derived_from=evidence.pk,
+            from_sha256=evidence.sha256, method=method, regions=regions,
+        )  # fmt: skip
+    return copy
+
+
+# --- Web capture ------------------------------------------------------------------------------
+
+
+def capture_policy() -> "netguard.Policy":
+    return netguard.Policy(
+        allow_private=settings.CAPTURE_ALLOW_PRIVATE,
+        allow_domains=tuple(settings.CAPTURE_ALLOW_DOMAINS),
+        deny_domains=tuple(settings.CAPTURE_DENY_DOMAINS),
+    )
+
+
+def capture_limits() -> "webcapture.Limits":
+    return webcapture.Limits(
+        timeout_s=settings.CAPTURE_TIMEOUT,
+        request_timeout_s=settings.CAPTURE_REQUEST_TIMEOUT,
+        max_bytes=settings.CAPTURE_MAX_BYTES,
+        max_redirects=settings.CAPTURE_MAX_REDIRECTS,
+        max_requests=settings.CAPTURE_MAX_REQUESTS,
+        media_min_bytes=settings.CAPTURE_MEDIA_MIN_BYTES,
+    )
+
+
+def web_capture_request(*, user, urls: list[str], incident=None) -> list[WebCapture]:
+    """Record one capture per URL and queue it. Every URL is checked first (scheme, credentials, domain lists);
+    if one is refused, none is recorded, and netguard.Refused says which and why."""
+    policy = capture_policy()
+    for url in urls:
+        try:
+            netguard.check_url(url, policy)
+        except netguard.Refused as exc:
+            raise netguard.Refused(exc.code, f"{url[:200]}: {exc}") from exc
+    with transaction.atomic():
+        captures = [WebCapture.objects.create(requested_url=url, incident=incident, requested_by=user) for url in urls]
+    for capture in captures:
+        transaction.on_commit(partial(web_capture_queue, capture.pk))
+    return captures
+
+
+def web_capture_queue(capture_id: int) -> bool:
+    from verify.evidence.tasks import capture_web_page
+
+    try:
+        capture_web_page.apply_async(args=[capture_id], retry=False)
+    except Exception:
+        log.exception("Could not queue web capture %s.", capture_id)
+        WebCapture.objects.filter(pk=capture_id, status=CaptureStatus.PENDING).update(
+            status=CaptureStatus.FAILED, failure_code="queue", failure_detail="The task queue could not be reached."
+        )
+        return False
+    return True
+
+
+def _capture_fail(capture_id: int, code: str, detail: str) -> str:
+    WebCapture.objects.filter(pk=capture_id).update(
+        status=CaptureStatus.FAILED, failure_code=code[:40], failure_detail=detail[:2000]
+    )
+    return CaptureStatus.FAILED
+
+
+CAPTURE_KIND_BY_PREFIX = {"image/": EvidenceKind.PHOTO, "video/": EvidenceKind.VIDEO, "audio/": EvidenceKind.AUDIO}
+
+
+def web_capture_run(*, capture_id: int) -> str:
+    """Capture the page, then store every file as an evidence item in one transaction: all of them, or, on any
+    failure, none (files already moved into storage for this capture are removed again). Runs once per capture."""
+    with transaction.atomic():
+        capture = WebCapture.objects.select_for_update().filter(pk=capture_id).first()
+        if capture is None:
+            return "gone"
+        if capture.status != CaptureStatus.PENDING:
+            return capture.status
+        WebCapture.objects.filter(pk=capture_id).update(status=CaptureStatus.RUNNING)
+
+    workdir = storage.tmp_dir() / f"capture-{capture_id}-{timezone.now():%Y%m%d%H%M%S%f}"
+    try:
+        try:
+            result = webcapture.capture(
+                capture.requested_url,
+                workdir,
+                policy=capture_policy(),
+                limits=capture_limits(),
+                user_agent=settings.CAPTURE_USER_AGENT,
+            )
+        except (netguard.Refused, webcapture.CaptureFailed) as exc:
+            return _capture_fail(capture_id, exc.code, str(exc))
+        except Exception as exc:
+            log.exception("Web capture %s failed unexpectedly", capture_id)
+            return _capture_fail(capture_id, "unexpected", f"Unexpected error: {exc}")
+        try:
+            return _capture_store(capture, result)
+        except EvidenceRejected as exc:
+            return _capture_fail(capture_id, "rejected", str(exc))
+    finally:
+        webcapture.discard(workdir)
+
+
+def _capture_store(capture: WebCapture, result: "webcapture.CaptureResult") -> str:
+    committed: list[str] = []
+    skipped: list[dict] = []
+    try:
+        with transaction.atomic():
+            for captured in result.files:
+                try:
+                    staged = storage.StagedFile.from_chunks(
+                        _file_chunks(captured.path), max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES
+                    )
+                except storage.FileTooLarge as exc:
+                    raise EvidenceRejected(str(exc)) from exc
+                source = captured.url or result.final_url
+                kind = EvidenceKind.WEB_CAPTURE
+                if captured.role == CaptureRole.MEDIA:
+                    mime = inspection.sniff_mime(staged.path)
+                    kind = next((k for p, k in CAPTURE_KIND_BY_PREFIX.items() if mime.startswith(p)), kind)
+                metadata = {
+                    "title": f"{(result.title or result.final_url)[:160]} · {captured.role}"[:200],
+                    "kind": kind,
+                    "source_url": source if len(source) <= 1000 else "",
+                    "acquisition_notes": f"Web capture #{capture.pk} of {result.requested_url[:500]} "
+                    f"at {result.captured_at:%Y-%m-%d %H:%M:%S} UTC",
+                }
+                try:
+                    stored = evidence_store_file(
+                        user=capture.requested_by,
+                        staged=staged,
+                        original_filename=captured.filename,
+                        metadata=metadata,
+                        incident=capture.incident,
+                    )
+                except EvidenceRejected as exc:
+                    if captured.role != CaptureRole.MEDIA:
+                        raise
+                    skipped.append({"url": captured.url[:500], "reason": str(exc)[:300]})
+                    continue
+                if stored.created:
+                    committed.append(stored.item.storage_name)
+                WebCaptureItem.objects.create(
+                    capture=capture, evidence=stored.item, role=captured.role, url=captured.url
+                )
+                custody_record(
+                    evidence=stored.item,
+                    action=CustodyAction.CAPTURED,
+                    actor=capture.requested_by,
+                    capture=capture.pk,
+                    role=captured.role,
+                    requested_url=result.requested_url[:1000],
+                    final_url=result.final_url[:1000],
+                    url=captured.url[:1000],
+                    captured_at=result.captured_at.isoformat() if result.captured_at else None,
+                    user_agent=result.user_agent,
+                )
+            WebCapture.objects.filter(pk=capture.pk).update(
+                status=CaptureStatus.DONE,
+                final_url=result.final_url,
+                redirects=result.redirects,
+                http_status=result.http_status,
+                title=result.title,
+                user_agent=result.user_agent[:500],
+                captured_at=result.captured_at,
+                blocked=result.blocked[:200] + [{"skipped": s} for s in skipped],
+                requests=result.requests,
+                bytes_fetched=result.bytes_fetched,
+            )
+    except BaseException:
+        for name in committed:
+            sha = name.rsplit("/", 1)[-1]
+            if not EvidenceItem.objects.filter(sha256=sha).exists():
+                storage.remove_stored(name)
+        raise
+    return CaptureStatus.DONE
+
+
+def _file_chunks(path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            yield chunk
 
 
 # --- Fixity -----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Content-addressed storage of evidence files.
 
 A file is named by its SHA-256 (ab/cd/abcd…). It is first written to a temporary file under EVIDENCE_ROOT/tmp
-while it is hashed, then moved into place: on the filesystem by an atomic rename in the same filesystem, so a
-half-written file never bears a hash name; on S3 (EVIDENCE_STORAGE=s3) by one upload of the finished file.
+while it is hashed, then handed to Django's storage API (STORAGES["evidence"]): the filesystem backend moves it
+into place with one rename in the same filesystem (the staged file offers temporary_file_path()), so a
+half-written file never bears a hash name; an S3-compatible backend (EVIDENCE_STORAGE=s3) receives it in one
+upload. There is no other path to the stored bytes.
 """
 
 import hashlib
@@ -16,7 +18,8 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
+from django.utils.translation import gettext as _
 
 TMP_DIR = "tmp"
 TMP_PREFIX = "upload-"
@@ -38,32 +41,42 @@ def thumbnail_name_for(sha256: str) -> str:
     return f"thumbs/{sha256[:2]}/{sha256[2:4]}/{sha256}.jpg"
 
 
+def keyframe_name_for(sha256: str, position: int) -> str:
+    return f"keyframes/{sha256[:2]}/{sha256[2:4]}/{sha256}-{position:02d}.jpg"
+
+
 def path_for(name: str) -> Path:
+    """Where a file of the filesystem backend lives (tests and tools; the application goes through `backend()`)."""
     path = (root() / name).resolve()
     if root().resolve() not in path.parents:
         raise ValueError("Evidence path escapes the evidence root.")
     return path
 
 
-def _on_s3() -> bool:
-    return settings.EVIDENCE_STORAGE == "s3"
+def backend() -> Storage:
+    """The evidence storage (STORAGES["evidence"]): the filesystem or an S3-compatible bucket, used only through
+    Django's storage API."""
+    return storages["evidence"]
+
+
+def _local_path(name: str) -> Path | None:
+    """The file's local path when the backend has one (the filesystem), else None."""
+    try:
+        return Path(backend().path(name))
+    except NotImplementedError:
+        return None
 
 
 def exists(name: str) -> bool:
-    if _on_s3():
-        return storages["evidence"].exists(name)
-    return path_for(name).is_file()
+    return backend().exists(name)
 
 
 @contextmanager
 def open_stored(name: str) -> Iterator[BinaryIO]:
     """The stored file for reading; raises FileNotFoundError when it is gone."""
-    if _on_s3():
-        if not storages["evidence"].exists(name):
-            raise FileNotFoundError(name)
-        fh = storages["evidence"].open(name, "rb")
-    else:
-        fh = path_for(name).open("rb")
+    if not backend().exists(name):
+        raise FileNotFoundError(name)
+    fh = backend().open(name, "rb")
     try:
         yield fh
     finally:
@@ -72,9 +85,10 @@ def open_stored(name: str) -> Iterator[BinaryIO]:
 
 @contextmanager
 def local_copy(name: str) -> Iterator[Path]:
-    """A local path to the stored file, for libraries that need one (Pillow, libmagic)."""
-    if not _on_s3():
-        path = path_for(name)
+    """A local path to the stored file, for tools that need one (Pillow, libmagic, ffmpeg, Tesseract): the file
+    itself on the filesystem, a temporary copy (streamed, never held in memory) from a bucket."""
+    path = _local_path(name)
+    if path is not None:
         if not path.is_file():
             raise FileNotFoundError(name)
         yield path
@@ -89,38 +103,58 @@ def local_copy(name: str) -> Iterator[Path]:
 
 def open_for_response(name: str) -> BinaryIO:
     """An open file handle for a streaming response, which closes it when done."""
-    if _on_s3():
-        return storages["evidence"].open(name, "rb")
-    return path_for(name).open("rb")
+    if not backend().exists(name):
+        raise FileNotFoundError(name)
+    return backend().open(name, "rb")
 
 
 def put_bytes(name: str, data: bytes) -> None:
-    """Store small derived files (thumbnails) atomically under a content-derived name."""
-    if _on_s3():
-        from django.core.files.base import ContentFile
+    """Store a small derived file (a thumbnail, a keyframe) under its content-derived name, replacing an older one."""
+    if backend().exists(name):
+        backend().delete(name)
+    with _Staged(data) as content:
+        saved = backend().save(name, content)
+    if saved != name:  # a concurrent run stored it a moment ago: the same derived bytes
+        backend().delete(saved)
 
-        if not storages["evidence"].exists(name):
-            storages["evidence"].save(name, ContentFile(data))
-        return
-    final = path_for(name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir().mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_dir(), prefix=TMP_PREFIX)
-    try:
+
+class _Staged(File):
+    """Bytes written to a temporary file first, so that the filesystem backend moves them into place with one
+    rename (never a half-written file under the final name) and a bucket receives them in one upload."""
+
+    def __init__(self, data: bytes):
+        tmp_dir().mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir(), prefix=TMP_PREFIX)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp_name, 0o440)
-        os.replace(tmp_name, final)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
+        self._tmp = tmp_name
+        super().__init__(open(tmp_name, "rb"), name=os.path.basename(tmp_name))  # noqa: SIM115 (closed in __exit__)
+
+    def temporary_file_path(self) -> str:
+        return self._tmp
+
+    def __exit__(self, *args) -> None:
+        self.close()
+        Path(self._tmp).unlink(missing_ok=True)
+
+
+class _StagedPath(File):
+    """A finished staged file handed to the storage API: renamed into place on the filesystem."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        super().__init__(path.open("rb"), name=path.name)
+
+    def temporary_file_path(self) -> str:
+        return str(self._path)
 
 
 class FileTooLarge(Exception):
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        super().__init__(f"The file is larger than the limit of {max_bytes:,} bytes.")
+        super().__init__(_("The file is larger than the limit of %(limit)s bytes.") % {"limit": f"{max_bytes:,}"})
 
 
 class StagedFile:
@@ -169,26 +203,30 @@ class StagedFile:
         self.sha256 = self._digest.hexdigest()
 
     def commit(self) -> str:
-        """Move the staged file to its content address; returns the storage name."""
+        """Move the staged file to its content address through the storage API; returns the storage name."""
         if not self.sha256:
             raise ValueError("finish() the staged file before committing it.")
         name = name_for(self.sha256)
-        if _on_s3():
-            with self.path.open("rb") as fh:
-                if not storages["evidence"].exists(name):
-                    storages["evidence"].save(name, File(fh, name=name))
-            self.discard()
+        if backend().exists(name):
+            self.discard()  # the same bytes are already there
         else:
-            final = path_for(name)
-            final.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(self.path, 0o440)
-            os.replace(self.path, final)
-            # The rename is durable only once the directory entry is on disk.
-            dir_fd = os.open(final.parent, os.O_RDONLY)
+            content = _StagedPath(self.path)
             try:
-                os.fsync(dir_fd)
+                saved = backend().save(name, content)
             finally:
-                os.close(dir_fd)
+                content.close()
+            if saved != name:  # stored concurrently under the same hash: keep one copy
+                backend().delete(saved)
+            local = _local_path(name)
+            if local is not None:
+                # The rename is durable only once the directory entry is on disk.
+                dir_fd = os.open(local.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+            self.path.unlink(missing_ok=True)  # gone after a rename; uploaded, and removed here, for a bucket
         self.committed = True
         return name
 
@@ -202,10 +240,7 @@ class StagedFile:
 
 def remove_stored(name: str) -> None:
     """Only for undoing a commit whose database row was never written."""
-    if _on_s3():
-        storages["evidence"].delete(name)
-    else:
-        path_for(name).unlink(missing_ok=True)
+    backend().delete(name)
 
 
 def sweep_tmp(*, older_than_seconds: int) -> int:

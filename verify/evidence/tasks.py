@@ -4,7 +4,12 @@ from django.db import DatabaseError
 
 from verify.evidence import storage
 from verify.evidence.models import EvidenceItem
-from verify.evidence.services import evidence_fixity_check, evidence_process, evidence_requeue_stuck
+from verify.evidence.services import (
+    evidence_fixity_check,
+    evidence_process,
+    evidence_requeue_stuck,
+    web_capture_run,
+)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60, acks_late=True)
@@ -50,3 +55,9 @@ def processing_sweep() -> int:
     """Re-queue items stuck in pending (e.g. queued while the broker was down) and clear stale upload files."""
     storage.sweep_tmp(older_than_seconds=settings.EVIDENCE_TMP_MAX_AGE)
     return evidence_requeue_stuck()
+
+
+@shared_task(acks_late=False)
+def capture_web_page(capture_id: int) -> str:
+    """Capture one web page in headless Chromium. Runs once: a capture already started or finished is left."""
+    return web_capture_run(capture_id=capture_id)

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,8 +17,8 @@ from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
 from verify.core.listing import filtered_page
-from verify.evidence import services, storage
-from verify.evidence.access import get_evidence_for_user
+from verify.evidence import media, netguard, ocr, services, storage, webcapture
+from verify.evidence.access import get_capture_for_user, get_evidence_for_user
 from verify.evidence.exports import custody_csv, custody_json
 from verify.evidence.filters import EvidenceFilter
 from verify.evidence.forms import (
@@ -23,11 +26,13 @@ from verify.evidence.forms import (
     EvidenceEditForm,
     EvidenceUploadForm,
     IncidentLinkForm,
+    RedactionForm,
     VerificationCheckForm,
+    WebCaptureForm,
     linkable_claims,
 )
-from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus
-from verify.evidence.panels import near_duplicates
+from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus, WebCapture
+from verify.evidence.panels import near_duplicates, video_near_duplicates
 from verify.evidence.redaction import redact_custody, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
@@ -44,7 +49,10 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     filterset = EvidenceFilter(request.GET, queryset=queryset)
-    return render(request, "evidence/evidence_list.html", filtered_page(request, filterset, per_page=PAGE_SIZE))
+    context = filtered_page(request, filterset, per_page=PAGE_SIZE) | {
+        "capture_available": webcapture.chromium_available()
+    }
+    return render(request, "evidence/evidence_list.html", context)
 
 
 # --- Upload -----------------------------------------------------------------------------------
@@ -81,7 +89,7 @@ def _evidence_upload(request: HttpRequest, handler: EvidenceUploadHandler) -> Ht
     files = request.FILES.getlist("files")
     results = [rejected(name, message, reason=code) for name, code, message in handler.rejected]
     if not files and not results:
-        form.add_error(None, "Choose at least one file to upload.")
+        form.add_error(None, _("Choose at least one file to upload."))
     if form.is_valid():
         for uploaded in files:
             results.append(store_one(request, form, uploaded, incident))
@@ -122,17 +130,28 @@ def store_one(request: HttpRequest, form: EvidenceUploadForm, uploaded, incident
         "extension_mismatch": item.extension_mismatch,
     }
     if outcome.created:
-        result["message"] = f"Evidence #{item.pk}: {item.mime_type}, SHA-256 {item.sha256[:12]}…"
+        result["message"] = _("Evidence #%(pk)d: %(type)s, SHA-256 %(hash)s…") % {
+            "pk": item.pk,
+            "type": item.mime_type,
+            "hash": item.sha256[:12],
+        }
         item.refresh_from_db()  # processing may already have run (in-process tasks)
         near = near_duplicates(item, request.user)
         if near:
             names = ", ".join(f"#{n.item.pk} “{n.item.title}”" for n in near[:3])
-            result["message"] += f" Looks almost the same as {names}."
+            result["message"] += " " + _("Looks almost the same as %(names)s.") % {"names": names}
         if item.extension_mismatch:
-            result["message"] += f" Its name says otherwise: the content is {item.mime_type}."
+            result["message"] += " " + _("Its name says otherwise: the content is %(type)s.") % {"type": item.mime_type}
     else:
-        where = f"; now linked to {incident.reference} too" if outcome.linked else ""
-        result["message"] = f"Identical to evidence #{item.pk} “{item.title}”{where}. Not stored again."
+        if outcome.linked:
+            message = _("Identical to evidence #%(pk)d “%(title)s”; now linked to %(ref)s too. Not stored again.")
+        else:
+            message = _("Identical to evidence #%(pk)d “%(title)s”. Not stored again.")
+        result["message"] = message % {
+            "pk": item.pk,
+            "title": item.title,
+            "ref": incident.reference if incident else "",
+        }
     return result
 
 
@@ -167,6 +186,15 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             item.custody_events.select_related("actor").order_by("-at", "-pk")[:500], request.user
         ),
         "near_duplicates": near_duplicates(item, request.user),
+        "keyframes": list(item.keyframes.all()),
+        "video_matches": video_near_duplicates(item, request.user),
+        "is_media": item.mime_type.startswith(("video/", "audio/")),
+        "ffmpeg_available": media.ffmpeg_available(),
+        "ocr_expected": item.is_raster_image or item.mime_type == "application/pdf",
+        "ocr_available": ocr.tesseract_available(),
+        "original_hidden": item.original_hidden_from(request.user),
+        "redacted_copy": item.redacted_copy(),
+        "derivatives": list(item.derivatives.filter(pk__in=EvidenceItem.objects.visible_to(request.user))),
         "near_threshold": settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE,
         "check_form": VerificationCheckForm() if request.user.has_perm("evidence.add_verificationcheck") else None,
         "claim_form": ClaimLinkForm(claims=claims)
@@ -185,6 +213,11 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     A file that failed its fixity check is served only after explicit confirmation, and with a warning header.
     """
     item = get_evidence_for_user(request.user, pk)
+    if item.original_hidden_from(request.user):
+        copy = item.redacted_copy()
+        if copy is None:
+            raise PermissionDenied(_("This original is sensitive: ask a researcher for a redacted copy."))
+        return redirect("evidence:download", copy.pk)
     warning = item.fixity_status if item.fixity_status in (FixityStatus.CHANGED, FixityStatus.MISSING) else ""
     if warning and request.GET.get("confirm") != warning:
         response = render(request, "evidence/download_warning.html", {"item": item}, status=409)
@@ -211,12 +244,32 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     """Our own re-encoded JPEG, safe to show inline; the original is never inlined."""
     item = get_evidence_for_user(request.user, pk)
+    if item.original_hidden_from(request.user):
+        item = item.redacted_copy()  # the working copy stands in for a sensitive original
+        if item is None:
+            raise Http404("No thumbnail.")
     if not item.thumbnail_name:
         raise Http404("No thumbnail.")
     try:
         fh = storage.open_for_response(item.thumbnail_name)
     except FileNotFoundError:
         raise Http404("No thumbnail.") from None
+    response = FileResponse(fh, content_type="image/jpeg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def evidence_keyframe(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """A keyframe's thumbnail: our own re-encoded JPEG, like the item's thumbnail."""
+    item = get_evidence_for_user(request.user, pk)
+    frame = item.keyframes.filter(position=position).first()
+    if frame is None:
+        raise Http404("No such keyframe.")
+    try:
+        fh = storage.open_for_response(frame.thumbnail_name)
+    except FileNotFoundError:
+        raise Http404("No such keyframe.") from None
     response = FileResponse(fh, content_type="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
@@ -244,9 +297,13 @@ def check_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = VerificationCheckForm(request.POST)
     if form.is_valid():
         check = services.verification_check_add(evidence=item, user=request.user, **form.cleaned_data)
-        messages.success(request, f"Recorded: {check.get_kind_display()}, {check.get_result_display().lower()}.")
+        messages.success(
+            request,
+            _("Recorded: %(kind)s, %(result)s.")
+            % {"kind": check.get_kind_display(), "result": check.get_result_display().lower()},
+        )
     else:
-        messages.error(request, "The check was not recorded: choose a check and a result.")
+        messages.error(request, _("The check was not recorded: choose a check and a result."))
     return redirect(item.get_absolute_url() + "#checks")
 
 
@@ -256,9 +313,13 @@ def claim_link(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimLinkForm(request.POST, claims=linkable_claims(item))
     if form.is_valid():
         link = services.evidence_link_claim(evidence=item, user=request.user, **form.cleaned_data)
-        messages.success(request, f"Linked: {link.get_relation_display().lower()} the claim from {link.claim.source}.")
+        messages.success(
+            request,
+            _("Linked: %(relation)s the claim from %(source)s.")
+            % {"relation": link.get_relation_display().lower(), "source": link.claim.source},
+        )
     else:
-        messages.error(request, "Not linked: choose one of the claims of this item's incidents and a relation.")
+        messages.error(request, _("Not linked: choose one of the claims of this item's incidents and a relation."))
     return redirect(item.get_absolute_url() + "#claims")
 
 
@@ -279,9 +340,11 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changed = services.evidence_update(evidence=item, user=request.user, data=form.cleaned_data)
         if changed:
-            messages.success(request, "Saved: " + ", ".join(f.replace("_", " ") for f in changed) + ".")
+            messages.success(
+                request, _("Saved: %(fields)s.") % {"fields": ", ".join(f.replace("_", " ") for f in changed)}
+            )
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, _("Nothing changed."))
         return redirect(item)
     return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
 
@@ -294,11 +357,14 @@ def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
         incident = get_incident_for_user(request.user, form.cleaned_data["incident"].strip())
         if incident.restricted:
             # Linking to a restricted incident hides the item from everyone outside its groups.
-            messages.warning(request, f"{incident.reference} is restricted: this item is now hidden from outsiders.")
+            messages.warning(
+                request,
+                _("%(ref)s is restricted: this item is now hidden from outsiders.") % {"ref": incident.reference},
+            )
         if services.evidence_link(evidence=item, incident=incident, user=request.user):
-            messages.success(request, f"Linked to {incident.reference}.")
+            messages.success(request, _("Linked to %(ref)s.") % {"ref": incident.reference})
         else:
-            messages.info(request, f"Already linked to {incident.reference}.")
+            messages.info(request, _("Already linked to %(ref)s.") % {"ref": incident.reference})
     return redirect(item.get_absolute_url() + "#incidents")
 
 
@@ -308,10 +374,15 @@ def incident_unlink(request: HttpRequest, pk: int, reference: str) -> HttpRespon
     incident = get_incident_for_user(request.user, reference)
     if incident.restricted and not request.user.has_perm("incidents.view_all_restricted"):
         # Unlinking would reveal the item to everyone outside the incident's groups: only an admin decides that.
-        messages.error(request, f"{incident.reference} is restricted: only an administrator can unlink its evidence.")
+        messages.error(
+            request,
+            _("%(ref)s is restricted: only an administrator can unlink its evidence.") % {"ref": incident.reference},
+        )
         return redirect(item.get_absolute_url() + "#incidents")
     if services.evidence_unlink(evidence=item, incident=incident, user=request.user):
-        messages.success(request, f"Unlinked from {incident.reference}. The file and its custody log are kept.")
+        messages.success(
+            request, _("Unlinked from %(ref)s. The file and its custody log are kept.") % {"ref": incident.reference}
+        )
     return redirect(item.get_absolute_url() + "#incidents")
 
 
@@ -326,3 +397,85 @@ def processing_status(request: HttpRequest) -> JsonResponse:
             for item in items.only("pk", "processing_status")
         }
     )
+
+
+# --- Web capture ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def capture_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("evidence.add_evidenceitem"):
+        raise PermissionDenied
+    ref = (request.POST.get("incident") or request.GET.get("incident") or "").strip()
+    incident = get_incident_for_user(request.user, ref) if ref else None
+    form = WebCaptureForm(request.POST or None, initial={"incident": ref})
+    status = 200
+    if request.method == "POST":
+        if not webcapture.chromium_available():
+            form.add_error(None, _("Web capture is not available: install chromium."))
+        if form.is_valid():
+            try:
+                captures = services.web_capture_request(
+                    user=request.user, urls=form.cleaned_data["urls"], incident=incident
+                )
+            except netguard.Refused as exc:
+                form.add_error("urls", str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)d capture queued.", "%(count)d captures queued.", len(captures))
+                    % {"count": len(captures)},
+                )
+                if len(captures) == 1:
+                    return redirect(captures[0])
+                return redirect(
+                    reverse("evidence:capture_list") + (f"?incident={incident.reference}" if incident else "")
+                )
+        status = 400
+    context = {"form": form, "incident": incident, "available": webcapture.chromium_available()}
+    return render(request, "evidence/capture_form.html", context, status=status)
+
+
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def capture_list(request: HttpRequest) -> HttpResponse:
+    captures = WebCapture.objects.visible_to(request.user).select_related("incident", "requested_by")
+    ref = request.GET.get("incident", "").strip()
+    incident = get_incident_for_user(request.user, ref) if ref else None
+    if incident is not None:
+        captures = captures.filter(incident=incident)
+    page = Paginator(captures, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "evidence/capture_list.html", {"page": page, "incident": incident})
+
+
+def capture_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    capture = get_capture_for_user(request.user, pk)
+    visible = EvidenceItem.objects.visible_to(request.user)
+    items = capture.capture_items.filter(evidence__in=visible).select_related("evidence").order_by("pk")
+    return render(request, "evidence/capture_detail.html", {"capture": capture, "capture_items": items})
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draw rectangles on an image to blur or black out: a new, derived item; the original is never changed."""
+    item = get_evidence_for_user(request.user, pk, perm="evidence.add_evidenceitem")
+    if not item.is_raster_image:
+        raise Http404("Only images can be redacted.")
+    if item.original_hidden_from(request.user):
+        raise PermissionDenied
+    form = RedactionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.evidence_redact(
+                evidence=item,
+                user=request.user,
+                regions=form.cleaned_data["regions"],
+                method=form.cleaned_data["method"],
+                sensitivity=form.cleaned_data["sensitivity"],
+            )
+        except services.EvidenceRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Redacted copy #%(pk)d made; the original is unchanged.") % {"pk": copy.pk})
+            return redirect(copy)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evidence/redact.html", {"item": item, "form": form}, status=status)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.map_page, name="map"),
     path("data/", views.map_data, name="data"),
     path("timeline/", views.timeline_data, name="timeline"),
+    path("evidence/", views.evidence_data, name="evidence"),
     path("export/incidents.csv", views.export_csv, name="export_csv"),
     # The same CSV with headers=local: a path of its own, so that the map's filter links (which replace the query
     # string) keep it.

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
+from verify.evidence.panels import evidence_map_features
 from verify.incidents.columns import HEADERS_PARAM, LOCAL_HEADERS
 from verify.incidents.models import Grade
 from verify.maps import exports, queries
@@ -51,6 +52,19 @@ def map_data(request: HttpRequest) -> JsonResponse:
         return _bad_request(exc)
     unfiltered_for = request.user if queries.unfiltered(params) else None
     data = queries.map_data(incidents, bbox=bbox, zoom=zoom, unfiltered_for=unfiltered_for)
+    return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def evidence_data(request: HttpRequest) -> JsonResponse:
+    """The evidence layer: photos and videos with GPS of the incidents under the same filters (static/js/
+    map-evidence.js)."""
+    try:
+        incidents = queries.filtered_incidents(request.user, queries.without(request.GET, *queries.MAP_PARAMS))
+    except BadRequest as exc:
+        return _bad_request(exc)
+    data = evidence_map_features(incidents, request.user)
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
 
 
