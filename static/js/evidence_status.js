@@ -33,7 +33,7 @@
           note.setAttribute("role", "status");
           var link = document.createElement("a");
           link.href = window.location.pathname + window.location.search;
-          link.textContent = (window.gettext || function (s) { return s; })("Processing finished: reload to see the extracted metadata");
+          link.textContent = gettext("Processing finished: reload to see the extracted metadata");
           note.appendChild(link);
           var section = badges[0].closest("section, main");
           var heading = section.querySelector("h1, h2");

@@ -9,7 +9,6 @@
   var url = toggleBox.dataset.evidenceUrl;
   var checkbox = document.getElementById("map-evidence-layer");
   var status = document.getElementById("map-evidence-status");
-  var t = window.gettext || function (s) { return s; };
   var fmt = window.interpolate || function (s, args) { return s.replace("%s", args[0]); };
 
   L.Map.addInitHook(function () {
@@ -43,9 +42,9 @@
       var incident = text("a", p.incident);
       incident.href = p.incident_url;
       var line = document.createElement("p");
-      line.appendChild(document.createTextNode(t("Evidence of") + " "));
+      line.appendChild(document.createTextNode(gettext("Evidence of") + " "));
       line.appendChild(incident);
-      if (p.distance) line.appendChild(document.createTextNode(" · " + fmt(t("%s from the incident"), [p.distance])));
+      if (p.distance) line.appendChild(document.createTextNode(" · " + fmt(gettext("%s from the incident"), [p.distance])));
       box.appendChild(line);
       return box;
     }
@@ -71,8 +70,8 @@
       });
       var n = data.features.length;
       status.textContent = n
-        ? fmt(t("%s shown"), [n]) + (data.truncated ? " " + t("(the most recent only)") : "")
-        : t("none under these filters");
+        ? fmt(gettext("%s shown"), [n]) + (data.truncated ? " " + gettext("(the most recent only)") : "")
+        : gettext("none under these filters");
     }
 
     function load() {
@@ -88,7 +87,7 @@
         })
         .then(draw)
         .catch(function (err) {
-          if (err.name !== "AbortError") status.textContent = t("The evidence layer could not load.");
+          if (err.name !== "AbortError") status.textContent = gettext("The evidence layer could not load.");
         });
     }
 

@@ -16,9 +16,8 @@
     return (i ? n.toFixed(1) : n) + " " + units[i];
   }
 
-  var t = window.gettext || function (s) { return s; };
   var fmt = window.interpolate || function (s, args) { var i = 0; return s.replace(/%s/g, function () { return args[i++]; }); };
-  var LABELS = { stored: t("Stored"), duplicate: t("Already in the archive"), rejected: t("Rejected") };
+  var LABELS = { stored: gettext("Stored"), duplicate: gettext("Already in the archive"), rejected: gettext("Rejected") };
 
   function enhance(form) {
     var input = form.querySelector("input[type=file]");
@@ -38,14 +37,14 @@
       queue.forEach(function (file, index) {
         var li = text("li");
         li.appendChild(text("span", file.name + " (" + formatBytes(file.size) + ")"));
-        var remove = text("button", t("Remove"), "link-button");
+        var remove = text("button", gettext("Remove"), "link-button");
         remove.type = "button";
-        remove.setAttribute("aria-label", fmt(t("Remove %s"), [file.name]));
+        remove.setAttribute("aria-label", fmt(gettext("Remove %s"), [file.name]));
         remove.addEventListener("click", function () { queue.splice(index, 1); showQueue(); });
         li.appendChild(remove);
         queueList.appendChild(li);
       });
-      button.textContent = queue.length > 1 ? fmt(t("Upload %s files"), [queue.length]) : t("Upload");
+      button.textContent = queue.length > 1 ? fmt(gettext("Upload %s files"), [queue.length]) : gettext("Upload");
     }
 
     function add(files) {
@@ -71,7 +70,7 @@
       row.state.textContent = LABELS[status] + ".";
       row.message.textContent = message || "";
       if (url) {
-        var link = text("a", t("Open"));
+        var link = text("a", gettext("Open"));
         link.href = url;
         row.li.appendChild(link);
       }
@@ -80,11 +79,11 @@
     function send(file, row) {
       return new Promise(function (resolve) {
         if (file.size > maxBytes) {
-          finish(row, "rejected", fmt(t("The file is larger than the limit of %s."), [formatBytes(maxBytes)]));
+          finish(row, "rejected", fmt(gettext("The file is larger than the limit of %s."), [formatBytes(maxBytes)]));
           return resolve();
         }
         if (file.size === 0) {
-          finish(row, "rejected", t("The file is empty."));
+          finish(row, "rejected", gettext("The file is empty."));
           return resolve();
         }
         var data = new FormData(form);
@@ -98,21 +97,21 @@
           if (!e.lengthComputable) return;
           var pct = Math.floor((e.loaded / e.total) * 100);
           row.progress.value = pct;
-          row.state.textContent = fmt(t("Uploading… %s%"), [pct]);
+          row.state.textContent = fmt(gettext("Uploading… %s%"), [pct]);
         });
         xhr.upload.addEventListener("load", function () {
-          row.state.textContent = t("Checking…");
+          row.state.textContent = gettext("Checking…");
         });
         xhr.addEventListener("load", function () {
           var body = null;
           try { body = JSON.parse(xhr.responseText); } catch (err) { body = null; }
           var r = body && body.results && body.results[0];
           if (r) finish(row, r.status, r.message, r.url);
-          else finish(row, "rejected", fmt(t("The server answered %s."), [xhr.status]));
+          else finish(row, "rejected", fmt(gettext("The server answered %s."), [xhr.status]));
           resolve();
         });
         xhr.addEventListener("error", function () {
-          finish(row, "rejected", t("The upload was interrupted. Nothing was stored; please try again."));
+          finish(row, "rejected", gettext("The upload was interrupted. Nothing was stored; please try again."));
           resolve();
         });
         xhr.send(data);
@@ -123,14 +122,14 @@
       e.preventDefault();
       if (!queue.length) {
         results.textContent = "";
-        results.appendChild(text("li", t("Choose at least one file to upload."), "upload-result result-rejected"));
+        results.appendChild(text("li", gettext("Choose at least one file to upload."), "upload-result result-rejected"));
         return;
       }
       var kind = form.querySelector("select[name=kind]");
       if (kind && !kind.value) {
         kind.focus();
         results.textContent = "";
-        results.appendChild(text("li", t("Choose the kind of evidence first."), "upload-result result-rejected"));
+        results.appendChild(text("li", gettext("Choose the kind of evidence first."), "upload-result result-rejected"));
         return;
       }
       var files = queue.slice();
@@ -144,9 +143,9 @@
         var progress = text("progress");
         progress.max = 100;
         progress.value = 0;
-        progress.setAttribute("aria-label", fmt(t("Upload progress of %s"), [file.name]));
+        progress.setAttribute("aria-label", fmt(gettext("Upload progress of %s"), [file.name]));
         li.appendChild(progress);
-        var state = text("span", t("Waiting"), "upload-state");
+        var state = text("span", gettext("Waiting"), "upload-state");
         li.appendChild(state);
         var message = text("span", "", "upload-message");
         li.appendChild(message);
@@ -159,7 +158,7 @@
       }, Promise.resolve()).then(function () {
         button.disabled = false;
         var done = text("li", null, "upload-done");
-        var reload = text("a", t("Refresh the page to see the new evidence"));
+        var reload = text("a", gettext("Refresh the page to see the new evidence"));
         reload.href = window.location.pathname + window.location.search;
         done.appendChild(reload);
         results.appendChild(done);

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from verify.casefiles.models import CaseFileRequest
 
@@ -21,9 +22,9 @@ def get_request_for_user(user, pk: int) -> CaseFileRequest:
         raise PermissionDenied
     request = CaseFileRequest.objects.select_related("requested_by", "decided_by").filter(pk=pk).first()
     if request is None:
-        raise Http404("No such case file.")
+        raise Http404(_("No such case file."))
     if request.requested_by_id == user.pk:
         return request
     if can_approve(user):
         return request
-    raise Http404("No such case file.")
+    raise Http404(_("No such case file."))

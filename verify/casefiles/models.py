@@ -58,7 +58,7 @@ class CaseFileRequest(models.Model):
         default=False,
         help_text=_("They are exported marked “integrity failed” instead of failing the request."),
     )
-    language = models.CharField(max_length=10, blank=True, help_text="The language of the report.")
+    language = models.CharField(max_length=10, blank=True, help_text=_("The language of the report."))
     note = models.TextField(_("purpose"), blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
@@ -77,7 +77,7 @@ class CaseFileRequest(models.Model):
     decision_note = models.TextField(blank=True)
     expires_at = models.DateTimeField(db_index=True)
 
-    file_name = models.CharField(max_length=200, blank=True, help_text="Relative to CASEFILE_ROOT.")
+    file_name = models.CharField(max_length=200, blank=True, help_text=_("Relative to CASEFILE_ROOT."))
     size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     evidence_count = models.PositiveIntegerField(default=0)

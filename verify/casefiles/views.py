@@ -141,13 +141,13 @@ def casefile_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The requester's own, ready, unexpired case file, streamed as an attachment; never from a public URL."""
     casefile = get_request_for_user(request.user, pk)
     if casefile.requested_by_id != request.user.pk or not casefile.is_downloadable:
-        raise Http404("No case file to download.")
+        raise Http404(_("No case file to download."))
     if _visible_incidents(request, casefile).count() != casefile.incidents.count():
-        raise Http404("No case file to download.")  # the requester has since lost access to one of them
+        raise Http404(_("No case file to download."))  # the requester has since lost access to one of them
     try:
         fh = builder.path_for(casefile.file_name).open("rb")
     except FileNotFoundError:
-        raise Http404("No case file to download.") from None
+        raise Http404(_("No case file to download.")) from None
     response = FileResponse(fh, as_attachment=True, filename=casefile.download_name, content_type="application/zip")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

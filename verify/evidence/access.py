@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from verify.accounts.audit import audit_denied
 from verify.evidence.models import EvidenceItem
@@ -11,7 +12,7 @@ def get_evidence_for_user(user, pk: int, *, perm: str | None = None) -> Evidence
     if item is None:
         if EvidenceItem.objects.filter(pk=pk).exists():
             audit_denied(user, kind="evidence", target=pk)
-        raise Http404("No such evidence item.")
+        raise Http404(_("No such evidence item."))
     if perm and not user.has_perm(perm):
         raise PermissionDenied
     return item
@@ -25,5 +26,5 @@ def get_capture_for_user(user, pk: int):
     if capture is None:
         if WebCapture.objects.filter(pk=pk).exists():
             audit_denied(user, kind="web_capture", target=pk)
-        raise Http404("No such web capture.")
+        raise Http404(_("No such web capture."))
     return capture

@@ -341,7 +341,7 @@ class CustodyEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    sha256 = models.CharField(max_length=64, blank=True, help_text="The file's hash at this moment.")
+    sha256 = models.CharField(max_length=64, blank=True, help_text=_("The file's hash at this moment."))
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -227,7 +227,7 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         fh = storage.open_for_response(item.storage_name)
     except FileNotFoundError:
         services.evidence_fixity_check(evidence=item)
-        raise Http404("The stored file is missing; an integrity alert has been raised.") from None
+        raise Http404(_("The stored file is missing; an integrity alert has been raised.")) from None
     stream = services.evidence_stream_download(evidence=item, fh=fh, user=request.user, integrity_warning=warning)
     audit_record(action=AuditAction.DOWNLOAD_ORIGINAL, request=request, target=f"evidence-{item.pk}")
     content_type = "application/octet-stream" if item.is_active_content else item.mime_type
@@ -247,13 +247,13 @@ def evidence_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     if item.original_hidden_from(request.user):
         item = item.redacted_copy()  # the working copy stands in for a sensitive original
         if item is None:
-            raise Http404("No thumbnail.")
+            raise Http404(_("No thumbnail."))
     if not item.thumbnail_name:
-        raise Http404("No thumbnail.")
+        raise Http404(_("No thumbnail."))
     try:
         fh = storage.open_for_response(item.thumbnail_name)
     except FileNotFoundError:
-        raise Http404("No thumbnail.") from None
+        raise Http404(_("No thumbnail.")) from None
     response = FileResponse(fh, content_type="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
@@ -265,11 +265,11 @@ def evidence_keyframe(request: HttpRequest, pk: int, position: int) -> HttpRespo
     item = get_evidence_for_user(request.user, pk)
     frame = item.keyframes.filter(position=position).first()
     if frame is None:
-        raise Http404("No such keyframe.")
+        raise Http404(_("No such keyframe."))
     try:
         fh = storage.open_for_response(frame.thumbnail_name)
     except FileNotFoundError:
-        raise Http404("No such keyframe.") from None
+        raise Http404(_("No such keyframe.")) from None
     response = FileResponse(fh, content_type="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
@@ -459,7 +459,7 @@ def evidence_redact(request: HttpRequest, pk: int) -> HttpResponse:
     """Draw rectangles on an image to blur or black out: a new, derived item; the original is never changed."""
     item = get_evidence_for_user(request.user, pk, perm="evidence.add_evidenceitem")
     if not item.is_raster_image:
-        raise Http404("Only images can be redacted.")
+        raise Http404(_("Only images can be redacted."))
     if item.original_hidden_from(request.user):
         raise PermissionDenied
     form = RedactionForm(request.POST or None)
