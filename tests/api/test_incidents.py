@@ -167,7 +167,7 @@ def test_api_and_page_give_the_same_incidents(db, researcher, query, api_as):
     page = Client()
     page.force_login(researcher)
     html = page.get(f"/incidents/?{query}")
-    page_refs = list(html.context["page"].object_list.values_list("reference", flat=True))
+    page_refs = [incident.reference for incident in html.context["page"].object_list]
     api_refs = _refs(api_as(researcher).get(f"/api/v1/incidents/?{query}"))
     assert api_refs == page_refs
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from verify.web.demo import DEMO_USERS, demo_load
 
@@ -40,7 +41,7 @@ def test_demo_researcher_signs_in_and_sees_ariha_with_three_claims(browser_page)
 def test_wrong_password_is_refused_with_a_message(browser_page, researcher):
     page = browser_page
     sign_in(page, researcher.username, "not-the-password")
-    assert (
-        page.get_by_role("alert").filter(has_text="username and/or password you specified are not correct").is_visible()
-    )
+    expect(
+        page.get_by_role("alert").filter(has_text="username and/or password you specified are not correct")
+    ).to_be_visible()
     assert "/accounts/login/" in page.url

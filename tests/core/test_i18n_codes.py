@@ -5,7 +5,7 @@ English of verify/lib, so nothing a reader saw before has changed."""
 import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import formats, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,14 +56,25 @@ def test_a_distance_and_a_radius_read_as_the_reference_english(metres, radius):
         assert shown.radius_text(radius) == display.radius_text(radius)
 
 
-def test_numbers_follow_the_readers_locale_at_the_time_they_are_shown():
-    """Django's own Arabic formats use a decimal comma: the same call gives each reader their own."""
-    with translation.override("en"):
-        english = shown.distance_text(1234)
-    with translation.override("ar"):
-        arabic = shown.distance_text(1234)
+def test_numbers_follow_the_readers_locale_at_the_time_they_are_shown(settings):
+    """The same call gives each reader their own format. Django's own Arabic formats use a decimal comma (verify's
+    keep the point, see verify/formats), which shows the number went through the reader's locale."""
+    settings.FORMAT_MODULE_PATH = None
+    formats.reset_format_cache()
+    try:
+        with translation.override("en"):
+            english = shown.distance_text(1234)
+        with translation.override("ar"):
+            arabic = shown.distance_text(1234)
+    finally:
+        formats.reset_format_cache()
     assert english == "1.2 km"
     assert arabic != english and "1,2" in arabic
+
+
+def test_verify_keeps_the_decimal_point_in_arabic():
+    with translation.override("ar"):
+        assert "1.2" in shown.distance_text(1234)
 
 
 def test_dates_are_shown_with_the_month_in_the_readers_language():
