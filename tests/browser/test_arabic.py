@@ -23,7 +23,8 @@ OVERFLOW = """() => {
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || getComputedStyle(el).position === 'fixed') continue;
-    if (el.closest('.table-scroll, .leaflet-container, pre, datalist, [hidden], .skip')) continue;  // .skip: hidden until focused
+    // .skip is the skip link, hidden until focused.
+    if (el.closest('.table-scroll, .leaflet-container, pre, datalist, [hidden], .skip')) continue;
     if (box.left < -1 || box.right > width + 1) {
       wide.push(el.tagName + '.' + el.className + ' ' + box.left + '..' + box.right);
     }
