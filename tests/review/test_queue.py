@@ -231,7 +231,7 @@ def test_activity_feed_leaves_out_the_cross_checks_own_recomputations(draft, res
     assert draft.history.filter(history_change_reason=CROSSCHECK_REASON).exists()
 
     feed = activity_feed(researcher)
-    assert any(a.verb.startswith("added a claim from Activists") for a in feed)
+    assert any(a.verb.startswith("added a claim from <bdi>Activists</bdi>") for a in feed)
     assert all(a.detail != CROSSCHECK_REASON for a in feed)
 
 
