@@ -29,7 +29,7 @@ def _translations(entries) -> dict:
     return {
         _key(e): (tuple(v for _k, v in sorted(e.msgstr_plural.items())) if e.msgid_plural else e.msgstr)
         for e in entries
-        if e.msgid and e.translated()
+        if e.msgid and (not hasattr(e, "translated") or e.translated())  # a .mo holds translated entries only
     }
 
 
