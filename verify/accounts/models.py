@@ -42,15 +42,20 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     # The name typed or held at the time: failed sign-ins have no user, and usernames can change.
-    actor_name = models.CharField(max_length=150, blank=True, db_index=True)
-    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
-    target = models.CharField(max_length=200, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True, db_index=True, verbose_name=_("actor name"))
+    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True, verbose_name=_("action"))
+    target = models.CharField(max_length=200, blank=True, verbose_name=_("target"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("ip"))
+    user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("user agent"))
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -71,7 +76,9 @@ class AuditEvent(models.Model):
 class Preferences(models.Model):
     """What one person has chosen for themselves: for now, the language of the interface."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences", verbose_name=_("user")
+    )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     class Meta:

@@ -47,40 +47,53 @@ class CaseFileRequestQuerySet(models.QuerySet):
 
 
 class CaseFileRequest(models.Model):
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # What was asked for: the incidents (resolved when asked, among those the requester could see), and the
     # incident list's query string when it came from a filter.
-    incidents = models.ManyToManyField("incidents.Incident", related_name="+")
-    filter_query = models.TextField(blank=True)
+    incidents = models.ManyToManyField("incidents.Incident", related_name="+", verbose_name=_("incidents"))
+    filter_query = models.TextField(blank=True, verbose_name=_("filter query"))
     include_failed_integrity = models.BooleanField(
         _("include files that fail their integrity check"),
         default=False,
         help_text=_("They are exported marked “integrity failed” instead of failing the request."),
     )
-    language = models.CharField(max_length=10, blank=True, help_text=_("The language of the report."))
+    language = models.CharField(
+        max_length=10, blank=True, help_text=_("The language of the report."), verbose_name=_("language")
+    )
     note = models.TextField(_("purpose"), blank=True)
 
-    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
-    progress_done = models.PositiveBigIntegerField(default=0)
-    progress_total = models.PositiveBigIntegerField(default=0)
-    attempts = models.PositiveIntegerField(default=0)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    error_code = models.CharField(max_length=20, choices=ErrorCode.choices, blank=True)
-    error_params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.QUEUED, db_index=True, verbose_name=_("state")
+    )
+    progress_done = models.PositiveBigIntegerField(default=0, verbose_name=_("progress done"))
+    progress_total = models.PositiveBigIntegerField(default=0, verbose_name=_("progress total"))
+    attempts = models.PositiveIntegerField(default=0, verbose_name=_("attempts"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    error_code = models.CharField(max_length=20, choices=ErrorCode.choices, blank=True, verbose_name=_("error code"))
+    error_params = models.JSONField(default=dict, blank=True, verbose_name=_("error params"))
 
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
-    expires_at = models.DateTimeField(db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    decision_note = models.TextField(blank=True, verbose_name=_("decision note"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires at"))
 
-    file_name = models.CharField(max_length=200, blank=True, help_text=_("Relative to CASEFILE_ROOT."))
-    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    evidence_count = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(
+        max_length=200, blank=True, help_text=_("Relative to CASEFILE_ROOT."), verbose_name=_("file name")
+    )
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("size bytes"))
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("sha256"))
+    evidence_count = models.PositiveIntegerField(default=0, verbose_name=_("evidence count"))
 
     objects = CaseFileRequestQuerySet.as_manager()
 

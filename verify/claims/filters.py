@@ -111,7 +111,7 @@ class IncidentFilter(django_filters.FilterSet):
     place = django_filters.CharFilter(
         method="filter_place",
         label=_("Place"),
-        widget=forms.TextInput(attrs={"placeholder": "Any spelling: Idleb, إدلب…"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Any spelling: Idleb, إدلب…")}),
     )
     perpetrator = django_filters.ChoiceFilter(
         choices=_actor_choices,
@@ -119,10 +119,14 @@ class IncidentFilter(django_filters.FilterSet):
         empty_label=_("Any perpetrator"),
         label=_("Perpetrator named"),
     )
-    attack_type = django_filters.ChoiceFilter(choices=AttackType.choices, empty_label=_("Any attack type"))
-    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, empty_label=_("Any target"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label=_("Any status"))
-    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label=_("Any grade"))
+    attack_type = django_filters.ChoiceFilter(
+        choices=AttackType.choices, empty_label=_("Any attack type"), label=_("Attack type")
+    )
+    target_type = django_filters.ChoiceFilter(
+        choices=TargetType.choices, empty_label=_("Any target"), label=_("Target")
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label=_("Any status"), label=_("Status"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label=_("Any grade"), label=_("Grade"))
     source = django_filters.ChoiceFilter(
         choices=_source_choices, method="filter_source", empty_label=_("Any source"), label=_("Source")
     )
@@ -137,6 +141,13 @@ class IncidentFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
+        field_labels={
+            "date_start": _("Date"),
+            "reference": _("Reference"),
+            "created_at": _("Created"),
+            "status": _("Status"),
+        },
+        label=_("Order"),
         empty_label=_("Newest first"),
     )
 

@@ -183,6 +183,7 @@ class Source(NamedEntity):
         on_delete=models.PROTECT,
         related_name="affiliated_sources",
         help_text=_("The party this source speaks for, if any. A ministry speaks for its armed forces."),
+        verbose_name=_("affiliation"),
     )
     reliability = models.CharField(_("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F)
     reliability_rationale = models.TextField(_("rationale"), blank=True)
@@ -235,11 +236,11 @@ class Alias(TimeStampedModel):
 
 
 class SourceAlias(Alias):
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("source"))
 
 
 class ActorAlias(Alias):
-    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("actor"))
 
 
 class Stance(models.TextChoices):
@@ -264,41 +265,72 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(TimeStampedModel, VersionedModel):
     """One source's statement about one incident, with the facts it asserts."""
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="claims")
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
-    stance = models.CharField(max_length=24, choices=Stance.choices)
-    published_on = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
-    url = models.URLField(max_length=1000, blank=True)
-    excerpt = models.TextField(blank=True, help_text=_("A short quotation or paraphrase of what the source said."))
-
-    killed_min = models.PositiveIntegerField(null=True, blank=True)
-    killed_max = models.PositiveIntegerField(null=True, blank=True)
-    injured_min = models.PositiveIntegerField(null=True, blank=True)
-    injured_max = models.PositiveIntegerField(null=True, blank=True)
-    perpetrator = models.ForeignKey(
-        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="claims_as_perpetrator"
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="claims", verbose_name=_("incident")
     )
-    munition = models.CharField(max_length=200, blank=True)
-    event_date = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
-    event_date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
-    place = models.ForeignKey("gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims", verbose_name=_("source"))
+    stance = models.CharField(max_length=24, choices=Stance.choices, verbose_name=_("stance"))
+    published_on = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("published on"))
+    url = models.URLField(max_length=1000, blank=True, verbose_name=_("url"))
+    excerpt = models.TextField(
+        blank=True, help_text=_("A short quotation or paraphrase of what the source said."), verbose_name=_("excerpt")
+    )
+
+    killed_min = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("killed min"))
+    killed_max = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("killed max"))
+    injured_min = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("injured min"))
+    injured_max = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("injured max"))
+    perpetrator = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims_as_perpetrator",
+        verbose_name=_("perpetrator"),
+    )
+    munition = models.CharField(max_length=200, blank=True, verbose_name=_("munition"))
+    event_date = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("event date"))
+    event_date_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY, verbose_name=_("event date precision")
+    )
+    place = models.ForeignKey(
+        "gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("place")
+    )
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LATITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("latitude"),
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LONGITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("longitude"),
     )
     location_precision = models.CharField(
-        max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
+        max_length=16,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.TOWN,
+        verbose_name=_("location precision"),
     )
     military_objective_present = models.BooleanField(
-        null=True, blank=True, help_text=_("Does the source say a military objective was present? Blank if silent.")
+        null=True,
+        blank=True,
+        help_text=_("Does the source say a military objective was present? Blank if silent."),
+        verbose_name=_("military objective present"),
     )
     military_objective_distance_m = models.PositiveIntegerField(
         _("distance to the military objective (m)"), null=True, blank=True
     )
 
-    credibility = models.CharField(max_length=1, choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED)
+    credibility = models.CharField(
+        max_length=1, choices=Credibility.choices, default=Credibility.CANNOT_BE_JUDGED, verbose_name=_("credibility")
+    )
     derived_from = models.ForeignKey(
         "self",
         null=True,
@@ -306,11 +338,19 @@ class Claim(TimeStampedModel, VersionedModel):
         on_delete=models.SET_NULL,
         related_name="derivatives",
         help_text=_("The claim this one merely repeats. Derived claims do not count as independent."),
+        verbose_name=_("derived from"),
     )
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last edited by"),
     )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])

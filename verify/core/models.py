@@ -94,9 +94,11 @@ class VersionedModel(HistoryStamped, models.Model):
 class IdempotencyKey(TimeStampedModel):
     """A creation form's one-time key and what its first POST created (see verify/core/idempotency.py)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=32)
-    url = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(max_length=32, verbose_name=_("key"))
+    url = models.CharField(max_length=500, blank=True, verbose_name=_("url"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]

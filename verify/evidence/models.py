@@ -114,37 +114,53 @@ class EvidenceItem(TimeStampedModel):
     sha256 = models.CharField(max_length=64, editable=False)
     size_bytes = models.PositiveBigIntegerField(editable=False)
     mime_type = models.CharField(max_length=120, editable=False)
-    original_filename = models.CharField(max_length=255)
+    original_filename = models.CharField(max_length=255, verbose_name=_("original filename"))
     extension_mismatch = models.BooleanField(default=False, editable=False)
     storage_name = models.CharField(max_length=200, editable=False)
     # The first item stored for these bytes. Someone who cannot see it gets an item of their own for the same
     # stored file (canonical=False), so that deduplication never reveals or links a hidden item.
     canonical = models.BooleanField(default=True, editable=False)
 
-    title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=16, choices=EvidenceKind.choices)
-    source_url = models.URLField(max_length=1000, blank=True)
-    acquisition_notes = models.TextField(blank=True)
-    sensitivity = models.CharField(max_length=20, choices=Sensitivity.choices, default=Sensitivity.NONE)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    kind = models.CharField(max_length=16, choices=EvidenceKind.choices, verbose_name=_("kind"))
+    source_url = models.URLField(max_length=1000, blank=True, verbose_name=_("source url"))
+    acquisition_notes = models.TextField(blank=True, verbose_name=_("acquisition notes"))
+    sensitivity = models.CharField(
+        max_length=20, choices=Sensitivity.choices, default=Sensitivity.NONE, verbose_name=_("sensitivity")
+    )
 
     processing_status = models.CharField(
-        max_length=12, choices=ProcessingStatus.choices, default=ProcessingStatus.PENDING, db_index=True
+        max_length=12,
+        choices=ProcessingStatus.choices,
+        default=ProcessingStatus.PENDING,
+        db_index=True,
+        verbose_name=_("processing status"),
     )
-    processing_error = models.TextField(blank=True)
-    captured_at = models.DateTimeField(null=True, blank=True)
+    processing_error = models.TextField(blank=True, verbose_name=_("processing error"))
+    captured_at = models.DateTimeField(null=True, blank=True, verbose_name=_("captured at"))
     gps_latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LATITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("gps latitude"),
     )
     gps_longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LONGITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("gps longitude"),
     )
-    device = models.CharField(max_length=200, blank=True)
-    perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True)
+    device = models.CharField(max_length=200, blank=True, verbose_name=_("device"))
+    perceptual_hash = models.CharField(max_length=32, blank=True, db_index=True, verbose_name=_("perceptual hash"))
     # The hash's three bands, indexed, for near-duplicate search (verify/lib/phash.py).
     phash_band0 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     phash_band1 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
     phash_band2 = models.PositiveIntegerField(null=True, blank=True, db_index=True, editable=False)
-    thumbnail_name = models.CharField(max_length=200, blank=True)
+    thumbnail_name = models.CharField(max_length=200, blank=True, verbose_name=_("thumbnail name"))
     # Videos and sounds: what ffprobe read (codecs, size, duration), see verify/evidence/media.py.
     duration_seconds = models.FloatField(null=True, blank=True, editable=False)
     media_info = models.JSONField(default=dict, blank=True, editable=False)
@@ -154,11 +170,17 @@ class EvidenceItem(TimeStampedModel):
     processing_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     fixity_status = models.CharField(
-        max_length=12, choices=FixityStatus.choices, default=FixityStatus.UNCHECKED, db_index=True
+        max_length=12,
+        choices=FixityStatus.choices,
+        default=FixityStatus.UNCHECKED,
+        db_index=True,
+        verbose_name=_("fixity status"),
     )
-    fixity_checked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    fixity_checked_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("fixity checked at"))
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     # A redacted working copy names its original and how it was made (the original itself never changes).
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives", editable=False
@@ -234,14 +256,16 @@ class EvidenceItem(TimeStampedModel):
 class Keyframe(models.Model):
     """A frame of a video at a scene change, with its own thumbnail and perceptual hash."""
 
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="keyframes")
-    position = models.PositiveSmallIntegerField()
-    time_seconds = models.FloatField()
-    thumbnail_name = models.CharField(max_length=200)
-    perceptual_hash = models.CharField(max_length=32, db_index=True)
-    phash_band0 = models.PositiveIntegerField(null=True, db_index=True)
-    phash_band1 = models.PositiveIntegerField(null=True, db_index=True)
-    phash_band2 = models.PositiveIntegerField(null=True, db_index=True)
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.CASCADE, related_name="keyframes", verbose_name=_("evidence")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
+    time_seconds = models.FloatField(verbose_name=_("time seconds"))
+    thumbnail_name = models.CharField(max_length=200, verbose_name=_("thumbnail name"))
+    perceptual_hash = models.CharField(max_length=32, db_index=True, verbose_name=_("perceptual hash"))
+    phash_band0 = models.PositiveIntegerField(null=True, db_index=True, verbose_name=_("phash band0"))
+    phash_band1 = models.PositiveIntegerField(null=True, db_index=True, verbose_name=_("phash band1"))
+    phash_band2 = models.PositiveIntegerField(null=True, db_index=True, verbose_name=_("phash band2"))
 
     class Meta:
         ordering = ["evidence", "position"]
@@ -258,9 +282,15 @@ class IncidentEvidenceQuerySet(models.QuerySet):
 
 
 class IncidentEvidence(models.Model):
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="evidence_links")
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="incident_links")
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="evidence_links", verbose_name=_("incident")
+    )
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="incident_links", verbose_name=_("evidence")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
+    )
     linked_at = models.DateTimeField(auto_now_add=True)
 
     objects = IncidentEvidenceQuerySet.as_manager()
@@ -277,10 +307,16 @@ class ClaimEvidence(models.Model):
         SUPPORTS = "supports", _("Supports")
         CONTRADICTS = "contradicts", _("Contradicts")
 
-    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence_links")
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="claim_links")
-    relation = models.CharField(max_length=12, choices=Relation.choices)
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="evidence_links", verbose_name=_("claim")
+    )
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="claim_links", verbose_name=_("evidence")
+    )
+    relation = models.CharField(max_length=12, choices=Relation.choices, verbose_name=_("relation"))
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
+    )
     linked_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -304,11 +340,15 @@ class VerificationCheck(TimeStampedModel):
         FAIL = "fail", _("Fail")
         INCONCLUSIVE = "inconclusive", _("Inconclusive")
 
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="checks")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    result = models.CharField(max_length=12, choices=Result.choices)
-    note = models.TextField(blank=True)
-    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="checks", verbose_name=_("evidence")
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    result = models.CharField(max_length=12, choices=Result.choices, verbose_name=_("result"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("performed by")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -335,14 +375,23 @@ class AppendOnlyError(Exception):
 class CustodyEvent(models.Model):
     """Append-only chain of custody. The database refuses UPDATE and DELETE too (see migrations)."""
 
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody_events")
-    action = models.CharField(max_length=16, choices=CustodyAction.choices)
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="custody_events", verbose_name=_("evidence")
+    )
+    action = models.CharField(max_length=16, choices=CustodyAction.choices, verbose_name=_("action"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    sha256 = models.CharField(max_length=64, blank=True, help_text=_("The file's hash at this moment."))
-    detail = models.JSONField(default=dict, blank=True)
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text=_("The file's hash at this moment."), verbose_name=_("sha256")
+    )
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
 
     class Meta:
         ordering = ["at", "pk"]
@@ -390,25 +439,36 @@ class WebCapture(models.Model):
     Re-capturing a URL makes a new capture, so that change over time stays visible.
     """
 
-    requested_url = models.TextField()
-    final_url = models.TextField(blank=True)
-    redirects = models.JSONField(default=list, blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    title = models.CharField(max_length=500, blank=True)
-    user_agent = models.CharField(max_length=500, blank=True)
-    captured_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=CaptureStatus.choices, default=CaptureStatus.PENDING)
-    failure_code = models.CharField(max_length=40, blank=True)
-    failure_detail = models.TextField(blank=True)
-    blocked = models.JSONField(default=list, blank=True)
-    requests = models.PositiveIntegerField(default=0)
-    bytes_fetched = models.PositiveBigIntegerField(default=0)
-    incident = models.ForeignKey(
-        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="web_captures"
+    requested_url = models.TextField(verbose_name=_("requested url"))
+    final_url = models.TextField(blank=True, verbose_name=_("final url"))
+    redirects = models.JSONField(default=list, blank=True, verbose_name=_("redirects"))
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("http status"))
+    title = models.CharField(max_length=500, blank=True, verbose_name=_("title"))
+    user_agent = models.CharField(max_length=500, blank=True, verbose_name=_("user agent"))
+    captured_at = models.DateTimeField(null=True, blank=True, verbose_name=_("captured at"))
+    status = models.CharField(
+        max_length=10, choices=CaptureStatus.choices, default=CaptureStatus.PENDING, verbose_name=_("status")
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    failure_code = models.CharField(max_length=40, blank=True, verbose_name=_("failure code"))
+    failure_detail = models.TextField(blank=True, verbose_name=_("failure detail"))
+    blocked = models.JSONField(default=list, blank=True, verbose_name=_("blocked"))
+    requests = models.PositiveIntegerField(default=0, verbose_name=_("requests"))
+    bytes_fetched = models.PositiveBigIntegerField(default=0, verbose_name=_("bytes fetched"))
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="web_captures",
+        verbose_name=_("incident"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    items = models.ManyToManyField(EvidenceItem, through="WebCaptureItem", related_name="web_captures")
+    items = models.ManyToManyField(
+        EvidenceItem, through="WebCaptureItem", related_name="web_captures", verbose_name=_("items")
+    )
 
     objects = WebCaptureQuerySet.as_manager()
 
@@ -427,10 +487,14 @@ class WebCapture(models.Model):
 
 
 class WebCaptureItem(models.Model):
-    capture = models.ForeignKey(WebCapture, on_delete=models.CASCADE, related_name="capture_items")
-    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="capture_roles")
-    role = models.CharField(max_length=12, choices=CaptureRole.choices)
-    url = models.TextField(blank=True)
+    capture = models.ForeignKey(
+        WebCapture, on_delete=models.CASCADE, related_name="capture_items", verbose_name=_("capture")
+    )
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="capture_roles", verbose_name=_("evidence")
+    )
+    role = models.CharField(max_length=12, choices=CaptureRole.choices, verbose_name=_("role"))
+    url = models.TextField(blank=True, verbose_name=_("url"))
 
     class Meta:
         ordering = ["pk"]

@@ -50,10 +50,15 @@ class Place(TimeStampedModel):
         LOCALITY = "locality", _("Locality")
         SITE = "site", _("Site")
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     name_ar = models.CharField(_("Arabic name"), max_length=200, blank=True)
-    alternative_names = models.JSONField(default=list, blank=True, help_text=_("Other spellings and transliterations."))
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CITY)
+    alternative_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Other spellings and transliterations."),
+        verbose_name=_("alternative names"),
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CITY, verbose_name=_("kind"))
     governorate = models.ForeignKey(
         "self",
         null=True,
@@ -61,15 +66,22 @@ class Place(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="places",
         limit_choices_to={"kind": "governorate"},
+        verbose_name=_("governorate"),
     )
-    country_code = models.CharField(max_length=2, default="SY")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS)
-    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
-    population = models.PositiveIntegerField(null=True, blank=True)
+    country_code = models.CharField(max_length=2, default="SY", verbose_name=_("country code"))
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, verbose_name=_("longitude")
+    )
+    geonames_id = models.PositiveIntegerField(null=True, blank=True, unique=True, verbose_name=_("geonames id"))
+    population = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("population"))
     # Every spelling, normalised and joined by "|", so one indexed-friendly contains() finds them all.
     search_names = models.TextField(editable=False, default="")
-    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
 
     objects = PlaceQuerySet.as_manager()
 

@@ -41,38 +41,47 @@ class ImportJob(TimeStampedModel):
     The file is kept in private storage (settings.IMPORT_ROOT, never served by URL) until the job ends.
     """
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
-    original_filename = models.CharField(max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("created by")
+    )
+    original_filename = models.CharField(max_length=255, verbose_name=_("original filename"))
     stored_name = models.CharField(max_length=100, blank=True, editable=False)
-    size_bytes = models.PositiveBigIntegerField(default=0)
-    format = models.CharField(max_length=12, choices=ImportFormat.choices)
-    encoding = models.CharField(max_length=20, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0, verbose_name=_("size bytes"))
+    format = models.CharField(max_length=12, choices=ImportFormat.choices, verbose_name=_("format"))
+    encoding = models.CharField(max_length=20, blank=True, verbose_name=_("encoding"))
     # For mapped CSV: {verify column: the file's header}.
-    mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True)
+    mapping = models.JSONField(default=dict, blank=True, verbose_name=_("mapping"))
+    status = models.CharField(
+        max_length=12,
+        choices=ImportStatus.choices,
+        default=ImportStatus.QUEUED,
+        db_index=True,
+        verbose_name=_("status"),
+    )
     # New incidents from this file are restricted to these groups (existing ones keep their own setting).
-    restricted = models.BooleanField(default=False)
-    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="+")
+    restricted = models.BooleanField(default=False, verbose_name=_("restricted"))
+    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="+", verbose_name=_("allowed groups"))
     good_rows_only = models.BooleanField(
         default=False,
         help_text=_("Import the rows that passed and skip the bad ones (otherwise nothing if any failed)."),
+        verbose_name=_("good rows only"),
     )
-    progress_bytes = models.PositiveBigIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_bad = models.PositiveIntegerField(default=0)
+    progress_bytes = models.PositiveBigIntegerField(default=0, verbose_name=_("progress bytes"))
+    rows_total = models.PositiveIntegerField(default=0, verbose_name=_("rows total"))
+    rows_bad = models.PositiveIntegerField(default=0, verbose_name=_("rows bad"))
     # Counts from the check (what would happen) and then from the import (what happened).
-    summary = models.JSONField(default=dict, blank=True)
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
     # [{"row": 5, "column": "killed_max", "message": "..."}], warnings likewise.
-    errors = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
     # {incident id: version} of the incidents the check found to update: one changed since is not overwritten.
     checked_versions = models.JSONField(default=dict, blank=True, editable=False)
-    warnings = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("warnings"))
     # The researcher's decisions on the names the check found no match for: {"sources": {normal form: source id},
     # "actors": {normal form: actor id}}; a name left out is added as new (verify.imports.names).
     resolutions = models.JSONField(default=dict, blank=True, editable=False)
-    failure = models.TextField(blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True, verbose_name=_("failure"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -113,9 +122,11 @@ class ImportJob(TimeStampedModel):
 class SavedMapping(TimeStampedModel):
     """A column mapping for a partner's spreadsheet layout, saved to be used again."""
 
-    name = models.CharField(max_length=100, unique=True)
-    mapping = models.JSONField(help_text=_("{verify column: the file's header}"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    mapping = models.JSONField(help_text=_("{verify column: the file's header}"), verbose_name=_("mapping"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         ordering = ["name"]

@@ -222,58 +222,117 @@ def _count_of(rows: models.QuerySet) -> Coalesce:
 class Incident(TimeStampedModel, VersionedModel):
     reference = models.CharField(max_length=32, unique=True, editable=False)
     # The incident's identifier in the dataset it was imported from; re-importing the same file updates it.
-    external_id = models.CharField(max_length=100, blank=True, db_index=True)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    external_id = models.CharField(max_length=100, blank=True, db_index=True, verbose_name=_("external id"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    summary = models.TextField(blank=True, verbose_name=_("summary"))
 
-    date_start = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
-    date_end = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS)
-    date_precision = models.CharField(max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_start = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("date start"))
+    date_end = models.DateField(null=True, blank=True, validators=DATE_VALIDATORS, verbose_name=_("date end"))
+    date_precision = models.CharField(
+        max_length=12, choices=DatePrecision.choices, default=DatePrecision.DAY, verbose_name=_("date precision")
+    )
 
     place = models.ForeignKey(
-        "gazetteer.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+        "gazetteer.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("place"),
     )
     location_name = models.CharField(
-        max_length=200, blank=True, help_text=_("The place as reported, e.g. 'main market street, Ariha'.")
+        max_length=200,
+        blank=True,
+        help_text=_("The place as reported, e.g. 'main market street, Ariha'."),
+        verbose_name=_("location name"),
     )
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LATITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LATITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("latitude"),
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, validators=LONGITUDE_VALIDATORS, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        validators=LONGITUDE_VALIDATORS,
+        null=True,
+        blank=True,
+        verbose_name=_("longitude"),
     )
     location_precision = models.CharField(
-        max_length=16, choices=LocationPrecision.choices, default=LocationPrecision.TOWN
+        max_length=16,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.TOWN,
+        verbose_name=_("location precision"),
     )
 
-    attack_type = models.CharField(max_length=20, choices=AttackType.choices, default=AttackType.OTHER)
-    target_type = models.CharField(max_length=20, choices=TargetType.choices, default=TargetType.UNKNOWN)
+    attack_type = models.CharField(
+        max_length=20, choices=AttackType.choices, default=AttackType.OTHER, verbose_name=_("attack type")
+    )
+    target_type = models.CharField(
+        max_length=20, choices=TargetType.choices, default=TargetType.UNKNOWN, verbose_name=_("target type")
+    )
 
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    grade = models.CharField(max_length=12, choices=Grade.choices, default=Grade.UNASSESSED, db_index=True)
-    grade_rationale = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True, verbose_name=_("status")
+    )
+    grade = models.CharField(
+        max_length=12, choices=Grade.choices, default=Grade.UNASSESSED, db_index=True, verbose_name=_("grade")
+    )
+    grade_rationale = models.TextField(blank=True, verbose_name=_("grade rationale"))
     # Kept up to date from the claims by the cross-checking service, so lists and maps can filter on them cheaply.
-    suggested_grade = models.CharField(max_length=12, choices=Grade.choices, default=Grade.UNASSESSED)
-    suggestion_reasons = models.JSONField(default=list, blank=True)
-    has_disagreements = models.BooleanField(default=False, db_index=True)
-    denied_by_party = models.BooleanField(default=False, db_index=True)
+    suggested_grade = models.CharField(
+        max_length=12, choices=Grade.choices, default=Grade.UNASSESSED, verbose_name=_("suggested grade")
+    )
+    suggestion_reasons = models.JSONField(default=list, blank=True, verbose_name=_("suggestion reasons"))
+    has_disagreements = models.BooleanField(default=False, db_index=True, verbose_name=_("has disagreements"))
+    denied_by_party = models.BooleanField(default=False, db_index=True, verbose_name=_("denied by party"))
 
-    restricted = models.BooleanField(default=False, help_text=_("Only members of the allowed groups can see it."))
-    allowed_groups = models.ManyToManyField(Group, blank=True, related_name="restricted_incidents")
+    restricted = models.BooleanField(
+        default=False, help_text=_("Only members of the allowed groups can see it."), verbose_name=_("restricted")
+    )
+    allowed_groups = models.ManyToManyField(
+        Group, blank=True, related_name="restricted_incidents", verbose_name=_("allowed groups")
+    )
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_created")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="incidents_created",
+        verbose_name=_("created by"),
+    )
     # The last person to change the record's substance: the two-person rule keeps them from reviewing it.
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("last edited by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("submitted at"))
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents_assigned"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_assigned",
+        verbose_name=_("assigned to"),
     )
-    assigned_at = models.DateTimeField(null=True, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from")
+    assigned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("assigned at"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
     # Why this incident was merged into another (required by the merge; shown in both histories).
-    merge_note = models.TextField(blank=True)
+    merge_note = models.TextField(blank=True, verbose_name=_("merge note"))
     # The reference, title, summary and location as typed, folded by verify.lib.fold (Arabic letter variants, marks,
     # digits, Latin accents, case): what the search box matches, through a trigram index on PostgreSQL.
     search_text = models.TextField(editable=False, default="")
@@ -418,10 +477,12 @@ class DuplicateDismissal(TimeStampedModel):
     """A researcher's judgement that two incidents, though near in space and time, are different attacks."""
 
     # Stored with the lower primary key first, so that each pair is recorded once.
-    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
-    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
-    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
+    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+", verbose_name=_("incident a"))
+    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+", verbose_name=_("incident b"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("dismissed by")
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         constraints = [
@@ -440,11 +501,11 @@ class DuplicateCandidate(models.Model):
     whose two incidents they may both see. Stored with the lower primary key first, so that each pair is once here.
     """
 
-    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
-    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
-    distance_m = models.FloatField()
+    incident_a = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+", verbose_name=_("incident a"))
+    incident_b = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+", verbose_name=_("incident b"))
+    distance_m = models.FloatField(verbose_name=_("distance m"))
     # The later of the two start dates: the site-wide list shows the most recent pairs first, read from an index.
-    latest_date = models.DateField()
+    latest_date = models.DateField(verbose_name=_("latest date"))
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -489,14 +550,16 @@ class StatusTransition(models.Model):
     `reason` and `params` say why in codes (see workflow.change_text); `note` is what the person typed.
     """
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="transitions", verbose_name=_("incident")
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("to status"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    reason = models.CharField(max_length=24, choices=TransitionReason.choices, blank=True)
-    params = models.JSONField(default=dict, blank=True)
-    note = models.TextField(blank=True)
+    reason = models.CharField(max_length=24, choices=TransitionReason.choices, blank=True, verbose_name=_("reason"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("params"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         db_table = "review_statustransition"

@@ -7,6 +7,7 @@ empty and answers from the incidents themselves.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # The side of a base cell, in degrees: a cell is (floor(latitude * CELLS_PER_DEGREE), floor(longitude * ...)).
 CELLS_PER_DEGREE = 20
@@ -15,12 +16,12 @@ CELLS_PER_DEGREE = 20
 class GridCount(models.Model):
     """Live, unrestricted, located incidents per 0.05° cell and grade, with the sums of their coordinates."""
 
-    cy = models.IntegerField()
-    cx = models.IntegerField()
-    grade = models.CharField(max_length=12)
-    n = models.BigIntegerField(default=0)
-    sum_lat = models.DecimalField(max_digits=24, decimal_places=6, default=0)
-    sum_lng = models.DecimalField(max_digits=24, decimal_places=6, default=0)
+    cy = models.IntegerField(verbose_name=_("cy"))
+    cx = models.IntegerField(verbose_name=_("cx"))
+    grade = models.CharField(max_length=12, verbose_name=_("grade"))
+    n = models.BigIntegerField(default=0, verbose_name=_("n"))
+    sum_lat = models.DecimalField(max_digits=24, decimal_places=6, default=0, verbose_name=_("sum lat"))
+    sum_lng = models.DecimalField(max_digits=24, decimal_places=6, default=0, verbose_name=_("sum lng"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cy", "cx", "grade"], name="maps_gridcount_cell_grade")]
@@ -32,8 +33,8 @@ class GridCount(models.Model):
 class MonthCount(models.Model):
     """Live, unrestricted, dated incidents per month of their start date."""
 
-    month = models.DateField(unique=True)
-    n = models.BigIntegerField(default=0)
+    month = models.DateField(unique=True, verbose_name=_("month"))
+    n = models.BigIntegerField(default=0, verbose_name=_("n"))
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.n}"

@@ -15,13 +15,22 @@ class ReviewDecision(TimeStampedModel):
         VERIFY = "verify", gettext_lazy("Verify")
         REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="review_decisions")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    verdict = models.CharField(max_length=16, choices=Verdict.choices)
-    grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)
-    suggested_grade = models.CharField(max_length=12, choices=Grade.choices, blank=True)
-    override_rationale = models.TextField(blank=True)
-    note = models.TextField()
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="review_decisions",
+        verbose_name=gettext_lazy("incident"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("reviewer")
+    )
+    verdict = models.CharField(max_length=16, choices=Verdict.choices, verbose_name=gettext_lazy("verdict"))
+    grade = models.CharField(max_length=12, choices=Grade.choices, blank=True, verbose_name=gettext_lazy("grade"))
+    suggested_grade = models.CharField(
+        max_length=12, choices=Grade.choices, blank=True, verbose_name=gettext_lazy("suggested grade")
+    )
+    override_rationale = models.TextField(blank=True, verbose_name=gettext_lazy("override rationale"))
+    note = models.TextField(verbose_name=gettext_lazy("note"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -37,9 +46,13 @@ class ReviewDecision(TimeStampedModel):
 
 
 class Comment(TimeStampedModel):
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="comments", verbose_name=gettext_lazy("incident")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("author")
+    )
+    body = models.TextField(verbose_name=gettext_lazy("body"))
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -70,16 +83,31 @@ class Notification(models.Model):
         VERDICT = "verdict", gettext_lazy("Verdict on your incident")
         ASSIGNED = "assigned", gettext_lazy("Assigned to you")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=gettext_lazy("recipient"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("actor"),
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=gettext_lazy("kind"))
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("incident")
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=gettext_lazy("comment")
+    )
     # The start of what a person wrote (the comment, the verdict's note); the rest is words made from kind and params.
-    message = models.CharField(max_length=300, blank=True)
-    params = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=300, blank=True, verbose_name=gettext_lazy("message"))
+    params = models.JSONField(default=dict, blank=True, verbose_name=gettext_lazy("params"))
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=gettext_lazy("read at"))
 
     objects = NotificationQuerySet.as_manager()
 
