@@ -62,3 +62,10 @@ class AuditFilterForm(forms.Form):
         if data["date_to"]:
             queryset = queryset.filter(at__date__lte=data["date_to"])
         return queryset
+
+
+class GroupsField(forms.ModelMultipleChoiceField):
+    """Groups to choose from, the roles by their name in the reader's language (the group names stay English)."""
+
+    def label_from_instance(self, obj) -> str:
+        return str(roles.ROLE_LABELS.get(obj.name, obj.name))

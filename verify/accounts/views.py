@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def _role_of(user: User) -> str:
-    return next((g.name for g in user.groups.all() if g.name in roles.ROLES), "")
+    return next((str(roles.ROLE_LABELS[g.name]) for g in user.groups.all() if g.name in roles.ROLES), "")
 
 
 @permission_required(MANAGE_USERS, raise_exception=True)

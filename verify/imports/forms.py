@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from verify.accounts.forms import GroupsField
 from verify.claims.models import Actor, Source
 from verify.imports.models import ImportFormat, SavedMapping
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
@@ -18,7 +19,7 @@ class UploadForm(forms.Form):
     restricted = forms.BooleanField(
         required=False, label=_("Restrict the new incidents"), help_text=_("For a sensitive dataset.")
     )
-    allowed_groups = forms.ModelMultipleChoiceField(
+    allowed_groups = GroupsField(
         queryset=Group.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from verify.accounts.forms import GroupsField
 from verify.core.forms import DateInput, VersionedFormMixin
 from verify.core.idempotency import IdempotentFormMixin
 from verify.core.models import EARLIEST_DATE
@@ -17,7 +18,7 @@ def label_tree_choices() -> list[tuple[int, str]]:
 
 
 class IncidentForm(IdempotentFormMixin, forms.ModelForm):
-    allowed_groups = forms.ModelMultipleChoiceField(
+    allowed_groups = GroupsField(
         queryset=Group.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
