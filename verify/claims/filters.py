@@ -85,6 +85,10 @@ def _source_choices(user=None) -> list[tuple[int, str]]:
 YES_NO_CHOICES = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class Ordering(django_filters.OrderingFilter):
+    descending_fmt = _("%s (descending)")  # django-filter's own words have no Arabic
+
+
 class IncidentFilter(django_filters.FilterSet):
     """The one filter for incidents, shared by the list, the map, the timeline, the exports and the API.
 
@@ -139,7 +143,7 @@ class IncidentFilter(django_filters.FilterSet):
     denied_by_party = django_filters.BooleanFilter(
         label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO_CHOICES)
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = Ordering(
         fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
         field_labels={
             "date_start": _("Date"),
