@@ -19,7 +19,7 @@ from tests.security import crawler
 from tests.security.world import add_restricted, build_public
 from verify.accounts.models import Preferences
 from verify.claims.models import Claim, Source
-from verify.evidence.models import EvidenceItem
+from verify.evidence.models import EvidenceItem, VerificationCheck
 from verify.gazetteer.models import Place
 from verify.incidents.models import Incident
 
@@ -69,6 +69,12 @@ ALLOWED = {
     "utf",
     "windows",
     "latin",  # IP addresses; the names of text encodings (UTF-8, Windows-1256, Latin-1)
+    "tesseract",
+    "ara",
+    "eng",  # the OCR engine and its language codes
+    "width",
+    "height",  # the "x,y,width,height" format of redaction rectangles
+    "idleb",  # a spelling given as an example of what the place search accepts
 }
 # <title> is left to the template scan (tests/core/test_templates_marked.py): a record's own name is the page title.
 SKIP_ELEMENTS = {"script", "style", "template", "noscript", "code", "kbd", "samp", "pre", "svg", "datalist", "title"}
@@ -77,7 +83,7 @@ ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # What is data even in plain text: references, hashes, e-mail addresses, URLs, file names, ISO dates.
 DATA = re.compile(
-    r"ZQXMARKER\w*|[A-Z]{2,6}-\d{4}-\d+|[0-9a-f]{16,}|\S+@\S+|https?://\S+|/[\w/.-]+|\b[\w-]+\.(?:jpe?g|png|pdf|csv|json|mp4|txt)\b",
+    r"ZQXMARKER\w*|\b(?:image|video|audio|application|text)/[\w.+-]+|[A-Z]{2,6}-\d{4}-\d+|[0-9a-f]{16,}|\S+@\S+|https?://\S+|/[\w/.-]+|\b[\w-]+\.(?:jpe?g|png|pdf|csv|json|mp4|txt)\b",
     re.IGNORECASE,
 )
 
@@ -143,6 +149,7 @@ def _user_texts() -> list[str]:
         (Claim, ("excerpt",)),
         (EvidenceItem, ("title", "original_filename", "acquisition_notes")),
         (Place, ("name",)),
+        (VerificationCheck, ("note",)),
     ):
         for row in model.objects.values_list(*fields):
             texts += [value for value in row if value]

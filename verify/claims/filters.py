@@ -85,8 +85,16 @@ def _source_choices(user=None) -> list[tuple[int, str]]:
 YES_NO_CHOICES = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
 
+ORDER_FIELDS = (("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status"))
+ORDER_LABELS = {"date_start": _("Date"), "reference": _("Reference"), "created_at": _("Created"), "status": _("Status")}
+
+
 class Ordering(django_filters.OrderingFilter):
     descending_fmt = _("%s (descending)")  # django-filter's own words have no Arabic
+
+    def translated_choices(self) -> list:
+        """The choices in the reader's language: django-filter puts them into words once, when the class is made."""
+        return self.build_choices(self.normalize_fields(ORDER_FIELDS), ORDER_LABELS)
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -98,7 +106,7 @@ class IncidentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference, title, place…"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference, title, place…")}),
     )
     date_from = django_filters.DateFilter(
         field_name="date_end", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
@@ -144,19 +152,15 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO_CHOICES)
     )
     ordering = Ordering(
-        fields=(("date_start", "date"), ("reference", "reference"), ("created_at", "created"), ("status", "status")),
-        field_labels={
-            "date_start": _("Date"),
-            "reference": _("Reference"),
-            "created_at": _("Created"),
-            "status": _("Status"),
-        },
+        fields=ORDER_FIELDS,
+        field_labels=ORDER_LABELS,
         label=_("Order"),
         empty_label=_("Newest first"),
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["ordering"].extra["choices"] = self.filters["ordering"].translated_choices()
         # The drop-downs name only the sources and actors this user may see (see VocabularyQuerySet).
         # The cached choices are looked up once per filter (one fingerprint query), not once per drop-down.
         shared = functools.cache(_shared_choices)

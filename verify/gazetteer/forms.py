@@ -7,6 +7,7 @@ from verify.gazetteer.models import Place
 
 class PlaceForm(forms.ModelForm):
     alternative_names = forms.CharField(
+        label=_("Alternative names"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Other spellings and transliterations, separated by commas."),

@@ -19,6 +19,7 @@ def label_tree_choices() -> list[tuple[int, str]]:
 
 class IncidentForm(IdempotentFormMixin, forms.ModelForm):
     allowed_groups = GroupsField(
+        label=_("Allowed groups"),
         queryset=Group.objects.order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
