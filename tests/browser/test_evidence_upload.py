@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import need
 from verify.evidence.models import EvidenceItem
@@ -101,5 +102,5 @@ def test_researcher_uploads_two_files_and_sees_progress_and_results(browser_page
 
     page.get_by_role("link", name="Refresh the page to see the new evidence").click()
     evidence = page.get_by_role("region", name=re.compile(r"^Evidence"))
-    assert evidence.get_by_role("link", name="market-north.jpg").is_visible()
-    assert evidence.get_by_role("link", name="witness.txt").is_visible()
+    expect(evidence.get_by_role("link", name="market-north.jpg")).to_be_visible()
+    expect(evidence.get_by_role("link", name="witness.txt")).to_be_visible()
