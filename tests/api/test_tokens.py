@@ -87,7 +87,7 @@ def test_only_admins_revoke_other_peoples_tokens(db, researcher, researcher2, ad
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
 
-def test_rate_limit_per_token_says_when_to_retry(db, researcher, settings):
+def test_rate_limit_per_token_says_when_to_retry(db, researcher, settings, monkeypatch):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token": "2/min", "token_write": "1/min", "user": "2/min", "user_write": "1/min"},
@@ -98,7 +98,9 @@ def test_rate_limit_per_token_says_when_to_retry(db, researcher, settings):
 
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     old = SimpleRateThrottle.THROTTLE_RATES
-    TokenRateThrottle.THROTTLE_RATES = UserRateThrottle.THROTTLE_RATES = rates
+    # monkeypatch puts back exactly what was there (no class attribute left behind on the subclasses)
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", rates, raising=False)
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", rates, raising=False)
     try:
         _token, secret = services.token_create(user=researcher, name="n", scope="read", expires_in_days=30)
         api = _client(secret)
@@ -112,4 +114,4 @@ def test_rate_limit_per_token_says_when_to_retry(db, researcher, settings):
         _t2, secret2 = services.token_create(user=researcher, name="m", scope="read", expires_in_days=30)
         assert _client(secret2).get("/api/v1/labels/").status_code == 200
     finally:
-        TokenRateThrottle.THROTTLE_RATES = UserRateThrottle.THROTTLE_RATES = old
+        assert SimpleRateThrottle.THROTTLE_RATES is old

@@ -18,7 +18,7 @@ from django.test import Client
 
 from tests.security import crawler
 from tests.security.world import CRAWLERS, MARKER_PATTERN, add_restricted, build_public, predicted
-from verify.api.throttling import _Scoped
+from verify.api.throttling import TokenRateThrottle, UserRateThrottle, _Scoped
 
 VOLATILE = [
     re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+'),
@@ -35,7 +35,8 @@ def _no_rate_limit(monkeypatch):
     """The crawler asks hundreds of pages a minute as one person: the API's rate limits (tested in tests/api) would
     answer 429 once the budget is spent, and a page would seem to change when the restricted incident is added."""
     unlimited = dict.fromkeys(("token", "token_write", "user", "user_write"), "1000000/min")
-    monkeypatch.setattr(_Scoped, "THROTTLE_RATES", unlimited)
+    for throttle in (_Scoped, TokenRateThrottle, UserRateThrottle):
+        monkeypatch.setattr(throttle, "THROTTLE_RATES", unlimited)
 
 
 @pytest.fixture(autouse=True)
