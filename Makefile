@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-12)
 
 # Test settings: production defaults, except plain HTTP on the test server.
@@ -26,8 +27,8 @@ run: install
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_gazetteer
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py casefile_keygen
-	@echo "Serving on http://127.0.0.1:8000/ (sign in with one of the demo accounts above)"
-	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (sign in with one of the demo accounts above)"
+	DEBUG=$${DEBUG:-1} VERIFY_DEMO=$${VERIFY_DEMO:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@mkdir -p var

@@ -30,7 +30,14 @@ def _apply_access(user: User, *, role: str, groups) -> None:
 
 @transaction.atomic
 def user_invite(
-    *, request: HttpRequest, username: str, first_name: str, last_name: str, role: str, groups
+    *,
+    request: HttpRequest | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    groups,
+    actor_name: str = "",
 ) -> tuple[User, str]:
     user = User(username=username, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
@@ -40,6 +47,7 @@ def user_invite(
     audit_record(
         action=AuditAction.USER_INVITED,
         request=request,
+        actor_name=actor_name,
         target=username,
         detail={"role": role, "groups": sorted(g.name for g in groups)},
     )

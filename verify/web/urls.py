@@ -8,6 +8,7 @@ from verify.incidents import label_views
 from verify.incidents import views as incident_views
 from verify.review import duplicate_views
 from verify.review import urls as review_urls
+from verify.web import help as help_views
 from verify.web import incident_page, views
 
 incident_patterns = [
@@ -35,4 +36,5 @@ review_patterns = [
 site_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", help_views.help_page, name="help"),
 ]
