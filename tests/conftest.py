@@ -109,70 +109,26 @@ def _test_settings(settings, tmp_path):
     }
 
 
+def clear_caches() -> None:
+    """Empty every cache. A Redis cache loses only its own prefixed keys: FLUSHDB would also empty the broker's
+    queues, which may share its Redis database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    for name in django_settings.CACHES:
+        backend = caches[name]
+        if isinstance(backend, RedisCache):
+            client = backend._cache.get_client(write=True)
+            for key in client.scan_iter(match=f"{backend.key_prefix}:*", count=1000):
+                client.delete(key)
+        else:
+            backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """allauth keeps sign-in rate limits and used TOTP codes in the cache: no test inherits another's."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """allauth keeps sign-in rate limits and used TOTP codes in the cache, DRF its API throttles: no test inherits
+    another's."""
+    clear_caches()
     yield
-    cache.clear()
-
-
-@pytest.fixture
-def researcher(db) -> User:
-    return factories.user("rita", role="Researcher")
-
-
-@pytest.fixture
-def researcher2(db) -> User:
-    return factories.user("rami", role="Researcher")
-
-
-@pytest.fixture
-def reviewer(db) -> User:
-    return factories.user("ravi", role="Reviewer")
-
-
-@pytest.fixture
-def viewer(db) -> User:
-    return factories.user("vera", role="Viewer")
-
-
-@pytest.fixture
-def outsider(db) -> User:
-    """Signed in, but in no role at all."""
-    return factories.user("otto", role=None)
-
-
-@pytest.fixture
-def admin_user(db) -> User:
-    return factories.user("ada", role="Admin")
-
-
-@pytest.fixture
-def desk(db) -> Group:
-    """A group allowed to see restricted incidents."""
-    return Group.objects.create(name="Sensitive desk")
-
-
-@pytest.fixture
-def incident(researcher):
-    return factories.incident(created_by=researcher)
-
-
-@pytest.fixture
-def restricted_incident(researcher, desk):
-    researcher.groups.add(desk)
-    return factories.incident(created_by=researcher, title="Restricted strike", restricted=True, groups=[desk])
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery():
-    """Tasks run in-process in ordinary tests; the worker tests turn this off and start a real worker."""
-    from verify.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    clear_caches()

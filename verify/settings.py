@@ -427,15 +427,32 @@ CELERY_BEAT_SCHEDULE["casefile-sweep"] = {
     "schedule": crontab(minute="*/30"),
 }
 
-# Import progress lives in a cache shared by the worker and the web process: the import's own database writes
-# stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
-_import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "imports": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _import_cache_url}
-    if _import_cache_url
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
-}
+# --- Caches ---------------------------------------------------------------------------------
+# Every cache (the default one, which holds allauth's sign-in rate limits and used TOTP codes, DRF's API throttles
+# and the cached filter choices; and "imports", which holds import progress) lives in Redis when Redis is
+# configured, so that several web processes, machines and workers agree. REDIS_CACHE_URL names it; without it, the
+# broker's Redis. Without Redis (`make run`), each process keeps its own in memory. The import's own database
+# writes stay invisible until its single transaction commits: its progress is only ever in the cache.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or (
+    env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith(("redis://", "rediss://")) else ""
+)
+if REDIS_CACHE_URL:
+    # Keys carry a prefix: the Redis database may be the broker's, and tests clear only what is theirs.
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": f"verify-{name}",
+            # A Redis that stops answering fails a request in seconds rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+        for name in ("default", "imports")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "imports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
+    }
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
