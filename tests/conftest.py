@@ -132,3 +132,62 @@ def _fresh_cache():
     clear_caches()
     yield
     clear_caches()
+
+
+@pytest.fixture
+def researcher(db) -> User:
+    return factories.user("rita", role="Researcher")
+
+
+@pytest.fixture
+def researcher2(db) -> User:
+    return factories.user("rami", role="Researcher")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return factories.user("ravi", role="Reviewer")
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return factories.user("vera", role="Viewer")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Signed in, but in no role at all."""
+    return factories.user("otto", role=None)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return factories.user("ada", role="Admin")
+
+
+@pytest.fixture
+def desk(db) -> Group:
+    """A group allowed to see restricted incidents."""
+    return Group.objects.create(name="Sensitive desk")
+
+
+@pytest.fixture
+def incident(researcher):
+    return factories.incident(created_by=researcher)
+
+
+@pytest.fixture
+def restricted_incident(researcher, desk):
+    researcher.groups.add(desk)
+    return factories.incident(created_by=researcher, title="Restricted strike", restricted=True, groups=[desk])
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in ordinary tests; the worker tests turn this off and start a real worker."""
+    from verify.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
