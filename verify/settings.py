@@ -129,6 +129,18 @@ else:
             "TEST": {"NAME": VAR_DIR / "test-verify.sqlite3"},
         }
     }
+# An optional read replica for the list, map data, timeline and exports (verify/core/routers.py). Writes, and reads
+# by the same browser for REPLICA_PIN_SECONDS after a write, stay on the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL: a replica of which primary?")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    # The test run uses the primary's test database for both, unless a test names its own replica.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["verify.core.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "verify.core.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FORM_RENDERER = "verify.core.forms.FormRenderer"
