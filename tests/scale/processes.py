@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import requests
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -19,7 +20,8 @@ def base_env(**variables: str) -> dict[str, str]:
     return {
         **{name: os.environ[name] for name in keep if name in os.environ},
         "DJANGO_SETTINGS_MODULE": "verify.settings",
-        "SECRET_KEY": "scale-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        # The test run's own key: sessions made here (force_login) are valid there.
+        "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
