@@ -118,6 +118,10 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(replica, server_with_
     token_http.headers["Authorization"] = f"Bearer {secret}"
     detail = token_http.get(f"{base}/api/v1/incidents/{incident.reference}/", timeout=30).json()
     assert detail["title"] == "Market strike"
+    # The API's list is the replica's, like the page's; reading with a token pins nothing either.
+    listed = token_http.get(f"{base}/api/v1/incidents/", timeout=30).json()
+    assert {row["title"] for row in listed["results"]} == {"Market strike (replica)"}
+    assert PIN_COOKIE not in token_http.cookies
     assert PIN_COOKIE not in reader.cookies  # reading pins nothing
 
     # A write goes to the primary only, and pins the writer's browser to the primary.

@@ -1,13 +1,15 @@
 """An optional read replica (DATABASE_REPLICA_URL) for the heavy reads: the incident list, map data, timeline and
 exports. Everything else, every write, and anything read after a write stays on the primary.
 
-- Only views marked with @replica_reads read from the replica, and only while they run (or stream).
+- Only views marked with @replica_reads read from the replica, and only while they run (or stream): the incident
+  list, map data, timeline and exports, on the web and in the API.
 - The first write in a request pins it to the primary for the rest of the request, and the response sets a short
   cookie that pins the same browser's next requests for REPLICA_PIN_SECONDS, so that the page shown after a save
   (and the map data it fetches) is read where the save went, not from a replica that may lag.
 - Who is signed in, their groups, permissions and sessions are always read from the primary: a replica that lags
   must never let someone in who was just removed.
-- Writes that do not change what these views show (the audit log that exports add to, last-seen times) do not pin.
+- Writes that do not change what these views show (the audit log that exports add to, last-seen and last-used
+  times) do not pin.
 - Reads inside a transaction on the primary stay in it.
 
 Without DATABASE_REPLICA_URL neither this router nor its middleware is installed (verify/settings.py).
@@ -27,7 +29,9 @@ PIN_COOKIE = "verify_primary"
 # Always read from the primary: identity, permissions and sessions.
 PRIMARY_ONLY_APPS = frozenset({"auth", "sessions", "accounts", "account", "mfa", "usersessions", "axes", "api"})
 # Writes that pin nothing: none of them changes what a replica-read view shows.
-UNPINNING_WRITES = frozenset({"accounts.auditevent", "usersessions.usersession", "sessions.session"})
+UNPINNING_WRITES = frozenset(
+    {"accounts.auditevent", "usersessions.usersession", "sessions.session", "api.apitoken"}  # tokens: last used
+)
 
 
 @dataclass
