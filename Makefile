@@ -39,7 +39,7 @@ TYPED := verify/lib $(wildcard verify/*/services.py) $(wildcard verify/*/access.
 	verify/imports/run.py verify/imports/run_write.py verify/imports/storage.py verify/imports/progress.py \
 	verify/imports/report.py verify/imports/row_helpers.py verify/core/listing.py verify/core/display.py \
 	verify/claims/reasons.py verify/suggestions/extract.py verify/suggestions/dates.py verify/suggestions/evaluation.py \
-	verify/core/keyset.py verify/core/cached.py verify/maps/summary.py \
+	verify/core/keyset.py verify/core/cached.py verify/core/routers.py verify/maps/summary.py \
 	verify/casefiles/builder.py verify/casefiles/signing.py
 
 lint: install

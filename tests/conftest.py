@@ -109,14 +109,29 @@ def _test_settings(settings, tmp_path):
     }
 
 
+def clear_caches() -> None:
+    """Empty every cache. A Redis cache loses only its own prefixed keys: FLUSHDB would also empty the broker's
+    queues, which may share its Redis database."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    for name in django_settings.CACHES:
+        backend = caches[name]
+        if isinstance(backend, RedisCache):
+            client = backend._cache.get_client(write=True)
+            for key in client.scan_iter(match=f"{backend.key_prefix}:*", count=1000):
+                client.delete(key)
+        else:
+            backend.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """allauth keeps sign-in rate limits and used TOTP codes in the cache: no test inherits another's."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """allauth keeps sign-in rate limits and used TOTP codes in the cache, DRF its API throttles: no test inherits
+    another's."""
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture

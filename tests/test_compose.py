@@ -6,8 +6,11 @@ the containers would run. None touches the database.
 
 import importlib
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -409,3 +412,36 @@ def test_every_worker_reads_the_evidence_and_import_files_and_answers_its_health
         argv = command_argv(" ".join(services[name]["healthcheck"]["test"][1:]))
         assert argv[0] == "celery" and "ping" in argv
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+# --- Several replicas (README, Deployment) ------------------------------------------------------------------------
+
+
+def test_web_listens_on_8000_by_default_and_on_a_range_when_scaled(services):
+    (published,) = services["web"]["ports"]
+    assert interpolate(published, HOST_ENV) == "127.0.0.1:8000:8000"
+    assert interpolate(published, {**HOST_ENV, "WEB_PORTS": "8000-8003"}) == "127.0.0.1:8000-8003:8000"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "worker-bulk"])
+def test_scaled_services_have_no_fixed_name(services, name):
+    # `docker compose up --scale NAME=N` refuses a service with a container_name.
+    assert "container_name" not in services[name]
+
+
+def test_every_cache_follows_the_broker_to_redis(app_env):
+    """Several web processes (gunicorn's, and each replica's) share throttles and progress: the caches are in the
+    compose file's Redis because its broker is."""
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({n: [c['BACKEND'], c.get('LOCATION')] for n, c in settings.CACHES.items()}))"
+    )
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "verify.settings", **app_env}
+    env.pop("EVIDENCE_ROOT", None)  # /data does not exist here; nothing is written at import time anyway
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    caches = json.loads(result.stdout)
+    assert {backend for backend, _ in caches.values()} == {"django.core.cache.backends.redis.RedisCache"}
+    assert {location for _, location in caches.values()} == {app_env["CELERY_BROKER_URL"]}

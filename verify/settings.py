@@ -129,6 +129,18 @@ else:
             "TEST": {"NAME": VAR_DIR / "test-verify.sqlite3"},
         }
     }
+# An optional read replica for the list, map data, timeline and exports (verify/core/routers.py). Writes, and reads
+# by the same browser for REPLICA_PIN_SECONDS after a write, stay on the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL: a replica of which primary?")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    # The test run uses the primary's test database for both, unless a test names its own replica.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["verify.core.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "verify.core.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 FORM_RENDERER = "verify.core.forms.FormRenderer"
@@ -427,15 +439,32 @@ CELERY_BEAT_SCHEDULE["casefile-sweep"] = {
     "schedule": crontab(minute="*/30"),
 }
 
-# Import progress lives in a cache shared by the worker and the web process: the import's own database writes
-# stay invisible until its single transaction commits. Redis when the broker is Redis, else in-process.
-_import_cache_url = env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith("redis") else ""
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "imports": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _import_cache_url}
-    if _import_cache_url
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
-}
+# --- Caches ---------------------------------------------------------------------------------
+# Every cache (the default one, which holds allauth's sign-in rate limits and used TOTP codes, DRF's API throttles
+# and the cached filter choices; and "imports", which holds import progress) lives in Redis when Redis is
+# configured, so that several web processes, machines and workers agree. REDIS_CACHE_URL names it; without it, the
+# broker's Redis. Without Redis (`make run`), each process keeps its own in memory. The import's own database
+# writes stay invisible until its single transaction commits: its progress is only ever in the cache.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL") or (
+    env_str("CELERY_BROKER_URL") if env_str("CELERY_BROKER_URL").startswith(("redis://", "rediss://")) else ""
+)
+if REDIS_CACHE_URL:
+    # Keys carry a prefix: the Redis database may be the broker's, and tests clear only what is theirs.
+    CACHES = {
+        name: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": f"verify-{name}",
+            # A Redis that stops answering fails a request in seconds rather than hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+        for name in ("default", "imports")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+        "imports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "imports"},
+    }
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from verify.accounts.audit import audit_record
 from verify.accounts.models import AuditAction
 from verify.accounts.reauth import reauthentication_required
+from verify.core.routers import replica_reads
 from verify.evidence.panels import evidence_map_features
 from verify.incidents.columns import HEADERS_PARAM, LOCAL_HEADERS
 from verify.incidents.models import Grade
@@ -41,6 +42,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 @permission_required(VIEW_PERM, raise_exception=True)
 def map_data(request: HttpRequest) -> JsonResponse:
     try:
@@ -69,6 +71,7 @@ def evidence_data(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@replica_reads
 @permission_required(VIEW_PERM, raise_exception=True)
 def timeline_data(request: HttpRequest) -> JsonResponse:
     """Incidents per week or month under every filter but the dates: the timeline is where dates are chosen."""
@@ -87,6 +90,7 @@ def _filename(extension: str) -> str:
 
 
 @require_GET
+@replica_reads
 @permission_required(VIEW_PERM, raise_exception=True)
 @reauthentication_required
 def export_csv(request: HttpRequest, headers: str | None = None) -> HttpResponse:
@@ -119,6 +123,7 @@ def export_csv(request: HttpRequest, headers: str | None = None) -> HttpResponse
 
 
 @require_GET
+@replica_reads
 @permission_required(VIEW_PERM, raise_exception=True)
 @reauthentication_required
 def export_geojson(request: HttpRequest) -> HttpResponse:

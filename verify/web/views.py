@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from verify.claims.filters import IncidentFilter
 from verify.core.listing import filtered_keyset_page
+from verify.core.routers import replica_reads
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
@@ -13,6 +14,7 @@ from verify.review.activity import activity_feed
 PAGE_SIZE = 25
 
 
+@replica_reads
 @permission_required("incidents.view_incident", raise_exception=True)
 def incident_list(request: HttpRequest) -> HttpResponse:
     queryset = (

@@ -1,6 +1,7 @@
 """Incidents: the list with every filter of the list page, the detail, create and update."""
 
 from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,6 +20,7 @@ from verify.claims.filters import IncidentFilter
 from verify.claims.history import incident_history
 from verify.claims.reasons import reason_text
 from verify.core.idempotency import create_once
+from verify.core.routers import replica_reads
 from verify.evidence.models import IncidentEvidence
 from verify.incidents import services
 from verify.incidents.access import get_incident_for_user
@@ -173,6 +175,7 @@ class IncidentList(ApiView):
         responses={200: page_serializer("IncidentPage", IncidentListSerializer)},
         operation_id="incidents_list",
     )
+    @method_decorator(replica_reads)
     def get(self, request):
         queryset, order, key = filtered(request)
         paginator = KeysetPaginator(request, order, key=key)

@@ -1,5 +1,6 @@
 """Map data (GeoJSON) and the timeline (JSON), as the map page gets them: verify.maps.queries, unchanged."""
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from verify.api.permissions import require_perm
 from verify.api.views.base import ApiView
 from verify.api.views.incidents import _filter_parameters
+from verify.core.routers import replica_reads
 from verify.maps import queries
 
 VIEW_PERM = "incidents.view_incident"
@@ -29,6 +31,7 @@ class MapData(ApiView):
         operation_id="map_data",
         description="A GeoJSON FeatureCollection: single incidents, or grid clusters when there are many.",
     )
+    @method_decorator(replica_reads)
     def get(self, request):
         require_perm(request.user, VIEW_PERM)
         try:
@@ -47,6 +50,7 @@ class Timeline(ApiView):
         operation_id="timeline",
         description="Incidents per week or month under every filter but the dates.",
     )
+    @method_decorator(replica_reads)
     def get(self, request):
         require_perm(request.user, VIEW_PERM)
         params = queries.without(request.GET, *queries.MAP_PARAMS, "date_from", "date_to")
