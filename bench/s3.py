@@ -96,7 +96,14 @@ def main() -> None:
         upload.prepare(env)
         import boto3
 
-        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+        client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
+        client.create_bucket(Bucket=BUCKET)
         sample = work / "bench-s3.mp4"
         upload.SIZE_MIB = SIZE_MIB
         upload.make_file(sample)
