@@ -64,6 +64,9 @@ def run_backend(name: str, env: dict[str, str], sample: Path, expected: str) -> 
         up_seconds, result = upload.upload_once(session, sample)
         if result["status"] != "stored" or result["sha256"] != expected:
             raise RuntimeError(f"upload not stored as expected: {result}")
+        up_growth = status_kib(worker, "VmHWM") - rss_before
+        rss_before = status_kib(worker, "VmRSS")
+        Path(f"/proc/{worker}/clear_refs").write_text("5")  # resets VmHWM to the current VmRSS
         down = []
         for _ in range(ROUNDS):
             seconds, digest, size = download(session, result["id"])
@@ -78,7 +81,8 @@ def run_backend(name: str, env: dict[str, str], sample: Path, expected: str) -> 
     return {
         "upload": mib / up_seconds,
         "download": mib / statistics.median(down),
-        "growth": (hwm - rss_before) / 1024,
+        "up_growth": up_growth / 1024,
+        "down_growth": (hwm - rss_before) / 1024,
     }
 
 
@@ -121,9 +125,15 @@ def main() -> None:
                 backend_env["EVIDENCE_ROOT"] = str(work / "evidence")
             figures[name] = run_backend(name, backend_env, sample, expected)
         print(f"verify S3 benchmark: {SIZE_MIB} MiB file, gunicorn (1 worker), S3 = moto server on {endpoint}")
-        print(f"  {'backend':<11} {'upload MiB/s':>13} {'download MiB/s':>15} {'worker memory growth':>21}")
+        print(
+            f"  {'backend':<11} {'upload MiB/s':>13} {'download MiB/s':>15} "
+            f"{'memory growth: upload':>22} {'download':>9}"
+        )
         for name, f in figures.items():
-            print(f"  {name:<11} {f['upload']:>13.1f} {f['download']:>15.1f} {f['growth']:>17.1f} MiB")
+            print(
+                f"  {name:<11} {f['upload']:>13.1f} {f['download']:>15.1f} "
+                f"{f['up_growth']:>18.1f} MiB {f['down_growth']:>5.1f} MiB"
+            )
         fs, s3 = figures["filesystem"], figures["s3"]
         print(
             f"  S3 / filesystem: upload {s3['upload'] / fs['upload']:.2f}, "
