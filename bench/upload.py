@@ -150,7 +150,7 @@ class Session:
     def sign_in(self) -> None:
         self.request("GET", "/accounts/login/")
         form = urllib.parse.urlencode(
-            {"username": "bench-uploader", "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
+            {"login": "bench-uploader", "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
         )
         status, _ = self.request(
             "POST",

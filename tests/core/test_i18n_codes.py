@@ -25,6 +25,7 @@ SAMPLES = {
     display.RANGE_UP_TO: {"high": 15},
     display.RANGE_EXACT: {"low": 49},
     display.RANGE_BETWEEN: {"low": 34, "high": 49},
+    display.RANGE_TO_AT_LEAST: {"low": 30, "high": 40},
     display.DISTANCE_METRES: {"metres": 300},
     display.DISTANCE_KILOMETRES: {"km": 1.234},
     display.RADIUS_METRES: {"metres": 5000},

@@ -82,3 +82,28 @@ def test_near_duplicates_through_the_index(researcher, settings):
     # The band lookup returns a handful of candidates, not the archive.
     candidates = EvidenceItem.objects.filter(band_candidates(item.perceptual_hash, 8)).count()
     assert candidates < 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("band", range(phash.BANDS))
+def test_a_near_duplicate_in_any_band_is_found_and_one_beyond_is_not(researcher, settings, band):
+    """Bits flipped within one band only (the others equal), and the same spread over every band: found up to the
+    threshold, never beyond it. Run on SQLite and, with DATABASE_URL, on PostgreSQL."""
+    settings.EVIDENCE_NEAR_DUPLICATE_DISTANCE = 8
+    rng = random.Random(100 + band)
+    base = rng.getrandbits(64)
+    item = item_with_hash(researcher, base, "original")
+    high = 64 - sum(phash.WIDTHS[:band])  # this band's bits are [high - width, high)
+    bits = list(range(high - phash.WIDTHS[band], high))
+    rng.shuffle(bits)
+    two = item_with_hash(researcher, flip(base, bits[:2]), "two bits in the band")
+    eight = item_with_hash(researcher, flip(base, bits[:8]), "eight bits in the band")
+    nine = item_with_hash(researcher, flip(base, bits[:9]), "nine bits in the band")
+    spread = rng.sample(range(64), 9)
+    within = item_with_hash(researcher, flip(base, spread[:8]), "eight bits anywhere")
+    beyond = item_with_hash(researcher, flip(base, spread), "nine bits anywhere")
+    for n in range(50):
+        item_with_hash(researcher, rng.getrandbits(64), f"noise {n}")
+    found = {n.item.pk: n.distance for n in near_duplicates(item, researcher)}
+    assert found == {two.pk: 2, eight.pk: 8, within.pk: 8}
+    assert nine.pk not in found and beyond.pk not in found

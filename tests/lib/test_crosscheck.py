@@ -322,9 +322,22 @@ def test_summary_with_injured_and_several_deniers():
         claim(5, "Militia", source_is_belligerent=True, stance="alternative"),
     ]
     assert summary_line(claims) == (
-        "5 killed and 12 injured according to 1 source; "
+        "5 killed and at least 12 injured according to 1 source; "
         "denied by Ministry (party to the conflict), Pundit and Militia (party to the conflict)"
     )
+
+
+def test_summary_states_figures_as_the_claims_do():
+    """A minimum stays a minimum: "30" and "at least 40" never become "30–40", nor "at least 40" alone "40"."""
+    thirty, forty = claim(1, "A", injured=Range(30, 30)), claim(2, "B", injured=Range(40, None))
+    assert summary_line([thirty, forty]) == "30 to at least 40 injured according to 2 sources"
+    assert summary_line([forty]) == "at least 40 injured according to 1 source"
+    assert summary_line([claim(1, "A", killed=Range(None, 15))]) == "up to 15 killed according to 1 source"
+    # A closed figure at or above the minimum closes the top: "at least 34" and "49" read 34–49.
+    assert summary_line([claim(1, "A", killed=Range(34, None)), claim(2, "B", killed=Range(49, 49))]) == (
+        "34–49 killed according to 2 sources"
+    )
+    assert summary_line([forty, claim(2, "C", injured=Range(40, 40))]) == "40 injured according to 2 sources"
 
 
 def test_summary_without_figures():

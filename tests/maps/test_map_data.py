@@ -265,3 +265,15 @@ def test_denial_only_incident_has_no_casualty_range(client, viewer, researcher):
     feature = get_data(client)["features"][0]
     assert feature["properties"]["killed"] == ""
     assert feature["properties"]["claims"] == 1
+
+
+def test_popup_figures_read_as_the_claims_state_them(client, viewer, researcher, dataset):
+    """A minimum-only figure reads "at least N"; "30" and "at least 40" read "30 to at least 40", not "30–40"."""
+    factories.claim(incident=dataset["idlib"], source=factories.source("Civil defence"), injured_min=30, injured_max=30)
+    factories.claim(incident=dataset["idlib"], source=factories.source("Medics"), injured_min=40)
+    client.force_login(viewer)
+    features = {f["id"]: f["properties"] for f in get_data(client)["features"]}
+    assert features[dataset["barrels"].reference]["injured"] == "at least 20"
+    assert features[dataset["barrels"].reference]["killed"] == "7–9"
+    assert features[dataset["idlib"].reference]["injured"] == "30 to at least 40"
+    assert features[dataset["market"].reference]["killed"] == "34–49"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from verify.core.display import distance_text, radius_text, range_text
+from verify.core.display import distance_text, radius_text, range_text, span_text
 from verify.lib import crosscheck, grading
 
 LEGACY = "legacy"  # a sentence stored before reasons were codes, shown as it was; see migration incidents 0011
@@ -198,11 +198,15 @@ def disagreement_text(disagreement: crosscheck.Disagreement) -> str:
         return disagreement.message
 
 
+def _span(s: crosscheck.Span) -> str:
+    return span_text(s.low, s.high, low_open=s.low_open, high_open=s.high_open)
+
+
 def summary_text(summary: crosscheck.Summary) -> str:
     """The cross-check's summary line, in the reader's language: "34–49 killed according to 2 sources; denied by
     Russian Ministry of Defence (party to the conflict)"."""
-    killed = _range(summary.killed) if summary.killed is not None else None
-    injured = _range(summary.injured) if summary.injured is not None else None
+    killed = _span(summary.killed) if summary.killed is not None else None
+    injured = _span(summary.injured) if summary.injured is not None else None
     n = summary.sources
     if killed is not None and injured is not None:
         message = ngettext(

@@ -33,6 +33,11 @@ def parts_text(parts: display.Parts | None) -> str:
             "low": _number(params["low"]),
             "high": _number(params["high"]),
         }
+    if code == display.RANGE_TO_AT_LEAST:
+        return gettext("%(low)s to at least %(high)s") % {
+            "low": _number(params["low"]),
+            "high": _number(params["high"]),
+        }
     if code == display.DISTANCE_METRES:
         return gettext("%(metres)s m") % {"metres": _number(params["metres"])}
     if code == display.DISTANCE_KILOMETRES:
@@ -46,6 +51,11 @@ def parts_text(parts: display.Parts | None) -> str:
 def range_text(low: int | None, high: int | None) -> str:
     """A casualty figure: "34–49", "49", "at least 34", "up to 15", or "" when neither end is stated."""
     return parts_text(display.range_parts(low, high))
+
+
+def span_text(low: int | None, high: int | None, *, low_open: bool = False, high_open: bool = False) -> str:
+    """Figures combined over several claims, as the claims word them: "30 to at least 40", "at least 40"."""
+    return parts_text(display.span_parts(low, high, low_open=low_open, high_open=high_open))
 
 
 def distance_text(metres: float) -> str:

@@ -35,14 +35,23 @@ def near_duplicates_many(items: list[EvidenceItem], user) -> dict[int, list[Near
     condition = Q()
     for item in hashed:
         condition |= band_candidates(item.perceptual_hash, threshold)
+    # Only the ids and hashes of the candidates (a few hundred among a million), unordered; the exact distance is
+    # worked out here, and only the matches are read in full.
     candidates = list(
-        EvidenceItem.objects.visible_to(user).filter(condition).only("pk", "title", "perceptual_hash", "sensitivity")
+        EvidenceItem.objects.visible_to(user).filter(condition).order_by().values_list("pk", "perceptual_hash")
     )
-    found: dict[int, list[NearDuplicate]] = {}
+    distances: dict[int, list[tuple[int, int]]] = {}
     for item in hashed:
-        for other in candidates:
-            if other.pk != item.pk and (d := phash.distance(item.perceptual_hash, other.perceptual_hash)) <= threshold:
-                found.setdefault(item.pk, []).append(NearDuplicate(other, d))
+        own = phash.to_int(item.perceptual_hash)
+        for pk, other in candidates:
+            if pk != item.pk and (d := (own ^ phash.to_int(other)).bit_count()) <= threshold:
+                distances.setdefault(item.pk, []).append((pk, d))
+    if not distances:
+        return {}
+    others = EvidenceItem.objects.only("pk", "title", "perceptual_hash", "sensitivity").in_bulk(
+        {pk for near in distances.values() for pk, _ in near}
+    )
+    found = {item_pk: [NearDuplicate(others[pk], d) for pk, d in near] for item_pk, near in distances.items()}
     return {pk: sorted(near, key=lambda n: (n.distance, n.item.pk)) for pk, near in found.items()}
 
 

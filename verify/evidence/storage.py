@@ -71,12 +71,40 @@ def exists(name: str) -> bool:
     return backend().exists(name)
 
 
+class _BucketStream:
+    """An object's bytes as they arrive from the bucket, read(n) and close() only.
+
+    django-storages' S3File downloads the whole object into a SpooledTemporaryFile before the first read, held in
+    memory (its max_memory_size is 0: never rolled over to disk): a 256 MiB download grew the server by 427 MiB
+    (bench/s3.py). The response body of GetObject streams instead."""
+
+    def __init__(self, body):
+        self._body = body
+
+    def read(self, size: int = -1) -> bytes:
+        return self._body.read(None if size is None or size < 0 else size)
+
+    def close(self) -> None:
+        self._body.close()
+
+
+def _open_reading(name: str) -> BinaryIO:
+    store = backend()
+    bucket = getattr(store, "bucket", None)
+    if bucket is None or _local_path(name) is not None:
+        return store.open(name, "rb")
+    from storages.utils import clean_name
+
+    key = store._normalize_name(clean_name(name))  # the key S3Storage.open would read
+    return _BucketStream(bucket.Object(key).get()["Body"])  # type: ignore[return-value]
+
+
 @contextmanager
 def open_stored(name: str) -> Iterator[BinaryIO]:
-    """The stored file for reading; raises FileNotFoundError when it is gone."""
+    """The stored file for reading, streamed; raises FileNotFoundError when it is gone."""
     if not backend().exists(name):
         raise FileNotFoundError(name)
-    fh = backend().open(name, "rb")
+    fh = _open_reading(name)
     try:
         yield fh
     finally:
@@ -102,10 +130,10 @@ def local_copy(name: str) -> Iterator[Path]:
 
 
 def open_for_response(name: str) -> BinaryIO:
-    """An open file handle for a streaming response, which closes it when done."""
+    """An open file handle for a streaming response, which closes it when done (read in pieces, never whole)."""
     if not backend().exists(name):
         raise FileNotFoundError(name)
-    return backend().open(name, "rb")
+    return _open_reading(name)
 
 
 def put_bytes(name: str, data: bytes) -> None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from verify.lib import stances
-from verify.lib.display import distance_text, radius_text, range_text
+from verify.lib.display import distance_text, radius_text, range_text, span_text
 from verify.lib.gazetteer import distance_m
 
 STANCES = frozenset({"alleges", "corroborates", "denies", "denies_responsibility", "alternative", "acknowledges"})
@@ -106,6 +106,35 @@ def combined_range(ranges: Iterable[Range]) -> Range | None:
     if not lows:
         return None
     return Range(min(lows), max(highs))
+
+
+@dataclass(frozen=True)
+class Span:
+    """Figures combined over several claims (combined_range), with whether each end is only what a claim gave as
+    a bound: the highest only a minimum ("at least 40") or the lowest only a maximum ("up to 15")."""
+
+    low: int
+    high: int
+    low_open: bool = False
+    high_open: bool = False
+
+    def __str__(self) -> str:
+        return span_text(self.low, self.high, low_open=self.low_open, high_open=self.high_open)
+
+
+def stated_span(ranges: Iterable[Range]) -> Span | None:
+    """combined_range, keeping open what the claims left open: "30" and "at least 40" give 30 to at least 40
+    (no claim puts a ceiling at 40 or above), "at least 34" and "49" give 34–49."""
+    stated = [r for r in ranges if r.stated]
+    span = combined_range(stated)
+    if span is None or span.low is None or span.high is None:
+        return None
+    return Span(
+        span.low,
+        span.high,
+        low_open=not any(r.low is not None and r.low <= span.low for r in stated),
+        high_open=not any(r.high is not None and r.high >= span.high for r in stated),
+    )
 
 
 def dates_disagree(
@@ -475,8 +504,8 @@ def _join(names: list[str]) -> str:
 class Summary:
     """What summary_line says, as values: the Django layer (verify.claims.reasons.summary_text) words it."""
 
-    killed: Range | None  # combined, or None when no figure was stated
-    injured: Range | None
+    killed: Span | None  # combined (stated_span), or None when no figure was stated
+    injured: Span | None
     sources: int  # distinct sources giving the figures
     deniers: tuple[tuple[str, bool], ...]  # (name, party to the conflict), in claim id order, once each
 
@@ -493,8 +522,8 @@ def summary(claims: Iterable[ClaimFacts]) -> Summary:
         if c.stance in DENIAL_STANCES and denier not in deniers:
             deniers.append(denier)
     return Summary(
-        killed=combined_range(c.killed for c in counted),
-        injured=combined_range(c.injured for c in counted),
+        killed=stated_span(c.killed for c in counted),
+        injured=stated_span(c.injured for c in counted),
         sources=len({c.source_key for c in counted}),
         deniers=tuple(deniers),
     )
@@ -503,8 +532,9 @@ def summary(claims: Iterable[ClaimFacts]) -> Summary:
 def summary_line(claims: Iterable[ClaimFacts]) -> str:
     """One line for the attack: the casualty figures, how many sources give them, and who denies it.
 
-    The figures combine (see combined_range) the killed and injured ranges of independent claims that do
-    not deny the attack; derived claims repeat another claim and so add nothing. The number of sources is
+    The figures combine (see stated_span: "30" and "at least 40" read "30 to at least 40") the killed and
+    injured ranges of independent claims that do not deny the attack; derived claims repeat another claim and
+    so add nothing. The number of sources is
     the number of distinct source keys (identities) among those claims that state a figure. Deniers ("denies" or
     "alternative", independent or not) are listed in claim id order, once each, marked "(party to the
     conflict)" when belligerent. For example:

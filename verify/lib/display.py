@@ -13,13 +13,23 @@ RANGE_AT_LEAST = "at_least"  # low
 RANGE_UP_TO = "up_to"  # high
 RANGE_EXACT = "exact"  # low (== high)
 RANGE_BETWEEN = "between"  # low, high
+RANGE_TO_AT_LEAST = "to_at_least"  # low, high: several claims, the highest figure only a minimum
 # Distances and radii. Parameters: metres (int) or km (float, shown to one decimal).
 DISTANCE_METRES = "metres"  # metres
 DISTANCE_KILOMETRES = "kilometres"  # km
 RADIUS_METRES = "radius_metres"  # metres
 
 CODES = frozenset(
-    {RANGE_AT_LEAST, RANGE_UP_TO, RANGE_EXACT, RANGE_BETWEEN, DISTANCE_METRES, DISTANCE_KILOMETRES, RADIUS_METRES}
+    {
+        RANGE_AT_LEAST,
+        RANGE_UP_TO,
+        RANGE_EXACT,
+        RANGE_BETWEEN,
+        RANGE_TO_AT_LEAST,
+        DISTANCE_METRES,
+        DISTANCE_KILOMETRES,
+        RADIUS_METRES,
+    }
 )
 
 ENGLISH = {
@@ -27,6 +37,7 @@ ENGLISH = {
     RANGE_UP_TO: "up to {high}",
     RANGE_EXACT: "{low}",
     RANGE_BETWEEN: "{low}" + EN_DASH + "{high}",
+    RANGE_TO_AT_LEAST: "{low} to at least {high}",
     DISTANCE_METRES: "{metres} m",
     DISTANCE_KILOMETRES: "{km:.1f} km",
     RADIUS_METRES: "± {metres:,} m",
@@ -67,6 +78,26 @@ def english(parts: Parts | None) -> str:
         return ""
     code, params = parts
     return ENGLISH[code].format(**params)
+
+
+def span_parts(low: int | None, high: int | None, *, low_open: bool = False, high_open: bool = False) -> Parts | None:
+    """Figures combined over several claims, worded as the claims word them. `high_open`: the highest figure is
+    only a minimum ("at least 40"), so it stays one: "30" and "at least 40" read "30 to at least 40", never
+    "30–40", and "at least 40" alone reads "at least 40". `low_open`: the lowest is only a maximum ("up to 15")."""
+    if low is None or high is None or (low != high and not high_open):
+        return range_parts(low, high)
+    if low == high:
+        if high_open and not low_open:
+            return RANGE_AT_LEAST, {"low": low}
+        if low_open and not high_open:
+            return RANGE_UP_TO, {"high": high}
+        return RANGE_EXACT, {"low": low}
+    return RANGE_TO_AT_LEAST, {"low": low, "high": high}
+
+
+def span_text(low: int | None, high: int | None, *, low_open: bool = False, high_open: bool = False) -> str:
+    """The reference English of span_parts: "30 to at least 40", "at least 40", "34–49"."""
+    return english(span_parts(low, high, low_open=low_open, high_open=high_open))
 
 
 def range_text(low: int | None, high: int | None) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
-from verify.core.display import range_text
+from verify.core.display import range_text, span_text
 from verify.incidents.models import Grade, Incident
 from verify.maps import summary
 from verify.maps.models import CELLS_PER_DEGREE
@@ -120,6 +120,11 @@ def casualty_annotations() -> dict:
         "killed_high": Max(Coalesce("claims__killed_max", "claims__killed_min")),
         "injured_low": Min(Coalesce("claims__injured_min", "claims__injured_max")),
         "injured_high": Max(Coalesce("claims__injured_max", "claims__injured_min")),
+        # The figures that close each end: without one at the end, it is only a bound ("at least 40").
+        "killed_ceiling": Max("claims__killed_max"),
+        "killed_floor": Min("claims__killed_min"),
+        "injured_ceiling": Max("claims__injured_max"),
+        "injured_floor": Min("claims__injured_min"),
         "claim_count": Count("claims"),
     }
 
@@ -128,9 +133,17 @@ RADIUS_M = {choice.value: choice.radius_m for choice in LocationPrecision}
 GRADE_LABELS = dict(Grade.choices)
 
 
+def _figure(row: dict, what: str) -> str:
+    """The popup's figure as the claims state it (crosscheck.stated_span): "30 to at least 40", "at least 40"."""
+    low, high = row[f"{what}_low"], row[f"{what}_high"]
+    if low is None or high is None:
+        return range_text(low, high)
+    ceiling, floor = row.get(f"{what}_ceiling"), row.get(f"{what}_floor")
+    return span_text(low, high, low_open=floor is None or floor > low, high_open=ceiling is None or ceiling < high)
+
+
 def incident_feature(row: dict) -> dict:
-    killed = range_text(row["killed_low"], row["killed_high"])
-    injured = range_text(row["injured_low"], row["injured_high"])
+    killed, injured = _figure(row, "killed"), _figure(row, "injured")
     return {
         "type": "Feature",
         "id": row["reference"],
