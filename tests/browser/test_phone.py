@@ -11,6 +11,7 @@ left out; every other page that answers with HTML is opened.
 import pytest
 from django.db import connection
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.conftest import need
@@ -121,3 +122,60 @@ def test_the_measure_sees_a_page_wider_than_the_phone(chromium, live_server, eve
     assert found["scroll"] > PHONE["width"]
     assert any(w.startswith("h1") for w in found["wide"]), found
     context.close()
+
+
+def signed_in_page(chromium, live_server, user, viewport):
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(base_url=live_server.url, viewport=viewport)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": k, "value": v.value, "domain": host, "path": "/"} for k, v in client.cookies.items()])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_on_a_phone_the_menu_folds_the_matrix_becomes_cards_and_the_map_comes_first(chromium, live_server, everything):
+    world, user = everything
+    save_language(user, "en")
+    page = signed_in_page(chromium, live_server, user, PHONE)
+    page.goto(f"/incidents/{world.restricted_incident.reference}/")
+
+    nav = page.locator("header nav")
+    expect(page.locator("label.menu-button")).to_be_visible()
+    expect(nav).to_be_hidden()
+    page.locator("label.menu-button").click()
+    expect(nav).to_be_visible()
+    expect(nav.locator("a[href='/incidents/']")).to_be_visible()
+    page.keyboard.press("Space")  # the focused toggle closes it again from the keyboard
+    expect(nav).to_be_hidden()
+
+    rows = page.locator("table.matrix tbody tr")
+    expect(rows).to_have_count(2)
+    assert rows.first.evaluate("tr => getComputedStyle(tr).display") == "block"
+    killed = rows.first.locator("td[data-label]").nth(1)
+    assert killed.evaluate("td => getComputedStyle(td, '::before').content") == '"Killed"'
+    box = rows.first.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+    page.goto("/map/")
+    expect(page.locator("#incident-map")).to_be_visible()
+    expect(page.locator("#incident-filters")).to_be_hidden()
+    map_top = page.locator("#incident-map").bounding_box()["y"]
+    assert map_top < PHONE["height"] / 2, map_top
+    page.locator("label.map-filters-button").click()
+    expect(page.locator("#incident-filters")).to_be_visible()
+    page.context.close()
+
+
+def test_on_a_wide_screen_nothing_is_folded(chromium, live_server, everything):
+    world, user = everything
+    page = signed_in_page(chromium, live_server, user, {"width": 1280, "height": 900})
+    page.goto(f"/incidents/{world.restricted_incident.reference}/")
+    expect(page.locator("label.menu-button")).to_be_hidden()
+    expect(page.locator("header nav")).to_be_visible()
+    assert page.locator("table.matrix tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+    page.goto("/map/")
+    expect(page.locator("#incident-filters")).to_be_visible()
+    expect(page.locator("label.map-filters-button")).to_be_hidden()
+    page.context.close()
