@@ -39,7 +39,10 @@ MEASURE = """() => {
         if (overflow !== 'visible') { clipped = true; break; }
         scroller = scroller.parentElement;
       }
-      if (!clipped) wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\\s+/g, '.') : '') + ' ' + Math.round(box.left) + '..' + Math.round(box.right));
+      if (clipped) continue;
+      const names = typeof el.className === 'string' ? el.className.trim() : '';
+      const classes = names ? '.' + names.split(/\\s+/).join('.') : '';
+      wide.push(el.tagName.toLowerCase() + classes + ' ' + Math.round(box.left) + '..' + Math.round(box.right));
     }
   }
   return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 4)};

@@ -72,7 +72,9 @@ def incident_merge_view(request: HttpRequest, reference: str, target: str) -> Ht
             evidence = result.evidence_moved + result.evidence_already_linked
             messages.success(
                 request,
-                gettext("%(source)s merged into %(kept)s: %(claims)s and %(evidence)s moved. %(source)s now leads here.")
+                gettext(
+                    "%(source)s merged into %(kept)s: %(claims)s and %(evidence)s moved. %(source)s now leads here."
+                )
                 % {
                     "source": source.reference,
                     "kept": kept.reference,
