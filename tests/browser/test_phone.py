@@ -9,6 +9,7 @@ left out; every other page that answers with HTML is opened.
 """
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
@@ -67,9 +68,36 @@ def everything():
     return world, user
 
 
+# Pages the walk must reach, by URL name: a record of every kind, the queues, the accounts pages.
+MUST_OPEN = {
+    "dashboard",
+    "incidents:list",
+    "incidents:detail",
+    "incidents:edit",
+    "incidents:claim_create",
+    "claims:source_detail",
+    "claims:actor_detail",
+    "evidence:list",
+    "evidence:detail",
+    "evidence:upload",
+    "review:queue",
+    "review:claim_history",
+    "imports:start",
+    "imports:detail",
+    "casefiles:list",
+    "casefiles:detail",
+    "maps:map",
+    "user_list",
+    "audit_list",
+    "mfa_index",
+    "usersessions_list",
+    "api_tokens",
+}
+
+
 def pages(world, client: Client) -> list[str]:
     """One URL per pattern (the first value that answers with an HTML page), the searches left aside."""
-    found, seen_routes = [], set()
+    found, seen_routes, opened = [], set(), set()
     all_cases, _unbuildable = crawler.cases(world)
     with crawler.quiet():
         for case in all_cases:
@@ -81,6 +109,26 @@ def pages(world, client: Client) -> list[str]:
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
                 found.append(case.path)
                 seen_routes.add(case.route.route)
+                opened.add(case.route.name)
+        # A record page whose number the crawler guesses from another model (an actor's, say): every record's
+        # number of the world is tried.
+        numbers = sorted({str(pk) for kind in (world.restricted, world.public) for pks in kind.values() for pk in pks})
+        for route in {case.route for case in all_cases} - {c.route for c in all_cases if c.route.route in seen_routes}:
+            if route.route.startswith(("admin/", "api/")):
+                continue
+            if len(route.slots) != 1 or not route.slots[0].accepts("1"):
+                continue
+            for number in numbers:
+                path = route.build({route.slots[0].name: number})
+                response = client.get(path)
+                if response.status_code != 404:  # found, or a page that answers no GET with HTML at all
+                    if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                        found.append(path)
+                        seen_routes.add(route.route)
+                        opened.add(route.name)
+                    break
+    missing = MUST_OPEN - opened
+    assert not missing, f"the walk did not reach {sorted(missing)}"
     return found
 
 
@@ -106,7 +154,29 @@ def test_every_page_fits_a_phone(chromium, live_server, everything, language):
         if found["scroll"] > PHONE["width"] or found["width"] != PHONE["width"]:
             too_wide.append(f"{url}: {found['scroll']} px wide: {', '.join(found['wide'])}")
     context.close()
-    assert not too_wide, f"{len(too_wide)} of {len(urls)} pages wider than 390 px:\n" + "\n".join(too_wide)
+
+    # And the pages seen before signing in: the sign-in page, its last-attempt warning, and the lockout page.
+    context = chromium.new_context(
+        base_url=live_server.url, viewport=PHONE, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    for attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert page.locator("html").get_attribute("lang") == language
+        found = page.evaluate(MEASURE)
+        if found["scroll"] > PHONE["width"]:
+            too_wide.append(f"sign-in, after {attempt} failures: {found['scroll']} px wide: {', '.join(found['wide'])}")
+        if attempt == settings.AXES_FAILURE_LIMIT:
+            break
+        page.locator("input[name=login]").fill(user.username)
+        page.locator("input[name=password]").fill("not-the-password")
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main a[href='/accounts/login/']")).to_be_visible()  # the lockout page
+    context.close()
+    assert not too_wide, (
+        f"{len(too_wide)} of {len(urls)} pages (and the sign-in pages) wider than 390 px:\n" + "\n".join(too_wide)
+    )
 
 
 def test_the_measure_sees_a_page_wider_than_the_phone(chromium, live_server, everything):

@@ -75,10 +75,10 @@ def test_the_incident_history_reads_yes_no_dates_and_numbers(edited, researcher)
 
     history = text_of(client_for(researcher).get(incident.get_absolute_url()).content.decode(), "history-h")
 
-    assert "Military objective present No Yes" in history
-    assert "Event date — 29 Nov 2015" in history
-    assert "Latitude — 35.8137" in history and "Longitude — 36.6096" in history
-    assert "Latitude 35.81374 35.8 " in history  # the incident's own, from the factory's 35.813740
+    assert "military objective present No Yes" in history
+    assert "event date — 29 Nov 2015" in history
+    assert "latitude — 35.8137" in history and "longitude — 36.6096" in history
+    assert "latitude 35.81374 35.8 " in history  # the incident's own, from the factory's 35.813740
     assert "False" not in history and "True" not in history and "2015-11-29" not in history
     assert "35.813700" not in history and "['" not in history
     stamp = incident.history.latest().history_date
@@ -110,7 +110,7 @@ def test_an_unanswered_yes_no_question_reads_unknown(researcher, incident):
         records = claim.history.order_by("-history_date", "-history_id")
         [edit] = [e for e in entries_for(records, "claim") if e.changes]
 
-    assert ("Military objective present", "Yes", "Unknown") in edit.changes
+    assert ("military objective present", "Yes", "Unknown") in edit.changes
 
 
 def test_the_merge_is_in_the_kept_incident_history_and_its_message_counts_in_words(researcher, admin_user):

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 
@@ -117,9 +116,9 @@ class HistoryEntry:
 
 def _label(model, name: str) -> str:
     try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
+        return str(model._meta.get_field(name).verbose_name)
     except Exception:
-        return capfirst(name.replace("_", " "))
+        return name.replace("_", " ")
 
 
 def _value(model, name: str, value) -> str:
