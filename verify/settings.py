@@ -211,7 +211,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "verify.accounts.client.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The lockout page (templates/accounts/locked_out.html) says when the lock ends and links back to sign in.
+AXES_LOCKOUT_CALLABLE = "verify.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # --- Audit log ------------------------------------------------------------------------------

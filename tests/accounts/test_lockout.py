@@ -1,5 +1,7 @@
 """Item 17: nobody can lock someone else out, behind the TLS proxy or not."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,59 @@ def test_without_the_proxy_the_socket_address_is_used(client, settings, research
         )
     ok = client.post(reverse("login"), {"login": researcher.username, "password": PASSWORD}, REMOTE_ADDR=VICTIM)
     assert ok.status_code == 302
+
+
+def test_the_attempt_before_the_lockout_warns_that_one_is_left(client, behind_proxy, researcher):
+    limit = behind_proxy.AXES_FAILURE_LIMIT
+    for _ in range(limit - 2):
+        response = sign_in(client, researcher.username, "wrong-password-guess", ATTACKER)
+    assert response.status_code == 200
+    assert "last-attempt" not in response.content.decode()
+
+    response = sign_in(client, researcher.username, "wrong-password-guess", ATTACKER)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="alert last-attempt"' in page and "One attempt left" in page
+    # Another address has all its attempts, and a first look at the page warns of nothing.
+    assert "last-attempt" not in sign_in(client, researcher.username, "wrong-again", VICTIM).content.decode()
+    assert "last-attempt" not in client.get(reverse("login")).content.decode()
+
+
+def test_the_lockout_page_says_when_to_try_again_and_links_back_to_sign_in(client, behind_proxy, researcher):
+    from axes.models import AccessAttempt
+    from django.utils import formats
+
+    for _ in range(behind_proxy.AXES_FAILURE_LIMIT):
+        response = sign_in(client, researcher.username, "wrong-password-guess", ATTACKER)
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    latest = AccessAttempt.objects.get(ip_address=ATTACKER).attempt_time
+    until = latest + timedelta(hours=behind_proxy.AXES_COOLOFF_TIME)
+    assert f"{formats.date_format(until, 'DATETIME_FORMAT')}</time> UTC" in page
+    assert f'datetime="{until.isoformat()}"' in page
+    assert "in 59\xa0minutes" in page or "in 1\xa0hour" in page
+    assert f'href="{reverse("login")}"' in page and "Back to sign in" in page
+
+    # The time follows axes' record of the latest failure, whatever it is when the page is shown.
+    AccessAttempt.objects.filter(ip_address=ATTACKER).update(attempt_time=latest - timedelta(minutes=30))
+    moved = sign_in(client, researcher.username, PASSWORD, ATTACKER)
+    assert moved.status_code == 429
+    later = AccessAttempt.objects.get(ip_address=ATTACKER).attempt_time
+    assert f'datetime="{(later + timedelta(hours=1)).isoformat()}"' in moved.content.decode()
+
+
+def test_the_lockout_page_in_arabic_gives_the_time_in_arabic(client, behind_proxy, researcher):
+    from axes.models import AccessAttempt
+    from django.utils import formats, translation
+
+    client.cookies["verify_language"] = "ar"
+    for _ in range(behind_proxy.AXES_FAILURE_LIMIT):
+        response = sign_in(client, researcher.username, "wrong-password-guess", ATTACKER)
+
+    until = AccessAttempt.objects.get(ip_address=ATTACKER).attempt_time + timedelta(hours=1)
+    with translation.override("ar"):
+        when = formats.date_format(until, "DATETIME_FORMAT")
+    assert response.status_code == 429 and 'lang="ar"' in response.content.decode()
+    assert when in response.content.decode()

@@ -66,3 +66,77 @@ def distance_text(metres: float) -> str:
 def radius_text(metres: int) -> str:
     """A stated precision: "± 5,000 m"."""
     return parts_text(display.radius_parts(metres))
+
+
+# --- Values of a record as stored, for histories and the custody log -------------------------------------------------
+
+# Keys of a custody event's detail whose whole-number value is a count of bytes.
+BYTE_KEYS = frozenset({"size", "bytes", "size_bytes", "expected_bytes"})
+
+
+def yes_no(value: bool | None) -> str:
+    """Yes, No, or Unknown (a yes/no question nobody answered)."""
+    if value is None:
+        return gettext("Unknown")
+    return gettext("Yes") if value else gettext("No")
+
+
+def size_text(size: int) -> str:
+    """A file size in the reader's units: "4.6 KB", "12.3 MB" (the same words as Django's filesizeformat)."""
+    from django.template.defaultfilters import filesizeformat
+
+    return str(filesizeformat(size))
+
+
+def decimal_text(value) -> str:
+    """A stored decimal (a coordinate, say) as a number: 35.81374, not "35.813740" nor "['35.8137', …]"."""
+    number = Decimal(str(value))
+    if number == number.to_integral():
+        return _number(number.quantize(Decimal(1)))
+    text = format(number.normalize(), "f")
+    return _number(number, decimals=len(text.partition(".")[2]))
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    if isinstance(value, str):
+        try:
+            Decimal(value)
+        except ArithmeticError:
+            return False
+        return value.strip() != "" and any(ch.isdigit() for ch in value) and "." in value
+    return False
+
+
+def stored_value_text(value, key: str = "") -> str:
+    """One stored value (of a custody event's detail, say) in words: Yes/No for booleans, sizes in KB or MB for
+    counts of bytes, numbers as numbers, lists joined, nested records as `key: value` pairs. Blank for nothing."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if key in BYTE_KEYS and isinstance(value, int):
+        return size_text(value)
+    if isinstance(value, int):
+        return _number(value)
+    if _is_number(value):
+        return decimal_text(value)
+    if isinstance(value, list | tuple):
+        if key == "size" and len(value) == 2 and all(isinstance(v, int) for v in value):
+            return pgettext("image dimensions", "%(width)s × %(height)s") % {"width": value[0], "height": value[1]}
+        return ", ".join(text for item in value if (text := stored_value_text(item)))
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k}: {text}" for k, v in value.items() if (text := stored_value_text(v, k)))
+        return f"({inner})" if inner else ""
+    return str(value)
+
+
+def detail_items(detail) -> list[tuple[str, str]]:
+    """A custody event's detail as (key, words) pairs, leaving out what is empty. The keys are the log's own
+    codes (data, shown as stored); the values are put into words."""
+    if not isinstance(detail, dict):
+        return []
+    return [(key, text) for key, value in detail.items() if (text := stored_value_text(value, key))]

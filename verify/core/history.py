@@ -6,10 +6,15 @@ keep their old text, which is shown as it is.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
+
+from verify.core import display
 
 # The reason codes that reason_text puts into words (with "labels" and "status", handled on their own).
 REASON_CODES = frozenset(
@@ -64,6 +69,11 @@ def reason_text(reason: str | None, model=None) -> str:
         arg = _fields(model, arg)
     if code == "edited" and not arg:
         return _("Edited")
+    if code in {"merged_from", "merged_into"} and model is not None and model._meta.model_name != "incident":
+        # Sources and actors: the argument is the other record's number, not an incident's reference.
+        if code == "merged_from":
+            return _("#%(arg)s was merged into this one") % {"arg": arg}
+        return _("Merged into #%(arg)s") % {"arg": arg}
     if code == "moved":
         arg = arg.replace(">", " → ")
     if code == "change":
@@ -112,17 +122,33 @@ def _label(model, name: str) -> str:
 
 
 def _value(model, name: str, value) -> str:
-    if value in (None, ""):
-        return "—"
+    """A field's stored value as the reader reads it: choices by their label, records by name, Yes/No, dates in
+    the reader's format, numbers as numbers, sizes in KB or MB."""
     try:
         f = model._meta.get_field(name)
     except Exception:
-        return str(value)
+        return display.stored_value_text(value, name) or "—"
+    if isinstance(f, models.BooleanField):
+        return display.yes_no(value) if value is not None or f.null else "—"
+    if value in (None, "", [], {}):
+        return "—"
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if f.is_relation and f.many_to_one:
         target = f.related_model._default_manager.filter(pk=value).first()
         return str(target) if target else f"#{value}"
+    if isinstance(f, models.DateTimeField) and isinstance(value, datetime):
+        return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(f, models.DateField) and isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(f, models.DecimalField | models.FloatField):
+        return display.decimal_text(value)
+    if isinstance(f, models.IntegerField) and name.endswith("_bytes"):
+        return display.size_text(value)
+    if isinstance(f, models.IntegerField):
+        return display.stored_value_text(value)
+    if isinstance(value, list | tuple | dict):
+        return display.stored_value_text(value) or "—"
     return str(value)
 
 

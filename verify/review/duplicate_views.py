@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -69,17 +69,19 @@ def incident_merge_view(request: HttpRequest, reference: str, target: str) -> Ht
         except ValidationError as exc:
             problems = exc.messages
         else:
+            evidence = result.evidence_moved + result.evidence_already_linked
             messages.success(
                 request,
                 gettext(
-                    "%(source)s merged into %(kept)s: %(claims)s claims and %(evidence)s evidence links moved. "
-                    "%(source)s now leads here."
+                    "%(source)s merged into %(kept)s: %(claims)s and %(evidence)s moved. %(source)s now leads here."
                 )
                 % {
                     "source": source.reference,
                     "kept": kept.reference,
-                    "claims": result.claims_moved,
-                    "evidence": result.evidence_moved + result.evidence_already_linked,
+                    "claims": ngettext("%(count)s claim", "%(count)s claims", result.claims_moved)
+                    % {"count": result.claims_moved},
+                    "evidence": ngettext("%(count)s evidence link", "%(count)s evidence links", evidence)
+                    % {"count": evidence},
                 },
             )
             return redirect(result.target)

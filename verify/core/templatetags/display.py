@@ -17,3 +17,9 @@ def distance(metres) -> str:
 def radius(metres) -> str:
     """`{{ metres|radius }}`: "± 5,000 m"; blank when there is no radius."""
     return "" if metres is None or metres == "" else display.radius_text(int(metres))
+
+
+@register.filter
+def detail_items(detail) -> list[tuple[str, str]]:
+    """`{% for key, text in event.detail|detail_items %}`: a stored detail with its values in words."""
+    return display.detail_items(detail)
