@@ -34,7 +34,8 @@ def main(data: Path) -> None:
     for region in json.loads((data / "regions" / "regions.json").read_text()):
         if region["country_a2"] == "SY" and region["region_code"] != "SY-UNDOF":
             state = region["states"][0]
-            names[region["region_code"]] = (state["i18n"]["en"], state["i18n"]["ar"])
+            # "محافظة حلب" is "Aleppo Governorate": the map's label is the name alone, as in English.
+            names[region["region_code"]] = (state["i18n"]["en"], state["i18n"]["ar"].removeprefix("محافظة "))
     features = []
     for code in sorted(names):
         feature = json.loads((data / "regions" / f"{code}.json").read_text())

@@ -8,6 +8,8 @@
   "use strict";
   if (typeof L === "undefined") return;
   var LANG = document.documentElement.lang || "en";
+  // A few gazetteer entries have a transliteration in the Arabic name field: show the name instead.
+  var LATIN = /[A-Za-z]/;
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -41,7 +43,7 @@
       places.forEach(function (p) {
         if (zoom < minZoom(p.population) || !bounds.contains([p.lat, p.lng])) return;
         var label = document.createElement("span");
-        label.textContent = (LANG === "ar" && p.name_ar) || p.name;
+        label.textContent = LANG === "ar" && p.name_ar && !LATIN.test(p.name_ar) ? p.name_ar : p.name;
         label.dir = "auto";
         layer.addLayer(
           L.marker([p.lat, p.lng], {
@@ -81,9 +83,9 @@
       );
     });
     function update() {
-      // Governorate names where towns are few; from zoom 9 the towns speak for themselves.
+      // Governorate names on the whole-country view; from zoom 8 the towns speak for themselves.
       var z = map.getZoom();
-      if (z >= 6 && z <= 8) layer.addTo(map);
+      if (z >= 6 && z <= 7) layer.addTo(map);
       else layer.remove();
     }
     map.on("zoomend", update);
