@@ -70,6 +70,8 @@
   function governorateLabels(map, features, labelPane) {
     var layer = L.layerGroup();
     features.forEach(function (f) {
+      // Damascus governorate is the city itself, whose town label says it already.
+      if (f.properties.code === "SY-DI") return;
       var centre = L.geoJSON(f).getBounds().getCenter();
       var label = document.createElement("span");
       label.textContent = (LANG === "ar" && f.properties.name_ar) || f.properties.name;
@@ -105,6 +107,7 @@
           L.geoJSON(countries, {
             renderer: renderer,
             interactive: false,
+            attribution: "Natural Earth",
             style: function (f) {
               return { className: "basemap-country" + (f.properties.name === "Syria" ? " basemap-home" : ""), weight: 1 };
             },
