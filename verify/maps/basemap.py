@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from verify.gazetteer.models import Place
 
@@ -35,7 +36,7 @@ def place_labels() -> dict:
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def pmtiles_response(request: HttpRequest) -> HttpResponse:
+def pmtiles_response(request: HttpRequest) -> HttpResponseBase:
     """The file at MAP_PMTILES_PATH, whole or the one byte range asked for (PMTiles readers ask for ranges)."""
     if not settings.MAP_PMTILES_PATH:
         raise Http404("No basemap file is configured.")
@@ -47,7 +48,7 @@ def pmtiles_response(request: HttpRequest) -> HttpResponse:
     asked = request.headers.get("Range", "")
     match = RANGE.match(asked.strip())
     if not asked or not match or match.groups() == ("", ""):
-        response: HttpResponse = FileResponse(path.open("rb"), content_type="application/octet-stream")
+        response: HttpResponseBase = FileResponse(path.open("rb"), content_type="application/octet-stream")
         response["Accept-Ranges"] = "bytes"
         return response
     first, last = match.groups()

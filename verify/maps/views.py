@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +65,7 @@ def place_labels(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @permission_required(VIEW_PERM, raise_exception=True)
-def basemap_pmtiles(request: HttpRequest) -> HttpResponse:
+def basemap_pmtiles(request: HttpRequest) -> HttpResponseBase:
     """The self-hosted vector basemap (MAP_PMTILES_PATH), by byte ranges; 404 when none is configured."""
     response = basemap.pmtiles_response(request)
     response["Cache-Control"] = "private, max-age=86400"
