@@ -107,7 +107,7 @@
           L.geoJSON(countries, {
             renderer: renderer,
             interactive: false,
-            attribution: "Natural Earth",
+            attribution: gettext("Natural Earth"),
             style: function (f) {
               return { className: "basemap-country" + (f.properties.name === "Syria" ? " basemap-home" : ""), weight: 1 };
             },

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
 
 from verify.gazetteer.models import Place
 
@@ -39,12 +40,12 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def pmtiles_response(request: HttpRequest) -> HttpResponseBase:
     """The file at MAP_PMTILES_PATH, whole or the one byte range asked for (PMTiles readers ask for ranges)."""
     if not settings.MAP_PMTILES_PATH:
-        raise Http404("No basemap file is configured.")
+        raise Http404(_("No basemap file is configured."))
     path = Path(settings.MAP_PMTILES_PATH)
     try:
         size = path.stat().st_size
     except OSError:
-        raise Http404("The basemap file is missing.") from None
+        raise Http404(_("The basemap file is missing.")) from None
     asked = request.headers.get("Range", "")
     match = RANGE.match(asked.strip())
     if not asked or not match or match.groups() == ("", ""):
