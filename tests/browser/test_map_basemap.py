@@ -185,3 +185,28 @@ def test_in_arabic_the_axis_runs_right_to_left_with_arabic_month_names_and_gover
     assert xs == sorted(xs, reverse=True)  # time runs from the right
     # The governorates are named in Arabic on the basemap.
     page.locator(".basemap-governorate-label", has_text="إدلب").wait_for()
+
+
+def test_a_self_hosted_pmtiles_file_is_read_by_ranges_from_the_app(browser_page, settings, tmp_path):
+    """protomaps-leaflet is loaded and asks the app (never another host) for the file's header by a byte range.
+    The file here is not a real basemap: the vendored layers must still draw."""
+    path = tmp_path / "region.pmtiles"
+    path.write_bytes(b"\0" * 20_000)
+    settings.MAP_PMTILES_PATH = str(path)
+    settings.MAP_TILE_URL = ""
+    page = browser_page
+    refused = offline(page)
+    ranges: list[str] = []
+    page.on(
+        "request",
+        lambda r: ranges.append(r.headers.get("range", "")) if r.url.endswith("/map/basemap.pmtiles") else None,
+    )
+    open_map(page)
+    page.locator("path.basemap-governorate").nth(13).wait_for(state="attached")
+    page.wait_for_function("() => window.protomapsL !== undefined")
+    for _ in range(100):  # the first tile request comes once the map has a size and a view
+        if ranges:
+            break
+        page.wait_for_timeout(100)
+    assert ranges and ranges[0].startswith("bytes=0-"), ranges
+    assert refused == []
