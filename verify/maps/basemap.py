@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ def place_labels() -> dict:
     the larger towns at lower zooms)."""
     rows = (
         Place.objects.filter(kind__in=LABEL_KINDS)
-        .order_by("-population", "name")
+        .order_by(F("population").desc(nulls_last=True), "name")
         .values_list("name", "name_ar", "latitude", "longitude", "population")
     )
     return {
