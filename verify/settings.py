@@ -399,6 +399,11 @@ DUPLICATE_MARGIN_M = env_int("DUPLICATE_MARGIN_M", 2_000)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 MAP_TILE_CSP = [tile_csp_source(MAP_TILE_URL)] if MAP_TILE_URL else []
+# A self-hosted vector basemap: a PMTiles file (docs/basemap.md says how to make one for a region), served by the
+# app to signed-in users at /map/basemap.pmtiles and drawn with protomaps-leaflet. Empty: none. Under either, the
+# vendored Natural Earth borders, Syria's governorates and the gazetteer's towns are always drawn (offline too).
+MAP_PMTILES_PATH = env_str("MAP_PMTILES_PATH", "")
+MAP_PMTILES_ATTRIBUTION = env_str("MAP_PMTILES_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 # The map data endpoint sends single incidents up to this many, then grid clusters of about
 # MAP_CLUSTER_CELL_PX pixels at the map's zoom, never more than MAP_MAX_CLUSTERS of them.
 MAP_MAX_FEATURES = env_int("MAP_MAX_FEATURES", 1000)

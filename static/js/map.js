@@ -1,6 +1,7 @@
-// The incident map: markers coloured by grade, precision circles when zoomed in, server clusters for large
-// results, and the filter panel kept in sync with the URL. Nothing depends on the tiles: with no tile URL (or
-// offline) the map is a blank background with the same markers.
+// The incident map: markers coloured by final or suggested grade, clusters ringed with the mix of their colours,
+// incidents at the same spot spread out (spiderfied) when their group is selected, precision circles for the single
+// incidents in view, server clusters for large results, and the filter panel kept in sync with the URL. The basemap
+// (static/js/basemap.js) works offline; tiles, if set, are drawn over it.
 (function () {
   "use strict";
   var el = document.getElementById("incident-map");
@@ -25,17 +26,36 @@
     gradeLabels[li.dataset.grade] = li.textContent.trim();
   });
 
+  var colourSelect = document.getElementById("map-colour");
+  var unlocatedBox = document.getElementById("map-unlocated");
+  var GRADES = Object.keys(gradeLabels);
+  // The colour of each grade, read from the stylesheet (the legend's swatches), for the clusters' rings.
+  var gradeColours = {};
+  document.querySelectorAll(".map-legend [data-grade] .swatch").forEach(function (swatch) {
+    gradeColours[swatch.parentNode.dataset.grade] = getComputedStyle(swatch).backgroundColor;
+  });
+
+  function colourBy() {
+    return colourSelect && colourSelect.value === "suggested" ? "suggested" : "grade";
+  }
+
   var map = L.map(el, { minZoom: 3, maxZoom: 18 });
   map.fitBounds(SYRIA);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { maxZoom: 18, attribution: el.dataset.tileAttribution || "" }).addTo(map);
-  }
+  if (window.verifyBasemap) window.verifyBasemap(map, el);
+  // No disableClusteringAtZoom: incidents at the same coordinates (every town-precision incident sits on its
+  // town's centre) stay one group at any zoom, and selecting the group spreads them out so each can be opened.
   var markers = L.markerClusterGroup({
-    maxClusterRadius: 40,
-    disableClusteringAtZoom: 12,
+    maxClusterRadius: function (zoom) {
+      return zoom >= 13 ? 20 : 40;
+    },
+    spiderfyOnMaxZoom: true,
     showCoverageOnHover: false,
     iconCreateFunction: function (cluster) {
-      return clusterIcon(cluster.getChildCount());
+      var mix = {};
+      cluster.getAllChildMarkers().forEach(function (m) {
+        mix[m.colourGrade] = (mix[m.colourGrade] || 0) + 1;
+      });
+      return clusterIcon(cluster.getChildCount(), mix);
     },
   });
   var serverClusters = L.layerGroup();
@@ -49,9 +69,28 @@
   var pending = null;
   var timer = null;
 
-  function clusterIcon(count) {
-    var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 50;
-    return L.divIcon({ html: "<span>" + numbers.format(Number(count)) + "</span>", className: "map-cluster", iconSize: [size, size] });
+  // A group's marker: its count on a ring whose arcs are the share of each grade among its incidents. Built with
+  // the DOM and CSSOM (no inline style attribute: the CSP forbids it).
+  function clusterIcon(count, mix) {
+    var size = count < 10 ? 32 : count < 100 ? 38 : count < 1000 ? 44 : 52;
+    var ring = document.createElement("div");
+    ring.className = "map-cluster-ring";
+    var stops = [];
+    var at = 0;
+    GRADES.forEach(function (g) {
+      if (!mix[g]) return;
+      var end = at + (mix[g] / count) * 100;
+      stops.push((gradeColours[g] || "#1f4e79") + " " + at.toFixed(2) + "% " + end.toFixed(2) + "%");
+      at = end;
+    });
+    if (stops.length) ring.style.background = "conic-gradient(" + stops.join(", ") + ")";
+    ring.dataset.grades = GRADES.filter(function (g) {
+      return mix[g];
+    }).join(" ");
+    var label = document.createElement("span");
+    label.textContent = numbers.format(Number(count));
+    ring.appendChild(label);
+    return L.divIcon({ html: ring, className: "map-cluster", iconSize: [size, size] });
   }
 
   function filterParams() {
@@ -75,6 +114,7 @@
     var params = filterParams();
     params.set("bbox", map.getBounds().toBBoxString());
     params.set("zoom", String(map.getZoom()));
+    params.set("colour", colourBy());
     if (pending) pending.abort();
     pending = new AbortController();
     status.textContent = gettext("Loading…");
@@ -114,9 +154,26 @@
     return interpolate(text, { count: numbers.format(n) }, true);
   }
 
+  // "12 more have no location", linking to them in the list (same filters, no coordinates).
+  function showUnlocated(n) {
+    if (!unlocatedBox) return;
+    unlocatedBox.textContent = "";
+    unlocatedBox.hidden = !n;
+    if (!n) return;
+    var params = filterParams();
+    params.set("located", "false");
+    var link = node(
+      "a",
+      interpolate(ngettext("%(count)s more has no location", "%(count)s more have no location", n), { count: numbers.format(n) }, true)
+    );
+    link.href = unlocatedBox.dataset.listUrl + "?" + params.toString();
+    unlocatedBox.appendChild(link);
+  }
+
   function render(data) {
     status.textContent = describe(data);
-    var sig = (data.clustered ? "c" + data.cell_degrees : "i") + ":" + data.features.map(function (f) {
+    showUnlocated(data.unlocated || 0);
+    var sig = colourBy() + (data.clustered ? "c" + data.cell_degrees : "i") + ":" + data.features.map(function (f) {
       return f.id || f.geometry.coordinates.join(",") + "/" + f.properties.count;
     }).join("|");
     if (sig === signature) return; // same incidents: keep the markers (and any open popup) as they are
@@ -146,12 +203,19 @@
 
   function incidentMarker(feature) {
     var p = feature.properties;
+    var suggested = colourBy() === "suggested";
+    var colour = suggested ? p.suggested : p.grade;
+    var title = p.reference + ", " + p.grade_label;
+    // Translators: a map marker's name when markers are coloured by suggested grade, e.g. "…, suggested: Contested".
+    if (suggested) title += gettext(", suggested: ") + p.suggested_label;
     var marker = L.marker(latLng(feature), {
-      icon: L.divIcon({ className: "incident-marker grade-dot-" + p.grade, iconSize: [16, 16] }),
-      title: p.reference + ", " + p.grade_label,
+      icon: L.divIcon({ className: "incident-marker grade-dot-" + colour, iconSize: [16, 16] }),
+      title: title,
       keyboard: true,
     });
     marker.reference = p.reference;
+    marker.colourGrade = colour;
+    marker.feature = feature;
     marker.bindPopup(function () {
       return popup(p);
     });
@@ -191,6 +255,20 @@
     head.appendChild(document.createTextNode(" "));
     head.appendChild(node("span", p.grade_label, "badge grade-" + p.grade));
     box.appendChild(head);
+    var suggestion = node("p", "", "small");
+    suggestion.appendChild(document.createTextNode(gettext("Suggested grade:") + " "));
+    suggestion.appendChild(node("span", p.suggested_label, "badge grade-" + p.suggested));
+    box.appendChild(suggestion);
+    var flags = [];
+    if (p.disagreements) flags.push(gettext("Claims disagree"));
+    if (p.denied_by_party) flags.push(gettext("Denied by a party to the conflict"));
+    if (flags.length) {
+      var flagBox = node("p", "", "popup-flags");
+      flags.forEach(function (f) {
+        flagBox.appendChild(node("span", f, "flag"));
+      });
+      box.appendChild(flagBox);
+    }
     var title = node("p", p.title, "popup-title");
     title.dir = "auto";
     box.appendChild(title);
@@ -200,12 +278,23 @@
     var counts = [];
     if (p.killed) counts.push(interpolate(gettext("%(figure)s killed"), { figure: ltr(p.killed) }, true));
     if (p.injured) counts.push(interpolate(gettext("%(figure)s injured"), { figure: ltr(p.injured) }, true));
+    // Only claims that affirm the attack count towards the figures: a denial's figures never do.
+    var affirming = interpolate(
+      ngettext("%(count)s affirming claim", "%(count)s affirming claims", p.figure_claims),
+      { count: numbers.format(p.figure_claims) },
+      true
+    );
     var claims = interpolate(ngettext("%(count)s claim", "%(count)s claims", p.claims), { count: numbers.format(p.claims) }, true);
     // Translators: the separator between items of a list, e.g. "34–49 killed, 20 injured".
     var figures = counts.join(gettext(", "));
     box.appendChild(
-      node("p", counts.length ? interpolate(gettext("%(figures)s according to %(claims)s"), { figures: figures, claims: claims }, true) : claims)
+      node("p", counts.length ? interpolate(gettext("%(figures)s according to %(claims)s"), { figures: figures, claims: affirming }, true) : claims)
     );
+    if (p.disputing) {
+      box.appendChild(
+        node("p", interpolate(ngettext("%(count)s claim disputes it", "%(count)s claims dispute it", p.disputing), { count: numbers.format(p.disputing) }, true), "small muted")
+      );
+    }
     var open = node("a", gettext("Open the incident"));
     open.href = p.url;
     box.appendChild(open);
@@ -219,7 +308,7 @@
       return interpolate(gettext("%(count)s %(grade)s"), { count: numbers.format(p.grades[g]), grade: gradeLabels[g] || g }, true);
     });
     var marker = L.marker(latLng(feature), {
-      icon: clusterIcon(p.count),
+      icon: clusterIcon(p.count, p.grades),
       title: interpolate(
         ngettext("%(count)s incident (%(grades)s): select to zoom in", "%(count)s incidents (%(grades)s): select to zoom in", p.count),
         { count: numbers.format(p.count), grades: parts.join(gettext(", ")) },
@@ -236,15 +325,19 @@
     return marker;
   }
 
+  // A precision circle for each incident shown on its own in view (not for those inside a group), once zoomed in.
   function drawCircles() {
     circles.clearLayers();
     if (map.getZoom() < CIRCLE_ZOOM) return;
-    features.forEach(function (f) {
-      if (!f.properties.radius_m) return;
+    var view = map.getBounds();
+    markers.eachLayer(function (m) {
+      var f = m.feature;
+      if (!f || !f.properties.radius_m || markers.getVisibleParent(m) !== m) return;
+      if (!view.intersects(L.latLng(latLng(f)).toBounds(2 * f.properties.radius_m))) return;
       circles.addLayer(
         L.circle(latLng(f), {
           radius: f.properties.radius_m,
-          className: "precision-circle grade-ring-" + f.properties.grade,
+          className: "precision-circle grade-ring-" + m.colourGrade,
           interactive: false,
         })
       );
@@ -263,7 +356,14 @@
     event.preventDefault();
     filtersChanged();
   });
+  if (colourSelect) {
+    colourSelect.addEventListener("change", function () {
+      signature = "";
+      load();
+    });
+  }
   map.on("moveend", scheduleLoad);
-  map.on("zoomend", drawCircles);
+  map.on("moveend zoomend", drawCircles);
+  markers.on("animationend spiderfied unspiderfied", drawCircles);
   load();
 })();

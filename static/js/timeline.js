@@ -110,6 +110,38 @@
     return n;
   }
 
+  // The axis: a label at every month when months are wide enough to read one, else at every year (or every few
+  // years on a very long span), in the reader's language and calendar format. Returns, for each bucket, its label
+  // or "".
+  function axisTicks(step) {
+    var perMonth = interval === "week" ? (step * 365.25) / 12 / 7 : step;
+    var monthFmt = new Intl.DateTimeFormat(LOCALE, { month: "short", timeZone: "UTC" });
+    var monthYearFmt = new Intl.DateTimeFormat(LOCALE, { month: "short", year: "numeric", timeZone: "UTC" });
+    var yearFmt = new Intl.DateTimeFormat(LOCALE, { year: "numeric", timeZone: "UTC" });
+    var everyYears = Math.max(1, Math.ceil(44 / (perMonth * 12)));
+    var lastKey = null;
+    return function (b, i) {
+      var d = b.start;
+      if (interval === "week") {
+        // A week belongs to the month (and year) of its Thursday, as ISO weeks do.
+        d = new Date(d.getTime());
+        d.setUTCDate(d.getUTCDate() + 3);
+      }
+      var year = d.getUTCFullYear(), month = d.getUTCMonth();
+      if (perMonth >= 38) {
+        var key = year * 12 + month;
+        if (key === lastKey) return "";
+        lastKey = key;
+        return i === 0 || month === 0 ? monthYearFmt.format(d) : monthFmt.format(d);
+      }
+      if (year === lastKey) return "";
+      var first = lastKey === null;
+      lastKey = year;
+      if (!first && year % everyYears) return "";
+      return yearFmt.format(d);
+    };
+  }
+
   function draw() {
     box.textContent = "";
     bars = [];
@@ -121,7 +153,7 @@
     var step = width / buckets.length;
     var max = Math.max.apply(null, buckets.map(function (b) { return b.count; })) || 1;
     var svg = el("svg", { width: width, height: HEIGHT, role: "group", "aria-label": interval === "week" ? gettext("Incidents by week") : gettext("Incidents by month"), class: "timeline-svg" });
-    var lastYear = null;
+    var ticks = axisTicks(step);
     buckets.forEach(function (b, i) {
       var h = b.count ? Math.max(2, ((HEIGHT - AXIS - TOP) * b.count) / max) : 0;
       var bar = el("rect", {
@@ -135,12 +167,13 @@
       svg.appendChild(hit);
       svg.appendChild(bar);
       bars.push(bar);
-      var year = b.start.getUTCFullYear();
-      if (year !== lastYear) {
-        var text = el("text", { x: RTL ? width - i * step - 2 : i * step + 2, y: HEIGHT - 6, class: "timeline-axis" });
-        text.textContent = lastYear === null ? dateText(b.start) : new Intl.DateTimeFormat(LOCALE, { year: "numeric", timeZone: "UTC" }).format(b.start);
+      var label = ticks(b, i);
+      if (label) {
+        var edge = RTL ? width - i * step : i * step;
+        svg.appendChild(el("line", { x1: edge, x2: edge, y1: HEIGHT - AXIS, y2: HEIGHT - AXIS + 4, class: "timeline-tick" }));
+        var text = el("text", { x: RTL ? edge - 2 : edge + 2, y: HEIGHT - 6, class: "timeline-axis" });
+        text.textContent = label;
         svg.appendChild(text);
-        lastYear = year;
       }
     });
     var top = el("text", { x: RTL ? 4 : width - 4, y: 11, class: "timeline-axis", "text-anchor": "end" });

@@ -108,8 +108,10 @@ class IncidentFilter(django_filters.FilterSet):
         label=_("Search"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Reference, title, place…")}),
     )
+    # One date rule for the list, the map and the timeline: an incident matches when its window (date_start to
+    # date_end, or the one day of date_start) overlaps the span From–To.
     date_from = django_filters.DateFilter(
-        field_name="date_end", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        method="filter_date_from", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
         field_name="date_start", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
@@ -151,6 +153,10 @@ class IncidentFilter(django_filters.FilterSet):
     denied_by_party = django_filters.BooleanFilter(
         label=_("Denied by a party to the conflict"), widget=forms.Select(choices=YES_NO_CHOICES)
     )
+    # ?located=false: the incidents without coordinates (the map's "12 more have no location" links here).
+    located = django_filters.BooleanFilter(
+        method="filter_located", label=_("Has a location"), widget=forms.Select(choices=YES_NO_CHOICES)
+    )
     ordering = Ordering(
         fields=ORDER_FIELDS,
         field_labels=ORDER_LABELS,
@@ -186,7 +192,14 @@ class IncidentFilter(django_filters.FilterSet):
             "label",
             "has_disagreements",
             "denied_by_party",
+            "located",
         ]
+
+    def filter_located(self, queryset, name, value):
+        return queryset.filter(latitude__isnull=not value)
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(Q(date_end__gte=value) | Q(date_end__isnull=True, date_start__gte=value))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

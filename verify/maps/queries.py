@@ -4,7 +4,7 @@ and the exports show exactly the same incidents for the same query string."""
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,11 +18,14 @@ from verify.claims.filters import IncidentFilter
 from verify.core.choices import LocationPrecision
 from verify.core.display import range_text, span_text
 from verify.incidents.models import Grade, Incident
+from verify.lib import stances
 from verify.maps import summary
 from verify.maps.models import CELLS_PER_DEGREE
 
 # Parameters that belong to the map or timeline, not to the filter.
-MAP_PARAMS = ("bbox", "zoom", "interval")
+MAP_PARAMS = ("bbox", "zoom", "interval", "colour")
+# What colours the markers and the clusters' rings: the reviewed grade, or the grade the cross-check suggests.
+COLOUR_FIELDS = {"grade": "grade", "suggested": "suggested_grade"}
 
 
 class BadRequest(ValueError):
@@ -112,20 +115,36 @@ def cell_multiple(zoom: int, bbox: BBox | None) -> int:
     return max(1, math.ceil(max(cell, math.sqrt(area / settings.MAP_MAX_CLUSTERS)) * CELLS_PER_DEGREE - 1e-9))
 
 
+# The claims whose figures count, as in the incident's summary line (verify.lib.crosscheck.summary): independent
+# ones (not derived from another claim) that do not dispute the attack. A denial's figures are never counted.
+COUNTED = Q(claims__derived_from__isnull=True) & ~Q(claims__stance__in=stances.DISPUTING)
+HAS_FIGURE = (
+    Q(claims__killed_min__isnull=False)
+    | Q(claims__killed_max__isnull=False)
+    | Q(claims__injured_min__isnull=False)
+    | Q(claims__injured_max__isnull=False)
+)
+
+
 def casualty_annotations() -> dict:
-    """Per-incident casualty span over its claims, as `combined_range` computes it: an open-ended figure counts
-    as its stated end on both sides. Aggregated in SQL, so popups cost no query per incident."""
+    """Per-incident casualty span over its counted claims, as `combined_range` computes it: an open-ended figure
+    counts as its stated end on both sides. Aggregated in SQL, so popups cost no query per incident.
+
+    figure_claims: the counted claims that give a figure (what "according to N claims" counts); claim_count: all
+    claims; disputing: the claims that deny the attack or give another explanation."""
     return {
-        "killed_low": Min(Coalesce("claims__killed_min", "claims__killed_max")),
-        "killed_high": Max(Coalesce("claims__killed_max", "claims__killed_min")),
-        "injured_low": Min(Coalesce("claims__injured_min", "claims__injured_max")),
-        "injured_high": Max(Coalesce("claims__injured_max", "claims__injured_min")),
+        "killed_low": Min(Coalesce("claims__killed_min", "claims__killed_max"), filter=COUNTED),
+        "killed_high": Max(Coalesce("claims__killed_max", "claims__killed_min"), filter=COUNTED),
+        "injured_low": Min(Coalesce("claims__injured_min", "claims__injured_max"), filter=COUNTED),
+        "injured_high": Max(Coalesce("claims__injured_max", "claims__injured_min"), filter=COUNTED),
         # The figures that close each end: without one at the end, it is only a bound ("at least 40").
-        "killed_ceiling": Max("claims__killed_max"),
-        "killed_floor": Min("claims__killed_min"),
-        "injured_ceiling": Max("claims__injured_max"),
-        "injured_floor": Min("claims__injured_min"),
+        "killed_ceiling": Max("claims__killed_max", filter=COUNTED),
+        "killed_floor": Min("claims__killed_min", filter=COUNTED),
+        "injured_ceiling": Max("claims__injured_max", filter=COUNTED),
+        "injured_floor": Min("claims__injured_min", filter=COUNTED),
+        "figure_claims": Count("claims", filter=COUNTED & HAS_FIGURE),
         "claim_count": Count("claims"),
+        "disputing": Count("claims", filter=Q(claims__stance__in=stances.DISPUTING)),
     }
 
 
@@ -155,10 +174,16 @@ def incident_feature(row: dict) -> dict:
             "date_end": row["date_end"].isoformat() if row["date_end"] else None,
             "grade": row["grade"],
             "grade_label": GRADE_LABELS.get(row["grade"], row["grade"]),
+            "suggested": row["suggested_grade"],
+            "suggested_label": GRADE_LABELS.get(row["suggested_grade"], row["suggested_grade"]),
+            "disagreements": row["has_disagreements"],
+            "denied_by_party": row["denied_by_party"],
             "radius_m": RADIUS_M.get(row["location_precision"]),
             "killed": killed,
             "injured": injured,
+            "figure_claims": row["figure_claims"],
             "claims": row["claim_count"],
+            "disputing": row["disputing"],
             "url": f"/incidents/{row['reference']}/",
         },
     }
@@ -170,30 +195,49 @@ INCIDENT_FIELDS = (
     "date_start",
     "date_end",
     "grade",
+    "suggested_grade",
+    "has_disagreements",
+    "denied_by_party",
     "location_precision",
     "latitude",
     "longitude",
 )
 
 
-def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int, unfiltered_for=None) -> dict:
+def parse_colour(text: str | None) -> str:
+    if not text:
+        return "grade"
+    if text not in COLOUR_FIELDS:
+        raise BadRequest(_("colour: use grade or suggested."))
+    return text
+
+
+def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int, unfiltered_for=None, colour: str = "grade") -> dict:
     """A GeoJSON FeatureCollection of the incidents in the box, or of grid clusters when there are more than
     MAP_MAX_FEATURES. At most two queries whatever the size: the grid (whose counts give the total), then, for a
     small result, the incidents themselves.
 
     unfiltered_for: the user, when no filter applies (queryset is all they may see); then the grid is read from the
-    pre-aggregated counts where the database keeps them (verify.maps.summary), with the same result."""
+    pre-aggregated counts where the database keeps them (verify.maps.summary), with the same result. The counts
+    keep final grades only, so clusters coloured by suggested grade are always counted from the incidents.
+
+    unlocated: the matching incidents that have no coordinates (the page says "12 more have no location")."""
     located = in_bbox(queryset, bbox)
     k = cell_multiple(zoom, bbox)
-    clusters = summary.grid_clusters(unfiltered_for, bbox, k) if unfiltered_for is not None else None
+    field = COLOUR_FIELDS[colour]
+    clusters = None
+    if unfiltered_for is not None and field == "grade":
+        clusters = summary.grid_clusters(unfiltered_for, bbox, k)
     if clusters is None:
-        clusters = grid_clusters(located, k)
+        clusters = grid_clusters(located, k, field=field)
     total = sum(row["n"] for row in clusters)
+    unlocated = queryset.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)).order_by().count()
     if total > settings.MAP_MAX_FEATURES:
         return {
             "type": "FeatureCollection",
             "clustered": True,
             "total": total,
+            "unlocated": unlocated,
             "cell_degrees": k / CELLS_PER_DEGREE,
             "features": [cluster_feature(row) for row in clusters],
         }
@@ -202,13 +246,15 @@ def map_data(queryset: QuerySet, *, bbox: BBox | None, zoom: int, unfiltered_for
         "type": "FeatureCollection",
         "clustered": False,
         "total": total,
+        "unlocated": unlocated,
         "features": [incident_feature(row) for row in rows],
     }
 
 
-def grid_clusters(queryset: QuerySet, k: int, *, large: bool = True) -> list[dict]:
-    """GROUP BY cells of k base cells a side, with the count per grade for the cluster's colour, the sums of the
-    coordinates (for the centre) and the span of base cells (for the bounds)."""
+def grid_clusters(queryset: QuerySet, k: int, *, large: bool = True, field: str = "grade") -> list[dict]:
+    """GROUP BY cells of k base cells a side, with the count per grade (of `field`: grade or suggested_grade) for
+    the cluster's colours, the sums of the coordinates (for the centre) and the span of base cells (for the
+    bounds)."""
     by, bx = base_cells()
     rows = (
         queryset.order_by()
@@ -223,7 +269,7 @@ def grid_clusters(queryset: QuerySet, k: int, *, large: bool = True) -> list[dic
             max_y=Max("by"),
             min_x=Min("bx"),
             max_x=Max("bx"),
-            **{f"n_{grade}": Count("pk", filter=Q(grade=grade)) for grade in Grade.values},
+            **{f"n_{grade}": Count("pk", filter=Q(**{field: grade})) for grade in Grade.values},
         )
     )
     if not large:  # a few rows (a reader's restricted incidents): no working memory to set
@@ -279,29 +325,47 @@ INTERVALS = {"week": TruncWeek, "month": TruncMonth}
 
 
 def timeline(queryset: QuerySet, *, interval: str | None, unfiltered_for=None) -> dict:
-    """Incidents per week or month by start date. Without an interval, weeks for up to two years, else months.
+    """Incidents per week or month. Without an interval, weeks for up to two years, else months.
 
-    unfiltered_for: the user, when no filter applies; then months are read from the pre-aggregated counts where
-    the database keeps them (verify.maps.summary), with the same result."""
+    A bar counts every incident whose window (date_start to date_end, or the one day of date_start) overlaps its
+    week or month: the rule of the From and To filters, so that selecting a bar shows exactly its count. An
+    incident whose window runs over several bars is counted in each.
+
+    unfiltered_for: the user, when no filter applies; then the counts by start month are read from the
+    pre-aggregated counts where the database keeps them (verify.maps.summary), with the same result."""
     dated = queryset.filter(date_start__isnull=False).order_by()
     if interval not in (None, "", *INTERVALS):
         raise BadRequest(_("interval: use week or month."))
     if not interval:
-        span = dated.aggregate(first=Min("date_start"), last=Max("date_start"))
+        span = dated.aggregate(first=Min("date_start"), last=Max(Coalesce("date_end", "date_start")))
         weeks = (span["last"] - span["first"]).days / 7 if span["first"] else 0
         interval = "week" if weeks <= 104 else "month"
+    trunc = INTERVALS[interval]
     counted = summary.monthly(unfiltered_for) if unfiltered_for is not None and interval == "month" else None
-    if counted is not None:
-        buckets = [{"start": month.isoformat(), "count": n} for month, n in counted]
-        return {"interval": interval, "buckets": buckets}
-    rows = (
-        dated.annotate(bucket=INTERVALS[interval]("date_start"))
-        .values("bucket")
-        .annotate(n=Count("pk"))
-        .order_by("bucket")
+    if counted is None:
+        rows = dated.annotate(bucket=trunc("date_start")).values("bucket").annotate(n=Count("pk")).order_by("bucket")
+        counted = [(_as_date(row["bucket"]), row["n"]) for row in rows]
+    counts = dict(counted)
+    # The incidents whose window ends in a later bucket than it starts: counted again in each bucket after the first.
+    spanning = (
+        dated.filter(date_end__isnull=False)
+        .annotate(first=trunc("date_start"), last=trunc("date_end"))
+        .filter(last__gt=F("first"))
+        .values_list("first", "last")
     )
-    buckets = [{"start": _as_date(row["bucket"]).isoformat(), "count": row["n"]} for row in rows]
+    for first, last in spanning:
+        bucket, last = _next_bucket(_as_date(first), interval), _as_date(last)
+        while bucket <= last:
+            counts[bucket] = counts.get(bucket, 0) + 1
+            bucket = _next_bucket(bucket, interval)
+    buckets = [{"start": start.isoformat(), "count": n} for start, n in sorted(counts.items()) if n]
     return {"interval": interval, "buckets": buckets}
+
+
+def _next_bucket(start: date, interval: str) -> date:
+    if interval == "week":
+        return start + timedelta(days=7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
 
 
 def _as_date(value) -> date:

@@ -1,6 +1,6 @@
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from verify.core.routers import replica_reads
 from verify.evidence.panels import evidence_map_features
 from verify.incidents.columns import HEADERS_PARAM, LOCAL_HEADERS
 from verify.incidents.models import Grade
-from verify.maps import exports, queries
+from verify.maps import basemap, exports, queries
 from verify.maps.queries import BadRequest
 
 VIEW_PERM = "incidents.view_incident"
@@ -34,8 +34,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "grades": Grade.choices,
-            "tile_url": settings.MAP_TILE_URL,
-            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "querystring": queries.without(request.GET, "page").urlencode(),
         },
     )
@@ -50,11 +48,30 @@ def map_data(request: HttpRequest) -> JsonResponse:
         incidents = queries.filtered_incidents(request.user, params)
         bbox = queries.BBox.parse(request.GET.get("bbox"))
         zoom = queries.parse_zoom(request.GET.get("zoom"))
+        colour = queries.parse_colour(request.GET.get("colour"))
     except BadRequest as exc:
         return _bad_request(exc)
     unfiltered_for = request.user if queries.unfiltered(params) else None
-    data = queries.map_data(incidents, bbox=bbox, zoom=zoom, unfiltered_for=unfiltered_for)
+    data = queries.map_data(incidents, bbox=bbox, zoom=zoom, unfiltered_for=unfiltered_for, colour=colour)
     return JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def place_labels(request: HttpRequest) -> JsonResponse:
+    """The gazetteer's towns for the basemap's labels (static/js/basemap.js)."""
+    response = JsonResponse(basemap.place_labels(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+@permission_required(VIEW_PERM, raise_exception=True)
+def basemap_pmtiles(request: HttpRequest) -> HttpResponseBase:
+    """The self-hosted vector basemap (MAP_PMTILES_PATH), by byte ranges; 404 when none is configured."""
+    response = basemap.pmtiles_response(request)
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @require_GET
