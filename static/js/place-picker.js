@@ -18,11 +18,18 @@
     field.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
+  // The name in the page's script first (Arabic on an Arabic page), the other spelling, then the governorate.
+  function optionParts(place) {
+    var names = [place.name];
+    if (place.name_ar && place.name_ar !== place.name) {
+      if (document.documentElement.lang === "ar") names.unshift(place.name_ar); else names.push(place.name_ar);
+    }
+    if (place.governorate && place.kind !== "governorate") names.push("(" + place.governorate + ")");
+    return names;
+  }
+
   function optionText(place) {
-    var text = place.name;
-    if (place.name_ar && place.name_ar !== place.name) text += " · " + place.name_ar;
-    if (place.governorate && place.kind !== "governorate") text += " (" + place.governorate + ")";
-    return text;
+    return optionParts(place).join(" ");
   }
 
   function enhance(select) {
@@ -45,7 +52,7 @@
     input.setAttribute("aria-controls", listId);
     if (select.getAttribute("aria-describedby")) input.setAttribute("aria-describedby", select.getAttribute("aria-describedby"));
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
-    var list = document.createElement("ul");
+    var list = document.createElement("div");  // not a ul: form lists of choices are laid out in a row
     list.id = listId;
     list.className = "place-options";
     list.setAttribute("role", "listbox");
@@ -89,12 +96,16 @@
     function render() {
       list.textContent = "";
       results.forEach(function (place, i) {
-        var li = document.createElement("li");
+        var li = document.createElement("div");
         li.id = listId + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.dir = "auto";
-        li.textContent = optionText(place);  // text only: names are never parsed as HTML
+        optionParts(place).forEach(function (part, j) {
+          if (j) li.appendChild(document.createTextNode(j === 1 ? " · " : " "));
+          var bdi = document.createElement("bdi");
+          bdi.textContent = part;  // text only: names are never parsed as HTML
+          li.appendChild(bdi);
+        });
         li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(place); });
         list.appendChild(li);
       });
