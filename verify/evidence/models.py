@@ -355,6 +355,9 @@ class Acquisition(models.Model):
         verbose_name = _("acquisition")
         verbose_name_plural = _("acquisitions")
 
+    def __str__(self) -> str:
+        return f"evidence {self.evidence_id} acquired again by user {self.acquired_by_id}"
+
 
 class VerificationCheck(TimeStampedModel):
     """One Berkeley Protocol check on an evidence item."""
