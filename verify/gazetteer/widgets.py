@@ -15,4 +15,3 @@ class PlacePicker(forms.Select):
             "data-placeholder": _("Type a place in any spelling, e.g. Idleb or إدلب"),
         }
         super().__init__({**defaults, **(attrs or {})}, choices)
-
