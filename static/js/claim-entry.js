@@ -119,6 +119,7 @@
     if (!form || form.dataset.ready) return;
     form.dataset.ready = "1";
     initSourceSearch(form);
+    if (window.verifyPlaces) window.verifyPlaces.init(form);
     initSubmit(form);
   }
 

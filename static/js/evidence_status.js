@@ -1,11 +1,18 @@
 // While items on the page are still being processed, ask for their status every few seconds and update the badges.
+// The upload script re-reads the incident's evidence list when uploads finish ("evidence:refreshed"): the new
+// badges are then watched in turn.
 (function () {
   "use strict";
   var WAITING = { pending: true, processing: true };
-  var badges = Array.prototype.slice.call(document.querySelectorAll("[data-evidence-status]"));
-  if (!badges.length) return;
-  var url = badges[0].dataset.statusUrl;
-  var rounds = 0;
+  var badges = [], url = "", rounds = 0, running = false;
+
+  function start() {
+    badges = Array.prototype.slice.call(document.querySelectorAll("[data-evidence-status]"));
+    if (!badges.length) return;
+    url = badges[0].dataset.statusUrl;
+    rounds = 0;
+    if (!running) { running = true; window.setTimeout(poll, 2000); }
+  }
 
   function waiting() {
     return badges.filter(function (b) { return WAITING[b.dataset.status]; });
@@ -13,7 +20,7 @@
 
   function poll() {
     var open = waiting();
-    if (!open.length || rounds++ > 200) return;
+    if (!open.length || rounds++ > 200) { running = false; return; }
     var query = open.map(function (b) { return "id=" + encodeURIComponent(b.dataset.evidenceStatus); }).join("&");
     fetch(url + "?" + query, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : {}; })
@@ -43,5 +50,6 @@
       .catch(function () {})
       .then(function () { window.setTimeout(poll, 3000); });
   }
-  window.setTimeout(poll, 2000);
+  document.addEventListener("evidence:refreshed", start);
+  start();
 })();

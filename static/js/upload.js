@@ -17,7 +17,24 @@
   }
 
   var fmt = window.interpolate || function (s, args) { var i = 0; return s.replace(/%s/g, function () { return args[i++]; }); };
+  // The kind of evidence a file's type suggests; the researcher can change it per file before uploading.
+  function guessKind(file, fallback) {
+    var type = (file.type || "").toLowerCase(), name = file.name.toLowerCase();
+    if (type === "text/html" || type === "application/xhtml+xml" || /\.(warc|warc\.gz|mhtml|wacz)$/.test(name)) return "web_capture";
+    if (type.indexOf("image/") === 0) return "photo";
+    if (type.indexOf("video/") === 0) return "video";
+    if (type.indexOf("audio/") === 0) return "audio";
+    if (type === "application/pdf" || type.indexOf("text/") === 0 || /word|officedocument|opendocument|rtf/.test(type)) return "document";
+    if (/\.(jpe?g|png|gif|webp|tiff?|heic)$/.test(name)) return "photo";
+    if (/\.(mp4|mov|webm|mkv|avi)$/.test(name)) return "video";
+    if (/\.(mp3|m4a|ogg|opus|wav|aac)$/.test(name)) return "audio";
+    if (/\.(pdf|docx?|odt|txt|rtf)$/.test(name)) return "document";
+    return fallback;
+  }
+
   var LABELS = { stored: gettext("Stored"), duplicate: gettext("Already in the archive"), rejected: gettext("Rejected") };
+
+  var seq = 0;
 
   function enhance(form) {
     var input = form.querySelector("input[type=file]");
@@ -27,16 +44,34 @@
     var button = form.querySelector("button[type=submit]");
     var maxBytes = parseInt(form.dataset.maxBytes, 10) || Infinity;
     var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-    var queue = [];
+    var queue = [];  // {file, kind}
+    var kindSelect = form.querySelector("select[name=kind]");
+    seq += 1;
 
     input.removeAttribute("required");
 
     function showQueue() {
       queueList.textContent = "";
       queueList.hidden = queue.length === 0;
-      queue.forEach(function (file, index) {
+      queue.forEach(function (entry, index) {
+        var file = entry.file;
         var li = text("li");
         li.appendChild(text("span", file.name + " (" + formatBytes(file.size) + ")"));
+        if (kindSelect) {
+          // Each file's own kind, guessed from its type; the form's Kind is the default for files it cannot guess.
+          var id = "upload-kind-" + seq + "-" + index;
+          var label = text("label", fmt(gettext("Kind of %s"), [file.name]), "visually-hidden");
+          label.htmlFor = id;
+          var select = kindSelect.cloneNode(true);
+          select.removeAttribute("name");
+          select.removeAttribute("aria-describedby");
+          select.id = id;
+          select.className = "upload-kind";
+          select.value = entry.kind || "";
+          select.addEventListener("change", function () { entry.kind = select.value; });
+          li.appendChild(label);
+          li.appendChild(select);
+        }
         var remove = text("button", gettext("Remove"), "link-button");
         remove.type = "button";
         remove.setAttribute("aria-label", fmt(gettext("Remove %s"), [file.name]));
@@ -48,7 +83,9 @@
     }
 
     function add(files) {
-      Array.prototype.forEach.call(files, function (f) { queue.push(f); });
+      Array.prototype.forEach.call(files, function (f) {
+        queue.push({ file: f, kind: guessKind(f, kindSelect ? kindSelect.value : "") });
+      });
       showQueue();
     }
 
@@ -66,7 +103,13 @@
 
     function finish(row, status, message, url) {
       row.li.className = "upload-result result-" + status;
-      row.progress.value = 100;
+      if (status === "rejected") {
+        // Nothing was stored: no full bar that reads as success, a red state instead.
+        row.progress.remove();
+        row.li.setAttribute("aria-invalid", "true");
+      } else {
+        row.progress.value = 100;
+      }
       row.state.textContent = LABELS[status] + ".";
       row.message.textContent = message || "";
       if (url) {
@@ -76,7 +119,8 @@
       }
     }
 
-    function send(file, row) {
+    function send(entry, row) {
+      var file = entry.file;
       return new Promise(function (resolve) {
         if (file.size > maxBytes) {
           finish(row, "rejected", fmt(gettext("The file is larger than the limit of %s."), [formatBytes(maxBytes)]));
@@ -89,6 +133,7 @@
         var data = new FormData(form);
         data.delete("files");
         data.append("files", file, file.name);
+        if (entry.kind) data.set("kind", entry.kind);
         var xhr = new XMLHttpRequest();
         xhr.open("POST", form.action);
         xhr.setRequestHeader("Accept", "application/json");
@@ -125,9 +170,10 @@
         results.appendChild(text("li", gettext("Choose at least one file to upload."), "upload-result result-rejected"));
         return;
       }
-      var kind = form.querySelector("select[name=kind]");
-      if (kind && !kind.value) {
-        kind.focus();
+      var unkind = queue.filter(function (entry) { return kindSelect && !entry.kind; });
+      if (unkind.length) {
+        var first = queueList.querySelector("select.upload-kind");
+        (Array.prototype.find.call(queueList.querySelectorAll("select.upload-kind"), function (s) { return !s.value; }) || first || kindSelect).focus();
         results.textContent = "";
         results.appendChild(text("li", gettext("Choose the kind of evidence first."), "upload-result result-rejected"));
         return;
@@ -137,7 +183,8 @@
       showQueue();
       button.disabled = true;
       results.textContent = "";
-      var rows = files.map(function (file) {
+      var rows = files.map(function (entry) {
+        var file = entry.file;
         var li = text("li", null, "upload-result");
         li.appendChild(text("strong", file.name));
         var progress = text("progress");
@@ -158,12 +205,36 @@
       }, Promise.resolve()).then(function () {
         button.disabled = false;
         var done = text("li", null, "upload-done");
-        var reload = text("a", gettext("Refresh the page to see the new evidence"));
-        reload.href = window.location.pathname + window.location.search;
-        done.appendChild(reload);
         results.appendChild(done);
+        refreshPanel(done, rows.some(function (row) { return !/result-rejected/.test(row.li.className); }));
       });
     });
+  }
+
+  // The incident page's evidence panel is re-read from the page itself once the uploads are done: no extra
+  // endpoint, and the same access rules as the page. Elsewhere (or if that fails) a link reloads the page.
+  function refreshPanel(done, anyStored) {
+    var panel = document.getElementById("evidence-items");
+    function offerReload() {
+      var reload = text("a", gettext("Refresh the page to see the new evidence"));
+      reload.href = window.location.pathname + window.location.search;
+      done.appendChild(reload);
+    }
+    if (!panel || !anyStored) { if (anyStored) offerReload(); return; }
+    done.textContent = gettext("Updating the evidence list…");
+    fetch(window.location.pathname + window.location.search, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById("evidence-items");
+        if (!fresh) throw new Error("no panel");
+        panel.replaceWith(document.importNode(fresh, true));
+        var count = document.getElementById("evidence-count"), freshCount = page.getElementById("evidence-count");
+        if (count && freshCount) count.textContent = freshCount.textContent;
+        done.textContent = gettext("The evidence list below is up to date.");
+        document.dispatchEvent(new CustomEvent("evidence:refreshed"));
+      })
+      .catch(function () { done.textContent = ""; offerReload(); });
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form.upload-form"), enhance);

@@ -63,7 +63,11 @@ def test_a_researcher_logs_an_incident_and_a_claim_in_arabic(browser_page, gazet
     page.locator("[name=summary]").fill("قُتل 34 مدنياً في غارة على السوق الشعبي.")
     page.locator("[name=date_start]").fill("2015-11-29")
     page.locator("[name=date_end]").fill("2015-11-29")
-    page.locator("select[name=place]").select_option(str(ariha.pk))
+    # The place picker: an Arabic spelling, then the town among the suggestions (issue 20, item 7).
+    page.get_by_role("combobox", name="المكان").press_sequentially("أريحا")
+    listbox = page.locator("#" + page.locator("#id_place_search").get_attribute("aria-controls"))
+    listbox.get_by_role("option").filter(has_text=ariha.governorate_name).first.click()
+    expect(page.locator("select[name=place]")).to_have_value(str(ariha.pk))
     page.locator("[name=location_name]").fill("السوق الشعبي")
     page.locator("main form button[type=submit].primary").first.click()
     expect(page.locator("h1")).to_contain_text("غارة جوية على سوق أريحا")

@@ -100,7 +100,8 @@ def test_researcher_uploads_two_files_and_sees_progress_and_results(browser_page
     assert "Not stored again" in again.inner_text()
     assert EvidenceItem.objects.count() == 2
 
-    page.get_by_role("link", name="Refresh the page to see the new evidence").click()
+    # The panel refreshes itself when the uploads finish.
+    panel.get_by_text("The evidence list below is up to date.").wait_for()
     evidence = page.get_by_role("region", name=re.compile(r"^Evidence"))
     expect(evidence.get_by_role("link", name="market-north.jpg")).to_be_visible()
     expect(evidence.get_by_role("link", name="witness.txt")).to_be_visible()

@@ -3,10 +3,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verify.claims.models import Actor, Claim, Source
-from verify.core.choices import Reliability
+from verify.core.choices import Credibility, Reliability
 from verify.core.forms import DateInput, VersionedFormMixin
 from verify.core.idempotency import IdempotentFormMixin
 from verify.gazetteer.models import Place
+from verify.gazetteer.widgets import PlacePicker
 from verify.incidents.models import Incident
 
 OBJECTIVE_CHOICES = [("", _("Not stated")), ("true", _("Present")), ("false", _("Absent"))]
@@ -66,6 +67,7 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "published_on": DateInput(),
             "event_date": DateInput(),
             "excerpt": forms.Textarea(attrs={"rows": 4}),
+            "place": PlacePicker(),
         }
         labels = {
             "url": _("URL"),
@@ -93,6 +95,19 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             others = others.exclude(pk=self.instance.pk)
         self.fields["derived_from"].queryset = others
         self.fields["derived_from"].label_from_instance = lambda c: f"#{c.pk} {c.source} ({c.get_stance_display()})"
+        self._require_credibility()
+        if not self.is_bound and not self.instance.pk:
+            self.initial = {**starting_values(incident), **self.initial}
+
+    def _require_credibility(self) -> None:
+        """The researcher rates every claim: no default hides an unconsidered "6"."""
+        field = self.fields["credibility"]
+        field.required = True
+        field.initial = None
+        field.choices = [("", _("Choose…")), *Credibility.choices]
+        field.error_messages["required"] = gettext(
+            "Rate the credibility of this claim (1–6); choose 6 if it cannot be judged."
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -129,6 +144,22 @@ class ClaimForm(IdempotentFormMixin, forms.ModelForm):
             "affiliation": data.get("new_source_affiliation"),
             "reliability_rationale": gettext("Added while entering a claim; the rationale is still to be written."),
         }
+
+
+def starting_values(incident: Incident) -> dict:
+    """A new claim starts from what the incident already records: its date and its place."""
+    values: dict = {}
+    if incident.date_start:
+        values["event_date"] = incident.date_start
+        values["event_date_precision"] = incident.date_precision
+    if incident.place_id:
+        values["place"] = incident.place_id
+        values["location_precision"] = incident.location_precision
+    elif incident.latitude is not None and incident.longitude is not None:
+        values.update(
+            latitude=incident.latitude, longitude=incident.longitude, location_precision=incident.location_precision
+        )
+    return values
 
 
 NEW_SOURCE_FIELDS = ("new_source_name", "new_source_kind", "new_source_reliability", "new_source_affiliation")

@@ -352,6 +352,39 @@ class ClaimEvidence(models.Model):
         return f"{self.evidence_id} {self.relation} claim {self.claim_id}"
 
 
+class Acquisition(models.Model):
+    """One more time the same bytes reached the archive: who brought them, from where, with what notes. The
+    item's own source URL and notes describe its first acquisition; these rows keep every later one (each with
+    its own custody event), so nothing a researcher typed on a re-upload is lost."""
+
+    evidence = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="acquisitions", verbose_name=_("evidence")
+    )
+    acquired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("acquired by")
+    )
+    acquired_at = models.DateTimeField(auto_now_add=True, verbose_name=_("acquired at"))
+    original_filename = models.CharField(max_length=255, blank=True, verbose_name=_("original file name"))
+    source_url = models.URLField(max_length=1000, blank=True, verbose_name=_("source url"))
+    acquisition_notes = models.TextField(blank=True, verbose_name=_("acquisition notes"))
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded to incident"),
+    )
+
+    class Meta:
+        ordering = ["acquired_at", "pk"]
+        verbose_name = _("acquisition")
+        verbose_name_plural = _("acquisitions")
+
+    def __str__(self) -> str:
+        return f"evidence {self.evidence_id} acquired again by user {self.acquired_by_id}"
+
+
 class VerificationCheck(TimeStampedModel):
     """One Berkeley Protocol check on an evidence item."""
 
@@ -392,6 +425,7 @@ class CustodyAction(models.TextChoices):
     FIXITY_FAILED = "fixity_failed", _("Fixity check failed")
     CAPTURED = "captured", _("Captured from the web")
     REDACTED = "redacted", _("Redacted copy made")
+    REACQUIRED = "reacquired", _("Uploaded again (new acquisition)")
 
 
 class AppendOnlyError(Exception):

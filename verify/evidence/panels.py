@@ -6,11 +6,21 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from verify.core.choices import DatePrecision
 from verify.evidence.forms import EvidenceUploadForm
-from verify.evidence.models import EvidenceItem, IncidentEvidence, Keyframe, WebCapture, band_candidates
+from verify.evidence.models import (
+    ClaimEvidence,
+    EvidenceItem,
+    IncidentEvidence,
+    Keyframe,
+    VerificationCheck,
+    WebCapture,
+    band_candidates,
+)
 from verify.evidence.webcapture import chromium_available
 from verify.lib import phash
 from verify.lib.display import distance_text
+from verify.lib.evidence_fit import Fit, fit_warnings
 from verify.lib.gazetteer import distance_m
 
 
@@ -87,6 +97,22 @@ def video_near_duplicates(item: EvidenceItem, user) -> list[VideoMatch]:
     return sorted(found_matches, key=lambda m: (-m.matching, m.item.pk))
 
 
+def evidence_fit(item: EvidenceItem, incident) -> list[Fit]:
+    """Where the item's metadata disagrees with the incident: taken outside its date window, or outside its
+    precision circle (verify/lib/evidence_fit.py)."""
+    precision = DatePrecision(incident.date_precision)
+    tolerance = precision.tolerance
+    return fit_warnings(
+        captured_on=item.captured_at.date() if item.captured_at else None,
+        window_start=incident.date_start,
+        window_end=incident.date_end,
+        tolerance_days=None if tolerance is None else tolerance.days,
+        photo_position=(float(item.gps_latitude), float(item.gps_longitude)) if item.has_position else None,
+        incident_position=(float(incident.latitude), float(incident.longitude)) if incident.has_coordinates else None,
+        radius_m=incident.precision_radius_m,
+    )
+
+
 def distance_label(metres: int | None) -> str:
     return "" if metres is None else distance_text(metres)
 
@@ -107,6 +133,7 @@ def incident_evidence_panel(incident, user) -> dict:
     for link in links:
         item = link.evidence
         link.near = near.get(item.pk, [])
+        link.warnings = evidence_fit(item, incident)
         link.distance_m, link.distance_label = None, ""
         if item.has_position:
             if incident.has_coordinates:
@@ -130,6 +157,7 @@ def incident_evidence_panel(incident, user) -> dict:
             )
     return {
         "links": links,
+        "misfits": [link for link in links if link.warnings],
         "positions": positions,
         "can_upload": user.has_perm("evidence.add_evidenceitem"),
         "upload_form": EvidenceUploadForm(),
@@ -183,3 +211,37 @@ def evidence_map_features(incidents, user) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features, "truncated": len(links) > MAP_EVIDENCE_LIMIT}
+
+
+@dataclass
+class ClaimEvidenceNote:
+    item: EvidenceItem
+    relation: str
+    failed_checks: list[str]  # the check kinds' labels
+
+
+def claim_evidence_notes(claim_ids: list[int], user) -> dict[int, list[ClaimEvidenceNote]]:
+    """For the claims panel: the visible evidence linked to each claim, what it says of the claim (supports or
+    contradicts), and which of its verification checks failed. Two queries whatever the number of claims."""
+    links = list(
+        ClaimEvidence.objects.filter(claim_id__in=claim_ids, evidence__in=EvidenceItem.objects.visible_to(user))
+        .select_related("evidence")
+        .only("claim_id", "relation", "evidence__id", "evidence__title")
+        .order_by("-relation", "evidence_id")  # contradicts first
+    )
+    failed: dict[int, list[str]] = {}
+    for evidence_id, kind in (
+        VerificationCheck.objects.filter(
+            evidence_id__in={link.evidence_id for link in links}, result=VerificationCheck.Result.FAIL
+        )
+        .order_by("kind")
+        .values_list("evidence_id", "kind")
+        .distinct()
+    ):
+        failed.setdefault(evidence_id, []).append(VerificationCheck.Kind(kind).label)
+    notes: dict[int, list[ClaimEvidenceNote]] = {}
+    for link in links:
+        notes.setdefault(link.claim_id, []).append(
+            ClaimEvidenceNote(link.evidence, link.relation, failed.get(link.evidence_id, []))
+        )
+    return notes

@@ -18,6 +18,15 @@ def visible_claim_links(item, user):
     return ClaimEvidence.objects.filter(evidence=item, claim__incident__in=Incident.objects.visible_to(user))
 
 
+def visible_acquisitions(item, user):
+    """The item's later acquisitions, less those made while uploading to an incident hidden from the user."""
+    from django.db.models import Q
+
+    from verify.incidents.models import Incident
+
+    return item.acquisitions.filter(Q(incident__isnull=True) | Q(incident__in=Incident.objects.visible_to(user)))
+
+
 def redact_custody(events: Iterable[CustodyEvent], user) -> list[CustodyEvent]:
     """The events, with the detail of those naming a hidden incident replaced (in memory only: the log is
     append-only and never changes)."""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from verify.evidence import inspection, media, netguard, ocr, storage, webcapture, workcopy
 from verify.evidence.models import (
+    Acquisition,
     CaptureRole,
     CaptureStatus,
     ClaimEvidence,
@@ -155,6 +156,7 @@ def _store_or_join(item: EvidenceItem, *, staged: storage.StagedFile, incident, 
     if canonical is not None:
         existing = EvidenceItem.objects.visible_to(user).filter(sha256=item.sha256).order_by("pk").first()
         if existing is not None:
+            _record_reacquisition(existing, upload=item, incident=incident, user=user)
             return StoreResult(existing, False, _link_if(existing, incident, user))
     item.canonical = canonical is None
     if not staged.committed and (item.canonical or not storage.exists(item.storage_name)):
@@ -173,6 +175,33 @@ def _store_or_join(item: EvidenceItem, *, staged: storage.StagedFile, incident, 
     linked = _link_if(item, incident, user)
     transaction.on_commit(partial(evidence_queue_processing, item.pk))
     return StoreResult(item, True, linked)
+
+
+def _record_reacquisition(existing: EvidenceItem, *, upload: EvidenceItem, incident, user) -> Acquisition:
+    """The same bytes uploaded again (to the same incident or another): keep the uploader's source URL and notes
+    as a new acquisition of the existing item, with its own custody event. Only ever an item the uploader can
+    see (the caller's visible_to), so nothing is written in the log of an item hidden from them."""
+    acquisition = Acquisition(
+        evidence=existing,
+        acquired_by=user,
+        original_filename=upload.original_filename,
+        source_url=upload.source_url,
+        acquisition_notes=upload.acquisition_notes,
+        incident=incident,
+    )
+    acquisition.full_clean()
+    acquisition.save()
+    custody_record(
+        evidence=existing,
+        action=CustodyAction.REACQUIRED,
+        actor=user,
+        acquisition=acquisition.pk,
+        filename=upload.original_filename,
+        source_url=upload.source_url,
+        notes=upload.acquisition_notes,
+        incident=incident.reference if incident is not None else "",
+    )
+    return acquisition
 
 
 def _link_if(evidence: EvidenceItem, incident, user) -> bool:

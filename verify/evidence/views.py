@@ -33,7 +33,7 @@ from verify.evidence.forms import (
 )
 from verify.evidence.models import CustodyAction, EvidenceItem, FixityStatus, WebCapture
 from verify.evidence.panels import near_duplicates, video_near_duplicates
-from verify.evidence.redaction import redact_custody, visible_claim_links
+from verify.evidence.redaction import redact_custody, visible_acquisitions, visible_claim_links
 from verify.evidence.uploads import EvidenceUploadHandler
 from verify.incidents.access import get_incident_for_user
 
@@ -182,6 +182,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claim__incident", "claim__source", "linked_by"
         ),
         "checks": item.checks.select_related("performed_by"),
+        "acquisitions": visible_acquisitions(item, request.user).select_related("acquired_by", "incident"),
         "custody": redact_custody(
             item.custody_events.select_related("actor").order_by("-at", "-pk")[:500], request.user
         ),

@@ -9,6 +9,7 @@ from verify.core.forms import DateInput, VersionedFormMixin
 from verify.core.idempotency import IdempotentFormMixin
 from verify.core.models import EARLIEST_DATE
 from verify.gazetteer.models import Place
+from verify.gazetteer.widgets import PlacePicker
 from verify.incidents.models import Incident, Label
 
 
@@ -54,6 +55,7 @@ class IncidentForm(IdempotentFormMixin, forms.ModelForm):
             "date_start": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
             "date_end": DateInput(attrs={"min": EARLIEST_DATE.isoformat()}),
             "summary": forms.Textarea(attrs={"rows": 5}),
+            "place": PlacePicker(),
         }
         labels = {
             "date_start": _("Date (from)"),

@@ -129,7 +129,7 @@ class IncidentDraftForm(forms.ModelForm):
     class Meta:
         model = Incident
         fields = ["title", "date_start", "date_end", "date_precision", "place", "latitude", "longitude", "attack_type"]
-        widgets = {k: v for k, v in IncidentForm.Meta.widgets.items() if k in {"date_start", "date_end"}}
+        widgets = {k: v for k, v in IncidentForm.Meta.widgets.items() if k in {"date_start", "date_end", "place"}}
         labels = {k: v for k, v in IncidentForm.Meta.labels.items() if k in {"date_start", "date_end"}}
 
     def __init__(self, *args, **kwargs):
