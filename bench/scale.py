@@ -202,6 +202,9 @@ def main() -> None:
     # Pages are timed as production serves them (DEBUG off), so the hashed static files must exist.
     call_command("collectstatic", interactive=False, verbosity=0)
     user = build()
+    if os.environ.get("BENCH_JIT") == "1":  # as before issue 19's scale work: PostgreSQL's default, JIT on
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = on")
     client = Client()
     client.force_login(user)
     from verify.gazetteer.models import Place
