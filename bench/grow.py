@@ -6,7 +6,7 @@
 agents at work, so 50 minutes for 1,000,000). This copies the synthetic incidents already there (references
 `BEN-…`), oldest first, in chunks of 50,000 inside PostgreSQL: each copy keeps its source's shape (attack, target,
 status, grade, precision, restriction, place, claims and their sources) and gets its own reference
-(`BEN-<year>-C<n>`), dates shifted together by -20 to +20 days (claims' dates too) and coordinates moved by up to
+(`BEN-<year>-C<its id>`), dates shifted together by -20 to +20 days (claims' dates too) and coordinates moved by up to
 ±0.01° (about 1 km). The map and timeline counts follow through their statement triggers; the duplicate pairs are
 not worked out for the copies (`manage.py duplicates_rebuild` does). Run VACUUM ANALYZE afterwards.
 """
@@ -78,7 +78,7 @@ CLAIM_COPIED = [
 ]
 
 
-def grow_chunk(cursor, after_id: int, size: int, copy_number: int) -> tuple[int, int]:
+def grow_chunk(cursor, after_id: int, size: int) -> tuple[int, int]:
     """Copy up to `size` synthetic incidents with ids above `after_id`; returns (last source id, claims copied)."""
     cursor.execute("DROP TABLE IF EXISTS grow_map")
     cursor.execute(
@@ -101,12 +101,11 @@ def grow_chunk(cursor, after_id: int, size: int, copy_number: int) -> tuple[int,
                longitude, submitted_at, {cols})
            SELECT m.new_id, now(), now(),
                   'BEN-' || extract(year FROM i.date_start + m.days)::int || '-C'
-                      || lpad((%s + m.new_id)::text, 7, '0'),
+                      || lpad(m.new_id::text, 7, '0'),
                   i.date_start + m.days, i.date_end + m.days,
                   round((i.latitude + m.dlat)::numeric, 6), round((i.longitude + m.dlng)::numeric, 6),
                   i.submitted_at + m.days * interval '1 day', {src}
-           FROM grow_map m JOIN incidents_incident i ON i.id = m.old_id""",  # noqa: S608 - constants
-        [copy_number],
+           FROM grow_map m JOIN incidents_incident i ON i.id = m.old_id"""  # noqa: S608 - constants
     )
     cols = ",".join(CLAIM_COPIED)
     src = ",".join(f"c.{c}" for c in CLAIM_COPIED)
@@ -124,14 +123,14 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM incidents_incident")
         have = cursor.fetchone()[0]
-        after, claims, copy_number = 0, 0, 0
+        after, claims = 0, 0
         while have < target:
             with transaction.atomic():
-                after, n = grow_chunk(cursor, after, min(CHUNK, target - have), copy_number)
+                after, n = grow_chunk(cursor, after, min(CHUNK, target - have))
                 cursor.execute("SELECT count(*) FROM grow_map")
                 made = cursor.fetchone()[0]
             if not made:  # every source copied once: go round again
-                after, copy_number = 0, copy_number + 10_000_000
+                after = 0
                 continue
             have += made
             claims += n
