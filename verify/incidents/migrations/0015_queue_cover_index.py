@@ -5,17 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('gazetteer', '0003_verbose_names'),
-        ('incidents', '0014_verbose_names'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("gazetteer", "0003_verbose_names"),
+        ("incidents", "0014_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(condition=models.Q(('merged_into__isnull', True), ('status__in', ['submitted', 'in_review'])), fields=['status', 'submitted_at', 'id'], include=('attack_type', 'place', 'restricted', 'assigned_to'), name='incident_queue_cover_idx'),
+            model_name="incident",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", True), ("status__in", ["submitted", "in_review"])),
+                fields=["status", "submitted_at", "id"],
+                include=("attack_type", "place", "restricted", "assigned_to"),
+                name="incident_queue_cover_idx",
+            ),
         ),
     ]
