@@ -170,12 +170,41 @@ def bench_export(client: Client) -> None:
     )
 
 
+def bench_review() -> None:
+    """The review queue (first page, and filtered by attack type) and take-next (the page's POST, which redirects
+    to the incident taken) as a Reviewer. The items taken are put back in the queue afterwards."""
+    from verify.incidents.models import Status
+
+    settings.MFA_REQUIRED_ROLES = []  # the bench reviewer has no second factor; the pages are timed past that check
+    reviewer, _ = User.objects.get_or_create(username="bench-reviewer")
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))
+    client = Client()
+    client.force_login(reviewer)
+    bench_pages(
+        client,
+        [("review queue, first page", "/review/"), ("review queue, airstrikes", "/review/?attack_type=airstrike")],
+        raw=False,
+    )
+    taken: list[float] = []
+    for _ in range(REPEAT):
+        t0 = time.perf_counter()
+        response = client.post("/review/take-next/")
+        taken.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 302 and "/incidents/" in response.url, response
+    p50, p95 = percentiles(taken)
+    print(f"{'take-next (page POST, redirect)':<42} {p50:>8.1f} {p95:>8.1f}", flush=True)
+    Incident.objects.filter(assigned_to=reviewer).update(status=Status.SUBMITTED, assigned_to=None, assigned_at=None)
+
+
 def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.SECURE_SSL_REDIRECT = False
     # Pages are timed as production serves them (DEBUG off), so the hashed static files must exist.
     call_command("collectstatic", interactive=False, verbosity=0)
     user = build()
+    if os.environ.get("BENCH_JIT") == "1":  # as before issue 19's scale work: PostgreSQL's default, JIT on
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = on")
     client = Client()
     client.force_login(user)
     from verify.gazetteer.models import Place
@@ -189,10 +218,12 @@ def main() -> None:
     if "list" in parts:
         deep = deep_cursor(user, 49_975)
         bench_pages(client, [(label, url.format(gov=gov, deep=deep)) for label, url in LIST_URLS], raw=True)
+    if "review" in parts:
+        bench_review()
     if "map" in parts:
         # MAP_SUMMARY off: the map and timeline aggregate the incidents on every request (as before issue 19);
         # on: the whole-country grid and the monthly timeline are read from the pre-aggregated counts.
-        for summary in (False, True):
+        for summary in (False, True) if os.environ.get("BENCH_MAP_BEFORE", "1") == "1" else (True,):
             settings.MAP_SUMMARY = summary
             print(f"pre-aggregated counts {'on' if summary else 'off'}:")
             bench_pages(client, MAP_URLS, raw=False)

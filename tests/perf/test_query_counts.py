@@ -95,3 +95,19 @@ def test_cached_filter_choices_change_as_soon_as_a_vocabulary_changes(client, re
     assert "Secret unit" not in client.get("/incidents/").content.decode()
     client.force_login(researcher)
     assert "Secret unit" in client.get("/incidents/").content.decode()
+
+
+def test_the_incident_page_costs_the_same_with_3_or_300_possible_duplicates(client, researcher):
+    """The duplicates panel reads the stored pairs and their incidents in a fixed number of queries."""
+    from verify.incidents.duplicates import duplicate_candidates, duplicates_rebuild
+
+    client.force_login(researcher)
+    first = _incidents(researcher, 3)[0]
+    duplicates_rebuild()
+    url = f"/incidents/{first.reference}/"
+    few, _sql = _count(client, url)
+    _incidents(researcher, 300)  # the same day and place: every one a possible duplicate of `first`
+    duplicates_rebuild()
+    assert len(duplicate_candidates(first, user=researcher)) >= 300
+    many, sql = _count(client, url)
+    assert many == few, "\n".join(sql)

@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
@@ -135,8 +135,15 @@ def _jitter(rng: random.Random, place: Place, precision: str) -> tuple[Decimal, 
 
 
 def seed_bench(
-    n: int, *, seed: int = 2015, batch_size: int = 2000, progress: Callable[[int], None] | None = None
+    n: int,
+    *,
+    seed: int = 2015,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+    first_number: int | None = None,
 ) -> SeedResult:
+    """Add `n` incidents. `first_number` numbers their references from there instead of after the last one, so that
+    several processes can seed one database side by side (each its own range, and its own seed)."""
     rng = random.Random(seed)
     places = list(Place.objects.filter(kind=Place.Kind.CITY).select_related("governorate"))
     if not places:
@@ -146,7 +153,7 @@ def seed_bench(
     actors = _actors()
     independent, belligerent = _sources(actors)
     user = _bench_user()
-    number = _next_number()
+    number = _next_number() if first_number is None else first_number
     result = SeedResult()
     while result.incidents < n:
         size = min(batch_size, n - result.incidents)
@@ -204,6 +211,10 @@ def _incident(rng, place, number, user, actors, independent, belligerent) -> tup
         has_disagreements=denied or len(named) > 1 or disjoint,
         denied_by_party=denied,
         restricted=rng.random() < 0.02,
+        # Submitted for review some days after the attack (the review queue is ordered by it).
+        submitted_at=None
+        if status == Status.DRAFT
+        else datetime.combine(day + timedelta(days=rng.randrange(1, 60)), time(rng.randrange(24)), tzinfo=UTC),
         created_by=user,
         last_edited_by=user,
     )
