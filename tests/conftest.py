@@ -126,6 +126,15 @@ def clear_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A test that renders a page in Arabic leaves Arabic active in its thread: no later test inherits it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """allauth keeps sign-in rate limits and used TOTP codes in the cache, DRF its API throttles: no test inherits
     another's."""
