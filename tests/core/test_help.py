@@ -31,3 +31,9 @@ def test_help_is_linked_from_every_page_header(client, viewer, language):
     client.cookies["django_language"] = language
     page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'href="{reverse("help")}"' in page
+
+
+def test_grade_badges_link_to_their_definition(client, researcher, incident):
+    client.force_login(researcher)
+    page = client.get(reverse("incidents:detail", args=[incident.reference])).content.decode()
+    assert f'href="{reverse("help")}#grade-{incident.grade}"' in page
