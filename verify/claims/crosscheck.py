@@ -186,8 +186,17 @@ BULK_CHUNK = 500
 MAX_UPDATE_GROUPS = 40
 
 
-# What the rules read of a claim's relations (the matrix also shows the source a derived claim copies).
+# What the rules read of a claim's relations (the matrix also shows the source a derived claim copies), and the
+# only columns the bulk path loads: no texts, no timestamps (loading them was a third of its time).
 RULES_RELATED = ("source", "source__affiliation", "perpetrator", "place")
+RULES_FIELDS = (
+    *("incident", "source", "perpetrator", "place", "source__affiliation", "perpetrator__parent"),
+    *("published_on", "stance", "derived_from", "munition", "credibility"),
+    *("killed_min", "killed_max", "injured_min", "injured_max", "military_objective_present"),
+    *("event_date", "event_date_precision", "latitude", "longitude", "location_precision"),
+    *("source__name", "source__reliability", "source__affiliation__name", "source__affiliation__party_to_conflict"),
+    *("perpetrator__name", "place__latitude", "place__longitude"),
+)
 
 
 def claims_derived_values(claims: list[Claim], parents: Mapping[int, int | None]) -> dict:
@@ -208,7 +217,7 @@ def chunk_derived_values(incident_ids: list[int]) -> dict[int, dict]:
     """The derived values of these incidents, computed from their claims loaded in bulk (a query for the claims
     and one per generation of perpetrators' parents), by the same rules as incident_recompute."""
     by_incident: dict[int, list[Claim]] = {pk: [] for pk in incident_ids}
-    claims = Claim.objects.filter(incident_id__in=incident_ids).select_related(*RULES_RELATED)
+    claims = Claim.objects.filter(incident_id__in=incident_ids).select_related(*RULES_RELATED).only(*RULES_FIELDS)
     for claim in claims.order_by("incident_id", "published_on", "pk"):
         by_incident[claim.incident_id].append(claim)
     parents = actor_parents(
@@ -230,8 +239,10 @@ def _history_copy(pks: list[int], *, user, when) -> None:
     extra = ["history_date", "history_user_id", "history_change_reason", "history_type"]
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(pks))
+    columns = ", ".join(quote(c) for c in [*target_columns, *extra])
+    # Table and column names from the models, quoted; the values are parameters.
     sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in [*target_columns, *extra])}) "
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}) "  # noqa: S608
         f"SELECT {', '.join(quote(c) for c in source_columns)}, %s, %s, %s, %s "
         f"FROM {quote(Incident._meta.db_table)} WHERE {quote(Incident._meta.pk.column)} IN ({placeholders})"
     )
