@@ -245,8 +245,10 @@ def main() -> None:
     size_mb = path.stat().st_size / 1024**2
 
     queue = f"bench-import-{uuid.uuid4().hex[:8]}"
+    # The follow-up tasks (cross-check, duplicates) are queued by the import inside the worker, on "imports"
+    # (settings.CELERY_TASK_ROUTES): the worker consumes that queue too, on the bench's own broker database.
     worker = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "-Q", queue, "--loglevel=WARNING"],
+        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "-Q", f"{queue},imports", "--loglevel=WARNING"],
         cwd=ROOT,
         env=os.environ.copy(),
     )
