@@ -248,7 +248,18 @@ def main() -> None:
     # The follow-up tasks (cross-check, duplicates) are queued by the import inside the worker, on "imports"
     # (settings.CELERY_TASK_ROUTES): the worker consumes that queue too, on the bench's own broker database.
     worker = subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "celery", "-A", "verify", "worker", "--pool=solo", "-Q", f"{queue},imports", "--loglevel=WARNING"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "verify",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            f"{queue},imports",
+            "--loglevel=WARNING",
+        ],
         cwd=ROOT,
         env=os.environ.copy(),
     )
