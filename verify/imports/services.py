@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from verify.claims.tasks import queue_recompute
 from verify.imports.access import can_import
+from verify.imports.detect import detect_format
 from verify.imports.errors import ImportRejected
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus
-from verify.imports.detect import detect_format
 from verify.imports.readers import FileUnreadable, read_header
 from verify.imports.run import MAX_LISTED_PROBLEMS, ImportRun
 from verify.imports.storage import discard_file, import_root, store_upload
