@@ -84,6 +84,7 @@ def test_report_csv_lists_every_bad_row(researcher, places):
         "row": "3",
         "severity": "error",
         "column": "latitude",
+        "verify_column": "latitude",
         "value": "200",
         "reason": "Latitude must be between -90 and 90.",
     } in rows

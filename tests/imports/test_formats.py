@@ -177,10 +177,19 @@ def test_other_csv_with_a_mapping(researcher, places):
     assert (claim.source.name, claim.killed_min, claim.killed_max) == ("Syria Civil Defence", 12, 12)
 
 
-def test_verify_csv_without_title_column_is_refused(researcher, places):
+def test_verify_csv_without_title_column_is_sent_to_the_mapping(researcher, places):
+    # Issue 20, item 11: another dataset's CSV is not refused as a verify CSV: its columns are to be mapped.
     checked, _ = run_import(researcher, b"name,date\nfoo,2015-11-29\n")
-    assert checked.status == "failed" and "no 'title' column" in checked.failure
+    assert checked.format == "mapped_csv"
+    # Checked without a mapping (as the command line could), it is refused and its file deleted.
+    assert checked.status == "failed" and "Choose which of the file's columns" in checked.failure
     assert not job_path(checked).exists(), "a refused file is deleted"
+
+
+def test_a_one_cell_header_chosen_as_verify_csv_is_refused(researcher, places):
+    checked, _ = run_import(researcher, b"<html><body>not a table</body></html>\n")
+    assert checked.format == "verify_csv"
+    assert checked.status == "failed" and "no 'title' column" in checked.failure
 
 
 def test_the_documented_example_file_imports(researcher):

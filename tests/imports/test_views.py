@@ -74,7 +74,7 @@ def test_bad_rows_are_shown_and_good_rows_can_be_imported(client, researcher, pl
     assert "Import the 1 good row" in page and "Latitude must be between -90 and 90." in page
     report = client.get(reverse("imports:report", args=[job.pk]))
     assert report["Content-Type"].startswith("text/csv") and "attachment" in report["Content-Disposition"]
-    assert "3,error,latitude,200" in report.content.decode()
+    assert "3,error,latitude,latitude,200" in report.content.decode()
     client.post(reverse("imports:decide", args=[job.pk]), {"decision": "import"})
     assert list(Incident.objects.values_list("external_id", flat=True)) == ["PARTNER-0001"]
 

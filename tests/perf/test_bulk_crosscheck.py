@@ -149,6 +149,21 @@ def test_bulk_recompute_stores_what_the_per_incident_recompute_stores():
     assert _stored(pks) == bulk
     # a change is recorded in the history as a recomputation, and a second run changes nothing
     assert Incident.history.filter(history_change_reason=CROSSCHECK_REASON).count() == 2 * changed
+    # the bulk path's history rows (copied in the database) are those simple_history writes for the reference path
+    tracked = [f.attname for f in Incident.history.model.tracked_fields]
+    sample = [pk for pk in pks if Incident.history.filter(id=pk, history_change_reason=CROSSCHECK_REASON).count() == 2]
+    assert sample
+    for pk in sample[:50]:
+        bulk_row, reference_row = Incident.history.filter(id=pk, history_change_reason=CROSSCHECK_REASON).order_by(
+            "history_id"
+        )
+        assert bulk_row.history_type == reference_row.history_type == "~"
+        assert bulk_row.history_user_id == reference_row.history_user_id
+        assert {n: getattr(bulk_row, n) for n in tracked if n not in DERIVED_FIELDS} == {
+            n: getattr(reference_row, n) for n in tracked if n not in DERIVED_FIELDS
+        }
+        assert {n: getattr(bulk_row, n) for n in DERIVED_FIELDS} == {n: getattr(Incident.objects.get(pk=pk), n)
+                                                                     for n in DERIVED_FIELDS}  # fmt: skip
     assert crosscheck_recompute_all(Incident.objects.filter(pk__in=pks)) == 0
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from verify.accounts.forms import GroupsField
 from verify.claims.models import Actor, Source
+from verify.imports.detect import guess_mapping
 from verify.imports.models import ImportFormat, SavedMapping
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 
@@ -51,11 +52,12 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(IGNORE, gettext("— not in this file —"))] + [(h, h) for h in headers if h]
-        by_name = {h.casefold(): h for h in headers}
+        present = set(headers)
+        guessed = guess_mapping(headers)  # the same names first, then known English and Arabic synonyms
         for column in VERIFY_CSV_COLUMNS:
-            guess = initial_mapping.get(column) or by_name.get(column.casefold(), IGNORE)
+            guess = initial_mapping.get(column) or guessed.get(column, IGNORE)
             self.fields[f"col_{column}"] = forms.ChoiceField(
-                choices=choices, required=False, label=column, initial=guess if guess in by_name.values() else IGNORE
+                choices=choices, required=False, label=column, initial=guess if guess in present else IGNORE
             )
         self.order_fields([f"col_{c}" for c in VERIFY_CSV_COLUMNS] + ["save_as"])
 

@@ -55,6 +55,27 @@ def read_header(stream: BinaryIO, encoding: str) -> list[str]:
     return [h.strip() for h in header]
 
 
+def read_preview(stream: BinaryIO, encoding: str, rows: int = 3) -> list[list[str]]:
+    """The first few data rows' cells, as written, for the mapping page's preview. Unreadable rows end it."""
+    csv.field_size_limit(MAX_CELL_CHARS)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    found: list[list[str]] = []
+    try:
+        reader = csv.reader(text)
+        next(reader, None)
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                found.append([unescape_cell(c) for c in cells])
+            if len(found) >= rows:
+                break
+    except (csv.Error, UnicodeDecodeError):
+        pass
+    finally:
+        text.detach()
+        stream.seek(0)
+    return found
+
+
 def iter_rows(stream: BinaryIO, *, fmt: str, encoding: str, mapping: dict[str, str] | None = None) -> Iterator[RawRow]:
     if fmt == ImportFormat.JSON:
         yield from _json_rows(stream, encoding)

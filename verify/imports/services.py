@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy
 
 from verify.claims.tasks import queue_recompute
 from verify.imports.access import can_import
+from verify.imports.detect import detect_format
 from verify.imports.errors import ImportRejected
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus
-from verify.imports.readers import FileUnreadable
+from verify.imports.readers import FileUnreadable, read_header
 from verify.imports.run import MAX_LISTED_PROBLEMS, ImportRun
 from verify.imports.storage import discard_file, import_root, store_upload
 from verify.incidents.tasks import queue_duplicates_refresh
@@ -49,6 +50,10 @@ def import_job_create(
     path = import_root() / stored_name
     with open(path, "rb") as fh:
         encoding = detect_encoding(fh)
+        detected = _format_from_header(fh, encoding, fmt)
+    if detected != fmt and detected == ImportFormat.MAPPED_CSV:
+        start = False  # the researcher maps the columns first
+    fmt = detected
     job = ImportJob(
         created_by=user,
         original_filename=os.path.basename(filename)[:255] or "upload",
@@ -70,6 +75,25 @@ def import_job_create(
     if start:
         import_start(job=job)
     return job
+
+
+def _format_from_header(fh, encoding: str, fmt: str) -> str:
+    """The format the file's header shows, when it contradicts the chosen CSV format: an ACLED export chosen as a
+    verify CSV is read as ACLED, and a CSV with neither header goes to the mapping page. JSON is left alone."""
+    if fmt == ImportFormat.JSON:
+        return fmt
+    try:
+        header = read_header(fh, encoding)
+    except FileUnreadable:
+        return fmt  # the check reports it, with the row
+    detected = detect_format(header)
+    if detected is None:
+        # A header of one cell is not a table (a binary or HTML file): the check says it is not a verify CSV.
+        tabular = sum(1 for h in header if h) >= 2
+        return ImportFormat.MAPPED_CSV if fmt == ImportFormat.VERIFY_CSV and tabular else fmt
+    if fmt in {ImportFormat.VERIFY_CSV, ImportFormat.ACLED}:
+        return detected
+    return fmt
 
 
 def import_queue(task, job_id: int) -> bool:

@@ -13,8 +13,8 @@ from verify.imports.errors import ImportRejected
 from verify.imports.forms import DecisionForm, MappingForm, ResolutionForm, UploadForm
 from verify.imports.models import ImportFormat, ImportJob, ImportStatus, SavedMapping
 from verify.imports.progress import progress_get
-from verify.imports.readers import FileUnreadable, read_header
-from verify.imports.report import report_csv
+from verify.imports.readers import FileUnreadable, read_header, read_preview
+from verify.imports.report import named_by_file, report_csv
 from verify.imports.storage import job_path
 from verify.incidents.columns import VERIFY_CSV_COLUMNS
 
@@ -52,7 +52,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
         except ImportRejected as exc:
             form.add_error("file", str(exc))
         else:
-            if fmt == ImportFormat.MAPPED_CSV:
+            if job.format != fmt:
+                messages.info(
+                    request,
+                    _("The file's columns are those of: %(detected)s. It is read as such, not as: %(chosen)s.")
+                    % {"detected": job.get_format_display(), "chosen": ImportFormat(fmt).label},
+                )
+            if job.format == ImportFormat.MAPPED_CSV:
                 return redirect("imports:mapping", pk=job.pk)
             return redirect("imports:detail", pk=job.pk)
     jobs = ImportJob.objects.for_user(request.user).select_related("created_by")[:20]
@@ -67,6 +73,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         with open(job_path(job), "rb") as fh:
             headers = read_header(fh, job.encoding)
+            sample = read_preview(fh, job.encoding)
     except (FileUnreadable, OSError) as exc:
         messages.error(request, _("The file cannot be read: %(error)s") % {"error": exc})
         return redirect("imports:start")
@@ -78,7 +85,8 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             SavedMapping.objects.create(name=form.cleaned_data["save_as"], mapping=job.mapping, created_by=request.user)
         services.import_start(job=job)
         return redirect("imports:detail", pk=job.pk)
-    return render(request, "imports/mapping.html", {"job": job, "form": form, "headers": headers})
+    preview = [(name, [row[i] for row in sample if i < len(row)]) for i, name in enumerate(headers) if name]
+    return render(request, "imports/mapping.html", {"job": job, "form": form, "headers": headers, "preview": preview})
 
 
 @require_GET
@@ -90,8 +98,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "progress": progress_get(job),
-            "errors": job.errors[:SHOWN_PROBLEMS],
-            "warnings": job.warnings[:SHOWN_PROBLEMS],
+            "errors": named_by_file(job, job.errors[:SHOWN_PROBLEMS]),
+            "warnings": named_by_file(job, job.warnings[:SHOWN_PROBLEMS]),
             "shown": SHOWN_PROBLEMS,
             "resolution_form": ResolutionForm(job=job, user=request.user)
             if job.status == ImportStatus.VALIDATED

@@ -74,7 +74,8 @@ class Command(BaseCommand):
                 )
             except ImportRejected as exc:
                 raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Import {job.pk}: {path.name} as {fmt}, read as {job.encoding}.")
+        detected = f" (its header is {job.format}'s, not {fmt}'s)" if job.format != fmt else ""
+        self.stdout.write(f"Import {job.pk}: {path.name} as {job.format}{detected}, read as {job.encoding}.")
         job = self._run(job, commit=False, worker=options["worker"])
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.failure)
