@@ -24,7 +24,8 @@ def test_a_researcher_filters_the_list_saves_the_search_and_opens_it_again(brows
         page.get_by_role("button", name="Apply").click()
     # the GET form sent every field; the list dropped the empty ones
     assert re.search(r"/incidents/\?q=[^&]+$", page.url), page.url
-    page.get_by_text("Saved searches").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Saved searches").click()
     page.get_by_label("Name", exact=True).fill("My word search")
     page.get_by_label("Share with", exact=True).select_option(label="Only me")
     with page.expect_navigation():
@@ -33,12 +34,13 @@ def test_a_researcher_filters_the_list_saves_the_search_and_opens_it_again(brows
     search = SavedSearch.objects.get()
     assert search.owner.username == "researcher" and search.group is None and search.query.startswith("q=")
 
-    page.goto("/incidents/")
+    page.goto("/incidents/searches/")
     with page.expect_navigation():
         page.get_by_role("link", name="My word search").click()
     assert page.url.endswith(search.get_absolute_url())
     assert page.get_by_label(re.compile(r"^Search:?$")).input_value() == word
 
+    page.goto("/incidents/searches/")
     page.get_by_role("button", name="Delete saved search My word search").click()
     page.get_by_text("Search “My word search” deleted.").wait_for()
     assert not SavedSearch.objects.exists()

@@ -22,12 +22,15 @@ def test_a_private_search_is_saved_without_empty_or_paging_parameters_and_listed
     search = SavedSearch.objects.get()
     assert search.query == "status=verified&attack_type=airstrike" and search.group is None
     assert response.status_code == 302 and response["Location"] == "/incidents/?status=verified&attack_type=airstrike"
-    assert f'href="{search.get_absolute_url().replace("&", "&amp;")}"' in client.get("/incidents/").content.decode()
+    assert (
+        f'href="{search.get_absolute_url().replace("&", "&amp;")}"'
+        in client.get("/incidents/searches/").content.decode()
+    )
     # the same name again replaces it rather than making a second one
     _save(client, "verified airstrikes", "status=verified")
     assert SavedSearch.objects.get().query == "status=verified"
     client.force_login(researcher2)
-    assert "Verified airstrikes" not in client.get("/incidents/").content.decode()
+    assert "Verified airstrikes" not in client.get("/incidents/searches/").content.decode()
 
 
 def test_a_search_shared_with_a_group_is_listed_for_its_members_and_shows_only_what_each_may_see(
@@ -42,12 +45,12 @@ def test_a_search_shared_with_a_group_is_listed_for_its_members_and_shows_only_w
     _save(client, "Strikes", "q=strike", group=team.pk)
     assert "Secret strike" in client.get(SavedSearch.objects.get().get_absolute_url()).content.decode()
     client.force_login(viewer)
-    page = client.get("/incidents/").content.decode()
+    page = client.get("/incidents/searches/").content.decode()
     assert "Strikes" in page and "shared with Idlib team" in page
     opened = client.get(SavedSearch.objects.get().get_absolute_url()).content.decode()
     assert "Open strike" in opened and "Secret strike" not in opened and secret.reference not in opened
     client.force_login(researcher2)  # not in the team
-    assert "Strikes" not in client.get("/incidents/").content.decode()
+    assert "Strikes" not in client.get("/incidents/searches/").content.decode()
 
 
 def test_sharing_with_a_group_you_are_not_in_or_an_invalid_filter_is_refused(client, researcher):
@@ -57,7 +60,7 @@ def test_sharing_with_a_group_you_are_not_in_or_an_invalid_filter_is_refused(cli
     assert _save(client, "Bad", "date_from=not-a-date").status_code == 302
     assert _save(client, "", "status=verified").status_code == 302
     assert not SavedSearch.objects.exists()
-    messages = [str(m) for m in client.get("/incidents/").context["messages"]]
+    messages = [str(m) for m in client.get("/incidents/searches/").context["messages"]]
     assert any("not valid" in m for m in messages)
 
 
@@ -80,3 +83,11 @@ def test_users_who_may_not_see_incidents_cannot_save(client, outsider):
     client.force_login(outsider)
     assert _save(client, "X", "status=verified").status_code == 403
     assert not SavedSearch.objects.exists()
+
+
+def test_the_list_links_to_the_searches_page_with_its_filter(client, researcher):
+    client.force_login(researcher)
+    html = client.get("/incidents/?status=verified").content.decode()
+    assert 'href="/incidents/searches/?query=status%3Dverified"' in html
+    page = client.get("/incidents/searches/?query=status%3Dverified")
+    assert page.status_code == 200 and 'value="status=verified"' in page.content.decode()

@@ -2,16 +2,19 @@
 your groups, and find it again on the list. A search keeps only its query string: whoever opens it sees only the
 incidents they may see."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from verify.claims.filters import IncidentFilter
 from verify.incidents import services
@@ -41,6 +44,24 @@ class SavedSearchForm(forms.Form):
         return query
 
 
+def _page_url(query: str) -> str:
+    return reverse("incidents:searches") + ("?" + urlencode({"query": query}) if query else "")
+
+
+@permission_required("incidents.view_incident", raise_exception=True)
+@require_GET
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    """The user's searches and those shared with them, and the form to save `?query=` (the list's current filter).
+    On a page of its own so that the list itself pays nothing for it."""
+    query = request.GET.get("query", "")[:2000]
+    context = {
+        "saved_searches": SavedSearch.objects.for_user(request.user),
+        "save_form": SavedSearchForm(user=request.user, initial={"query": query}),
+        "query": query,
+    }
+    return render(request, "incidents/saved_searches.html", context)
+
+
 @permission_required("incidents.view_incident", raise_exception=True)
 @require_POST
 def saved_search_save(request: HttpRequest) -> HttpResponse:
@@ -55,8 +76,7 @@ def saved_search_save(request: HttpRequest) -> HttpResponse:
             return redirect(search.get_absolute_url())
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    back = form.data.get("query", "")
-    return redirect(SavedSearch(query=back).get_absolute_url())
+    return redirect(_page_url(form.data.get("query", "")))
 
 
 @permission_required("incidents.view_incident", raise_exception=True)
@@ -65,4 +85,4 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     search = get_object_or_404(SavedSearch, pk=pk, owner=request.user)  # another's search: 404, as if absent
     services.saved_search_delete(user=request.user, search=search)
     messages.success(request, _("Search “%(name)s” deleted.") % {"name": search.name})
-    return redirect("incidents:list")
+    return redirect("incidents:searches")

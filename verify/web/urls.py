@@ -15,6 +15,7 @@ incident_patterns = [
     path("new/", incident_views.incident_create, name="create"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
     path("labels/", label_views.label_list, name="labels"),
+    path("searches/", saved_searches.saved_search_list, name="searches"),
     path("searches/save/", saved_searches.saved_search_save, name="search_save"),
     path("searches/<int:pk>/delete/", saved_searches.saved_search_delete, name="search_delete"),
     path("labels/new/", label_views.label_create, name="label_create"),

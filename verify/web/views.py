@@ -7,9 +7,8 @@ from django.views.decorators.http import require_GET
 from verify.claims.filters import IncidentFilter
 from verify.core.listing import filtered_keyset_page, without_empty_parameters
 from verify.evidence.models import EvidenceItem
-from verify.incidents.models import Grade, Incident, SavedSearch, Status
+from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
-from verify.web.saved_searches import SavedSearchForm
 
 PAGE_SIZE = 25
 
@@ -28,8 +27,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
     context = filtered_keyset_page(request, filterset, order=["-date_start", "-pk"], per_page=PAGE_SIZE)
-    context["saved_searches"] = SavedSearch.objects.for_user(request.user)
-    context["save_form"] = SavedSearchForm(user=request.user, initial={"query": context["querystring"]})
     return render(request, "incidents/incident_list.html", context, status=400 if context["filter_invalid"] else 200)
 
 
