@@ -116,9 +116,10 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # No JIT: the pages' queries read few rows, but correlated counts make the planner's estimates large enough
-        # to compile them, which cost 130-300 ms a query at 1,000,000 incidents for queries that run in 1-20 ms.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_JIT", False):
+        # PostgreSQL's JIT compiles any plan whose estimated cost passes jit_above_cost (100,000): the list's
+        # queries at 100,000 incidents do, and compiling took 100-170 ms of a query that runs in 5-40 ms
+        # (EXPLAIN ANALYZE "JIT: Timing"; bench/README.md). Our requests are short OLTP reads: JIT never pays.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     # A fresh clone has no var/ yet: SQLite cannot create the file without its directory.

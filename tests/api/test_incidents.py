@@ -238,3 +238,35 @@ def test_ids_beyond_the_databases_range_are_invalid_not_a_server_error(db, resea
     assert sent.status_code == 400
     assert set(sent.json()["errors"]) == {"place", "labels"}
     assert api.get(f"/api/v1/claims/{huge}/").status_code == 404
+
+
+def test_cursor_pages_neither_repeat_nor_skip_under_deletes_and_other_orders(db, researcher, api_as):
+    made = [factories.incident(created_by=researcher, title=f"D{i}") for i in range(9)]
+    api = api_as(researcher)
+    first = api.get("/api/v1/incidents/?page_size=3&ordering=reference").json()
+    assert _refs_of(first) == sorted(i.reference for i in made)[:3]
+    # the first page's last row and a row of the next page are deleted between pages
+    Incident.objects.filter(reference__in=[_refs_of(first)[-1], sorted(i.reference for i in made)[4]]).delete()
+    seen, cursor = _refs_of(first), first["next_cursor"]
+    while cursor:
+        page = api.get(f"/api/v1/incidents/?page_size=3&ordering=reference&cursor={cursor}").json()
+        seen += _refs_of(page)
+        cursor = page["next_cursor"]
+    expected = sorted(i.reference for i in made)
+    assert seen == expected[:3] + [r for r in expected[3:] if r != expected[4]]
+
+
+def test_bad_cursors_are_a_clear_400(db, researcher, api_as):
+    from verify.core.keyset import encode_cursor
+
+    for i in range(3):
+        factories.incident(created_by=researcher, title=f"C{i}")
+    api = api_as(researcher)
+    good = api.get("/api/v1/incidents/?page_size=1&ordering=reference").json()["next_cursor"]
+    assert api.get(f"/api/v1/incidents/?page_size=1&ordering=reference&cursor={good}").status_code == 200
+    forged = "reference." + encode_cursor(["A", 1])  # the right shape, unsigned
+    tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    for cursor, ordering in [("garbage", "reference"), (forged, "reference"), (tampered, "reference"), (good, "-date")]:
+        response = api.get(f"/api/v1/incidents/?page_size=1&ordering={ordering}&cursor={cursor}")
+        assert response.status_code == 400, cursor
+        assert "start again from the first page" in response.content.decode()

@@ -583,3 +583,44 @@ class StatusTransition(models.Model):
         from verify.incidents.workflow import transition_text  # the workflow owns the words for its codes
 
         return transition_text(self)
+
+
+class SavedSearchQuerySet(models.QuerySet):
+    def for_user(self, user) -> "SavedSearchQuerySet":
+        """The searches this user may use: their own and those shared with one of their groups."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(group__in=user.groups.all())).select_related("owner", "group")
+
+
+class SavedSearch(TimeStampedModel):
+    """A named filter of the incident list, private to its owner or shared with one of the owner's groups. It keeps
+    only the query string: whoever opens it sees the incidents they may see, so sharing never shows more."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("owner")
+    )
+    group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("shared with"),
+    )
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+
+    objects = SavedSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name"), "pk"]
+        constraints = [models.UniqueConstraint("owner", Lower("name"), name="saved_search_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("incidents:list") + ("?" + self.query if self.query else "")

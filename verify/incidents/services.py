@@ -169,3 +169,41 @@ def label_update(*, label: Label, user, name: str, parent: Label | None, descrip
         label.full_clean()
         label.save()
         return label
+
+
+# Paging is not part of a search: a saved search opens at its first page.
+_NOT_SAVED = {"page", "after", "before", "csrfmiddlewaretoken"}
+
+
+def saved_search_save(*, user, name: str, query: str, group: Group | None = None):
+    """Save the list's filter `query` (a query string) under `name`, private or shared with one of the owner's
+    groups. Empty and paging parameters are dropped. A name the owner already uses is replaced (saved again)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from verify.incidents.models import SavedSearch
+
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the search a name.")})
+    if group is not None and not user.groups.filter(pk=group.pk).exists():
+        raise ValidationError({"group": _("You can share a search only with a group you belong to.")})
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if v != "" and k not in _NOT_SAVED]
+    with transaction.atomic():
+        search = SavedSearch.objects.filter(owner=user, name__iexact=name).select_for_update().first()
+        search = search or SavedSearch(owner=user)
+        search.name, search.group, search.query = name, group, urlencode(kept)
+        search.full_clean(validate_constraints=False)
+        search.save()
+        return search
+
+
+def saved_search_delete(*, user, search) -> None:
+    """Only its owner deletes a saved search."""
+    from django.core.exceptions import PermissionDenied
+
+    if search.owner_id != user.pk:
+        raise PermissionDenied
+    search.delete()

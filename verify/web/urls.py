@@ -9,13 +9,16 @@ from verify.incidents import views as incident_views
 from verify.review import duplicate_views
 from verify.review import urls as review_urls
 from verify.web import help as help_views
-from verify.web import incident_page, views
+from verify.web import incident_page, saved_searches, views
 
 incident_patterns = [
     path("", views.incident_list, name="list"),
     path("new/", incident_views.incident_create, name="create"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
     path("labels/", label_views.label_list, name="labels"),
+    path("searches/", saved_searches.saved_search_list, name="searches"),
+    path("searches/save/", saved_searches.saved_search_save, name="search_save"),
+    path("searches/<int:pk>/delete/", saved_searches.saved_search_delete, name="search_delete"),
     path("labels/new/", label_views.label_create, name="label_create"),
     path("labels/<int:pk>/edit/", label_views.label_edit, name="label_edit"),
     path("<str:reference>/", incident_page.incident_detail, name="detail"),

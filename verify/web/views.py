@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from verify.claims.filters import IncidentFilter
-from verify.core.listing import filtered_keyset_page
+from verify.core.listing import filtered_keyset_page, without_empty_parameters
 from verify.core.routers import replica_reads
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
@@ -17,6 +17,9 @@ PAGE_SIZE = 25
 @replica_reads
 @permission_required("incidents.view_incident", raise_exception=True)
 def incident_list(request: HttpRequest) -> HttpResponse:
+    shorter = without_empty_parameters(request)
+    if shorter is not None:
+        return redirect(shorter)
     queryset = (
         Incident.objects.visible_to(request.user)
         .select_related("place", "place__governorate")
@@ -26,7 +29,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
     context = filtered_keyset_page(request, filterset, order=["-date_start", "-pk"], per_page=PAGE_SIZE)
-    return render(request, "incidents/incident_list.html", context)
+    return render(request, "incidents/incident_list.html", context, status=400 if context["filter_invalid"] else 200)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
