@@ -63,7 +63,10 @@ STATUS_MEANING = {
     Status.DRAFT: _("The researcher is logging claims and evidence. Nothing counts yet."),
     Status.SUBMITTED: _("The researcher has asked for review. The record waits in the review queue."),
     Status.IN_REVIEW: _("A second researcher, never the author, is reviewing it."),
-    Status.VERIFIED: _("The reviewer has set the final grade. The record now counts on the dashboard and exports."),
+    Status.VERIFIED: _(
+        "The reviewer has set the final grade. Filter the list, the map and the exports on this status for the "
+        "records that count."
+    ),
     Status.CHANGES_REQUESTED: _("The reviewer asked for changes. The author edits and submits again."),
 }
 
