@@ -7,6 +7,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth.models import User
 
 from tests import factories
@@ -82,6 +83,8 @@ def test_incidents_at_the_same_place_spread_out_when_their_group_is_selected(bro
     wait_for_status(page, "3 incidents in view")
     region = page.get_by_role("region", name="Map of incidents")
     group = region.get_by_role("button", name="3", exact=True)
+    # While the map zooms to them, the group's old icon is still animating out: wait for the one that stays.
+    expect(group).to_have_count(1)
     group.click()
     for incident in stacked:
         marker = region.get_by_role("button", name=re.compile("^" + incident.reference + ", "))

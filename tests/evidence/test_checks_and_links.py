@@ -110,7 +110,7 @@ def test_incident_page_evidence_panel_query_count_is_flat(client, researcher, in
 
     client.force_login(researcher)
     counts = []
-    for batch in range(2):
+    for batch in range(3):
         for seed in range(3):
             name = f"{batch}-{seed}.jpg"
             evidence_process(
@@ -119,8 +119,10 @@ def test_incident_page_evidence_panel_query_count_is_flat(client, researcher, in
         with CaptureQueriesContext(connection) as queries:
             response = client.get(incident.get_absolute_url())
         counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1], "the evidence panel's queries grow with the number of items"
-    assert response.content.decode().count("/thumbnail/") == 6
+    # The first count may lack the near-duplicate query (it runs once any two items are near duplicates, as they
+    # are from the second batch on): 6 and 9 items are compared.
+    assert counts[0] <= counts[1] == counts[2], "the evidence panel's queries grow with the number of items"
+    assert response.content.decode().count("/thumbnail/") == 9
 
 
 def test_fixity_command_catches_a_file_altered_on_disk(researcher, capsys):
