@@ -368,7 +368,7 @@ def _claim_details(number: int, values: dict[str, str], data: dict[str, Any], ga
             found = gazetteer.lookup(
                 name,
                 governorate=data.get("claim_governorate") or "" if data.get("claim_place") else "",
-                precision="" if data.get("claim_place") else "governorate",
+                precision=data.get("claim_location_precision") or ("" if data.get("claim_place") else "governorate"),
             )
             if found.entry is None:
                 return RowError(number, "claim_place", found.problem, name)
