@@ -89,7 +89,7 @@ def export_like(incidents) -> bytes:
                     **{
                         name: cell(getattr(claim, name))
                         for name in CLAIM_COLUMNS
-                        if name not in ("source", "source_url", "perpetrator")
+                        if name not in ("source", "source_url", "perpetrator") and hasattr(claim, name)
                     },
                 }
             writer.writerow([guard(row.get(c, "")) for c in VERIFY_CSV_COLUMNS])

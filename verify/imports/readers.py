@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from verify.imports.models import ImportFormat
-from verify.incidents.columns import VERIFY_CSV_COLUMNS
+from verify.incidents.columns import CLAIM_DETAIL_COLUMNS, VERIFY_CSV_COLUMNS
 from verify.lib import csvsafe
 
 # A cell longer than this is not a spreadsheet cell but a broken quote swallowing the rest of the file.
@@ -169,15 +169,23 @@ def _check_header(header: list[str], fmt: str) -> None:
             )
 
 
+# The columns every row has, empty when its file lacks them; the claim's own facts only when the file has them.
+BASE_COLUMNS = tuple(c for c in VERIFY_CSV_COLUMNS if c not in CLAIM_DETAIL_COLUMNS)
+
+
 def _verify_columns(values: dict[str, str]) -> dict[str, str]:
-    return {name: values.get(name, "") for name in VERIFY_CSV_COLUMNS}
+    """Every column, empty when the file lacks it, except the claim's own facts (CLAIM_DETAIL_COLUMNS): a file
+    without those (an older export) leaves them out, so that the import leaves them alone."""
+    return {
+        name: values.get(name, "") for name in VERIFY_CSV_COLUMNS if name in values or name not in CLAIM_DETAIL_COLUMNS
+    }
 
 
 def _mapper(mapping: dict[str, str]) -> Callable[[dict[str, str]], dict[str, str]]:
     pairs = [(ours, theirs) for ours, theirs in mapping.items() if ours in VERIFY_CSV_COLUMNS and theirs]
 
     def convert(values: dict[str, str]) -> dict[str, str]:
-        row = dict.fromkeys(VERIFY_CSV_COLUMNS, "")
+        row = dict.fromkeys(BASE_COLUMNS, "")
         for ours, theirs in pairs:
             row[ours] = values.get(theirs, "")
         return row
@@ -194,6 +202,8 @@ def _json_rows(stream: BinaryIO, encoding: str) -> Iterator[RawRow]:
         problems = []
         values = {}
         for name in VERIFY_CSV_COLUMNS:
+            if name in CLAIM_DETAIL_COLUMNS and name not in item:
+                continue
             value = item.get(name)
             if value is None:
                 value = ""
@@ -324,7 +334,7 @@ def acled_to_verify(values: dict[str, str]) -> dict[str, str]:
     fatalities = get("fatalities")
     # ACLED lists several outlets in one cell ("SOHR; Syrian Network for Human Rights"): the first names the claim.
     source = re.split(r"[;|]", get("source"))[0].strip()
-    return dict.fromkeys(VERIFY_CSV_COLUMNS, "") | {
+    return dict.fromkeys(BASE_COLUMNS, "") | {
         "external_id": get("event_id_cnty") or get("data_id"),
         "title": title[:200],
         "summary": notes,

@@ -16,12 +16,14 @@ from verify.claims.models import Stance
 from verify.core.choices import Credibility, DatePrecision, LocationPrecision
 from verify.core.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS
 from verify.gazetteer.geocode import Gazetteer
-from verify.incidents.columns import INCIDENT_COLUMNS, NOT_IDENTITY_COLUMNS
+from verify.incidents.columns import INCIDENT_COLUMNS, NO, NOT_IDENTITY_COLUMNS, YES
 from verify.incidents.models import LABEL_SEPARATOR, AttackType, Label, TargetType
 
 DATE_FORMATS = ["%Y-%m-%d"]
 _GOVERNORATE_KEPT = gettext_lazy("The governorate %(governorate)s was kept, with %(kept)s.")
 MAX_COUNT = 1_000_000
+MAX_DISTANCE_M = 100_000
+KEY_LENGTH = 40
 SIX_PLACES = Decimal("0.000001")
 
 
@@ -69,14 +71,31 @@ class RowForm(forms.Form):
     credibility = _choice(Credibility)
     excerpt = forms.CharField(required=False, strip=False)
     labels = forms.CharField(required=False)
+    claim_key = forms.CharField(max_length=KEY_LENGTH, required=False)
+    claim_date = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    claim_date_precision = _choice(DatePrecision)
+    claim_governorate = forms.CharField(max_length=200, required=False)
+    claim_place = forms.CharField(max_length=200, required=False)
+    claim_latitude = forms.DecimalField(required=False, validators=LATITUDE_VALIDATORS)
+    claim_longitude = forms.DecimalField(required=False, validators=LONGITUDE_VALIDATORS)
+    claim_location_precision = _choice(LocationPrecision)
+    military_objective = forms.ChoiceField(
+        choices=[("", ""), (YES, YES), (NO, NO)],
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Unknown value “%(value)s”: use yes, no or leave it empty.")},
+    )
+    military_objective_distance_m = forms.IntegerField(required=False, min_value=0, max_value=MAX_DISTANCE_M)
+    derived_from = forms.CharField(max_length=KEY_LENGTH, required=False)
 
     CLAIM_FACTS = ("source_url", "published_on", "killed_min", "killed_max", "injured_min", "injured_max",
-                   "perpetrator", "munition", "excerpt", "stance", "credibility")  # fmt: skip
+                   "perpetrator", "munition", "excerpt", "claim_key", "claim_date", "claim_place",
+                   "claim_governorate", "claim_latitude", "claim_longitude", "military_objective",
+                   "military_objective_distance_m", "derived_from")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         today = timezone.localdate()
-        for name in ("date_start", "date_end", "published_on"):
+        for name in ("date_start", "date_end", "published_on", "claim_date"):
             if data.get(name) and data[name] > today:
                 self.add_error(name, gettext("The date is in the future."))
         if data.get("date_start") and data.get("date_end") and data["date_end"] < data["date_start"]:
@@ -88,11 +107,14 @@ class RowForm(forms.Form):
                     gettext("%(low)s (%(low_value)s) is greater than %(high)s (%(high_value)s).")
                     % {"low": low, "low_value": data[low], "high": high, "high_value": data[high]},
                 )
-        has_lat, has_lon = data.get("latitude") is not None, data.get("longitude") is not None
-        if has_lat != has_lon and "latitude" not in self.errors and "longitude" not in self.errors:
-            self.add_error(
-                "longitude" if has_lat else "latitude", gettext("Give both latitude and longitude, or neither.")
-            )
+        for lat_name, lon_name in (("latitude", "longitude"), ("claim_latitude", "claim_longitude")):
+            has_lat, has_lon = data.get(lat_name) is not None, data.get(lon_name) is not None
+            if has_lat != has_lon and lat_name not in self.errors and lon_name not in self.errors:
+                self.add_error(
+                    lon_name if has_lat else lat_name, gettext("Give both latitude and longitude, or neither.")
+                )
+        if data.get("derived_from") and data.get("derived_from") == data.get("claim_key"):
+            self.add_error("derived_from", gettext("A claim cannot be derived from itself."))
         names = split_labels(data.get("labels") or "")
         longest = Label._meta.get_field("name").max_length or 0
         if any(len(name) > longest for name in names):
@@ -130,8 +152,11 @@ _CHOICE_NAMES: dict[str, dict[str, str]] = {
         ("target_type", TargetType),
         ("stance", Stance),
         ("credibility", Credibility),
+        ("claim_date_precision", DatePrecision),
+        ("claim_location_precision", LocationPrecision),
     )
 }
+_CHOICE_NAMES["military_objective"] = {"yes": YES, "true": YES, "1": YES, "no": NO, "false": NO, "0": NO}
 # Credibility also by its leading digit: "3 – Possibly true", "3".
 _CHOICE_NAMES["credibility"] |= {value: value for value in Credibility.values}
 
@@ -166,6 +191,8 @@ class ParsedRow:
     perpetrator_name: str
     warnings: list[RowError] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    claim_key: str = ""  # names the claim within its incident, for another row's derived_from
+    derived_from: str | None = None  # the claim_key of the claim this one repeats; None: the file has no column
 
 
 def parse_row(
@@ -263,6 +290,10 @@ def parse_row(
             "munition": data["munition"],
             "credibility": data["credibility"] or Credibility.CANNOT_BE_JUDGED,
         }
+        details = _claim_details(number, values, data, gazetteer)
+        if isinstance(details, RowError):
+            return [details]
+        claim |= details
     reference, external_id = data["reference"], data["external_id"]
     here = known_references.get(reference) if reference else None
     imported = known_external_ids.get(reference) if reference and not external_id else None
@@ -301,7 +332,48 @@ def parse_row(
         perpetrator_name=data["perpetrator"],
         warnings=warnings,
         labels=data["labels"],
+        claim_key=data["claim_key"] if claim is not None else "",
+        derived_from=data["derived_from"] if claim is not None and "derived_from" in values else None,
     )
+
+
+# The claim's own facts: column -> (model field, the value of an empty cell).
+_CLAIM_DETAILS = {
+    "claim_date": ("event_date", None),
+    "claim_date_precision": ("event_date_precision", DatePrecision.DAY),
+    "claim_latitude": ("latitude", None),
+    "claim_longitude": ("longitude", None),
+    "claim_location_precision": ("location_precision", LocationPrecision.TOWN),
+    "military_objective_distance_m": ("military_objective_distance_m", None),
+}
+
+
+def _claim_details(number: int, values: dict[str, str], data: dict[str, Any], gazetteer: Gazetteer):
+    """The claim's own date, place, coordinates and military objective, for the columns the file has (an older
+    file has none of them, and then the claim's stored facts are left alone); or why the row is bad."""
+    details: dict[str, Any] = {}
+    for column, (name, empty) in _CLAIM_DETAILS.items():
+        if column in values:
+            value = data[column]
+            details[name] = empty if value in (None, "") else value
+    for name in ("latitude", "longitude"):
+        if details.get(name) is not None:
+            details[name] = details[name].quantize(SIX_PLACES, ROUND_HALF_UP)
+    if "military_objective" in values:
+        details["military_objective_present"] = {YES: True, NO: False}.get(data["military_objective"])
+    if "claim_place" in values or "claim_governorate" in values:
+        details["place_id"] = None
+        name = data.get("claim_place") or data.get("claim_governorate") or ""
+        if name:
+            found = gazetteer.lookup(
+                name,
+                governorate=data.get("claim_governorate") or "" if data.get("claim_place") else "",
+                precision=data.get("claim_location_precision") or ("" if data.get("claim_place") else "governorate"),
+            )
+            if found.entry is None:
+                return RowError(number, "claim_place", found.problem, name)
+            details["place_id"] = found.entry.id
+    return details
 
 
 def split_labels(cell: str) -> list[str]:

@@ -69,6 +69,14 @@ class ImportRun(RunWriter):
         self.existing_claim_keys: dict[int, set[tuple]] = {}
         self.checked_versions: dict[str, int] = {}
         self.savepoint = None
+        # derived_from: (incident key, claim_key) -> the claim (its row number in the check, then the Claim or its
+        # id), and the links to make once every claim of the file is written (see _link_derived).
+        self.claim_refs: dict[tuple[str, str], Any] = {}
+        self.derivations: list[tuple[int, str, Any, str]] = []
+        # Rows whose derived_from the check could not resolve: the import leaves them out whole.
+        self.unlinkable_rows = (
+            {e.get("row") for e in job.errors or [] if e.get("column") == "derived_from"} if write else set()
+        )
         if write:
             apply_resolutions(self)
 
@@ -118,6 +126,7 @@ class ImportRun(RunWriter):
                     self.on_progress(position, self.rows_total)
             if self.write:
                 self.flush()
+            self._link_derived()
             self.on_progress(position, self.rows_total)
         if self.rows_total == 0:
             raise FileUnreadable(_("The file has a header but no rows."))
@@ -142,13 +151,61 @@ class ImportRun(RunWriter):
         if unnamed := unusable_names(parsed):
             self._bad(unnamed)
             return
+        if errors := self._check_claim_key(parsed):
+            self._bad(errors)
+            return
         self._note_repeated_incident(parsed)
         if not self.write:
             self._predict(parsed)
+            self._note_claim_key(parsed, parsed.number)
         elif errors := self._write_row(parsed):
             self._bad(errors)
             return
         self.warnings.extend(parsed.warnings)
+
+    def _check_claim_key(self, parsed: ParsedRow) -> list[RowError]:
+        if self.write and parsed.number in self.unlinkable_rows and parsed.derived_from:
+            return [
+                RowError(parsed.number, "derived_from", self._unknown_key(parsed.derived_from), parsed.derived_from)
+            ]
+        first = self.claim_refs.get((parsed.key, parsed.claim_key)) if parsed.claim_key else None
+        if first is None:
+            return []
+        return [
+            RowError(
+                parsed.number,
+                "claim_key",
+                _("Another claim of the same incident already has the claim key %(key)s.") % {"key": parsed.claim_key},
+                parsed.claim_key,
+            )
+        ]
+
+    @staticmethod
+    def _unknown_key(key: str) -> str:
+        return _(
+            "No claim of the same incident has the claim key %(key)s: derived_from must name the claim_key of "
+            "another row of this incident in the same file."
+        ) % {"key": key}
+
+    def _note_claim_key(self, parsed: ParsedRow, claim: Any) -> None:
+        """Remember the row's claim under its key, and the claim it derives from, to link them at the end."""
+        if parsed.claim is None:
+            return
+        if parsed.claim_key:
+            self.claim_refs[(parsed.key, parsed.claim_key)] = claim
+        if parsed.derived_from is not None and (parsed.derived_from or (self.write and claim.pk is not None)):
+            # An empty cell matters only for a claim that existed before (it may have a link to remove).
+            self.derivations.append((parsed.number, parsed.key, claim, parsed.derived_from))
+
+    def _link_derived(self) -> None:
+        """Resolve each derived_from within its incident, once all its claims are known (and, importing, saved)."""
+        for number, key, claim, ref in self.derivations:
+            target = self.claim_refs.get((key, ref)) if ref else None
+            if ref and target is None:
+                self._bad([RowError(number, "derived_from", self._unknown_key(ref), ref)])
+            elif self.write and (errors := self._write_link(number, claim, target)):
+                self._bad(errors)
+        self.derivations = []
 
     def _note_ignored_columns(self, number: int) -> None:
         if not self.ignored_columns_noted:

@@ -64,6 +64,11 @@ class RunWriter:
     claims: dict[tuple, Claim]
     claims_loaded: set[int]
     savepoint: str | None
+    claim_refs: dict[tuple[str, str], Any]  # (incident key, claim_key) -> the Claim, or its id once saved
+    derivations: list[tuple[int, str, Any, str]]  # (row, incident key, the Claim or its id, derived_from)
+
+    def _note_claim_key(self, parsed: ParsedRow, claim: Any) -> None:
+        raise NotImplementedError  # ImportRun's
 
     def _incident_pk(self, parsed: ParsedRow) -> int | None:
         if parsed.key in self.seen:
@@ -203,6 +208,8 @@ class RunWriter:
 
     def _write_claim(self, incident: Incident, parsed: ParsedRow, claim_fields: dict[str, Any]) -> None:
         data = dict(claim_fields)
+        if "place_id" in data:
+            data["place"] = self._place(data.pop("place_id"))
         data["source"] = self._source(parsed.source_name)
         data["perpetrator"] = self._actor(parsed.perpetrator_name) if parsed.perpetrator_name else None
         key = self._claim_key(incident, data)
@@ -217,11 +224,14 @@ class RunWriter:
             self.pending_claims.append(claim)
             self.claims[key] = claim
             self.counts["claims_created"] += 1
+            self._note_claim_key(parsed, claim)
         elif existing.pk is None:  # the same claim twice in this file: the later row wins
             for name, value in data.items():
                 setattr(existing, name, value)
             validate(existing)
+            self._note_claim_key(parsed, existing)
         else:
+            self._note_claim_key(parsed, existing)
             changed: list[str] = []
             if differs(existing, data):
                 self._before_change()
@@ -290,8 +300,33 @@ class RunWriter:
         for key, target in self.targets.items():
             if not isinstance(target, int):
                 self.targets[key] = target.pk
+        for ref, claim in self.claim_refs.items():
+            if isinstance(claim, Claim):
+                self.claim_refs[ref] = claim.pk
+        self.derivations = [
+            (number, key, claim.pk if isinstance(claim, Claim) else claim, derived_from)
+            for number, key, claim, derived_from in self.derivations
+        ]
         self.claims.clear()
         self.claims_loaded.clear()
+
+    def _write_link(self, number: int, claim_id: int, target_id: int | None) -> list[RowError]:
+        """Make a claim derived from another of its incident (or from none), through the service, alone in a
+        savepoint."""
+        claim = Claim.objects.select_related("incident", "source").get(pk=claim_id)
+        if claim.derived_from_id == target_id:
+            return []
+        target = Claim.objects.get(pk=target_id) if target_id is not None else None
+        savepoint = transaction.savepoint()
+        try:
+            claim_services.claim_update(
+                claim=claim, user=self.user, data={"derived_from": target}, expected_version=claim.version
+            )
+        except ValidationError as exc:
+            transaction.savepoint_rollback(savepoint)
+            return [RowError(number, column or "derived_from", message) for column, message in messages(exc)]
+        transaction.savepoint_commit(savepoint)
+        return []
 
     def _place(self, place_id: int | None) -> Place | None:
         if place_id is None:

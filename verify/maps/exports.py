@@ -16,7 +16,7 @@ from django.db.models import Case, CharField, F, QuerySet, When
 from verify.claims.models import Claim
 from verify.core.choices import LocationPrecision
 from verify.gazetteer.models import Place
-from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, csv_header
+from verify.incidents.columns import CLAIM_COLUMNS, INCIDENT_COLUMNS, NO, YES, csv_header
 from verify.incidents.models import LABEL_SEPARATOR, Incident
 from verify.lib.crosscheck import Range, combined_range
 from verify.lib.csvsafe import escape_cell
@@ -43,6 +43,9 @@ INCIDENT_FIELDS = {
     "status": "status",
     "grade": "grade",
     "labels": "labels",  # the label names, read per chunk (see _incident_chunks), not a column of the row
+    "suggested_grade": "suggested_grade",
+    "has_disagreements": "has_disagreements",
+    "denied_by_party": "denied_by_party",
 }
 CLAIM_FIELDS = {
     "source": "source__name",
@@ -57,7 +60,25 @@ CLAIM_FIELDS = {
     "munition": "munition",
     "credibility": "credibility",
     "excerpt": "excerpt",
+    "claim_key": "claim_key",  # the claim's position in its incident, 1, 2, 3... (see _number_claims)
+    "claim_date": "event_date",
+    "claim_date_precision": "event_date_precision",
+    "claim_governorate": "governorate_name",
+    "claim_place": "place__name",
+    "claim_latitude": "latitude",
+    "claim_longitude": "longitude",
+    "claim_location_precision": "location_precision",
+    "military_objective": "military_objective_present",
+    "military_objective_distance_m": "military_objective_distance_m",
+    "derived_from": "derived_from",  # the claim_key of the claim it repeats (see _number_claims)
 }
+# Read from the database; the others are worked out per incident.
+CLAIM_VALUES = (
+    "pk",
+    "incident_id",
+    "derived_from_id",
+    *(f for f in CLAIM_FIELDS.values() if f not in {"claim_key", "derived_from"}),
+)
 assert tuple(INCIDENT_FIELDS) == INCIDENT_COLUMNS and tuple(CLAIM_FIELDS) == CLAIM_COLUMNS
 
 
@@ -69,7 +90,6 @@ def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list
     chunk is ever held in memory. One query for the incidents (a server-side cursor on PostgreSQL) and two per
     chunk for their claims and labels.
     """
-    claim_values = ("incident_id", *CLAIM_FIELDS.values())
     rows = (
         queryset.annotate(governorate_name=_governorate_name())
         .order_by("-date_start", "-pk")
@@ -79,9 +99,14 @@ def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list
     for chunk in batched(rows, settings.EXPORT_CHUNK_SIZE):
         claims: dict[int, list[dict]] = {row["pk"]: [] for row in chunk}
         for claim in (
-            Claim.objects.filter(incident__in=list(claims)).order_by("published_on", "pk").values(*claim_values)
+            Claim.objects.filter(incident__in=list(claims))
+            .annotate(governorate_name=_governorate_name())
+            .order_by("published_on", "pk")
+            .values(*CLAIM_VALUES)
         ):
             claims[claim["incident_id"]].append(claim)
+        for incident_claims in claims.values():
+            _number_claims(incident_claims)
         labels: dict[int, list[str]] = {pk: [] for pk in claims}
         tagged = Incident.labels.through.objects.filter(incident_id__in=list(labels)).order_by("label__name")
         for incident_id, name in tagged.values_list("incident_id", "label__name"):
@@ -90,6 +115,15 @@ def _incident_chunks(queryset: QuerySet, fields: Iterable[str]) -> Iterator[list
             row["claims"] = claims[row["pk"]]
             row["labels"] = labels[row["pk"]]
         yield chunk
+
+
+def _number_claims(claims: list[dict]) -> None:
+    """Each claim's key within its incident (its position: "1", "2"...), and the key of the claim it derives from,
+    so that a file imported into another database links the same claims."""
+    keys = {claim["pk"]: str(position) for position, claim in enumerate(claims, start=1)}
+    for claim in claims:
+        claim["claim_key"] = keys[claim["pk"]]
+        claim["derived_from"] = keys.get(claim["derived_from_id"], "")
 
 
 def batched(iterable: Iterable, n: int) -> Iterator[list]:
@@ -111,6 +145,8 @@ def _governorate_name():
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return YES if value else NO
     if isinstance(value, (int, Decimal)):
         return str(value)  # numbers cannot carry a formula
     if hasattr(value, "isoformat"):
