@@ -8,9 +8,8 @@ from verify.incidents import label_views
 from verify.incidents import views as incident_views
 from verify.review import duplicate_views
 from verify.review import urls as review_urls
-from verify.web import bulk
+from verify.web import bulk, incident_page, saved_searches, views
 from verify.web import help as help_views
-from verify.web import incident_page, saved_searches, views
 
 incident_patterns = [
     path("", views.incident_list, name="list"),
