@@ -37,7 +37,7 @@ def test_a_researcher_labels_and_submits_two_ticked_incidents(browser_page):
     page.get_by_label("With the selected incidents").select_option(label="Add a label")
     page.get_by_label("Label (to add)").select_option(label="Bulk-tested")
     with page.expect_navigation():
-        page.get_by_role("button", name="Apply to selected").click()
+        page.get_by_role("button", name="Run on the selected").click()
     done = page.locator(".messages .msg-success")
     assert "Label “Bulk-tested” added to" in done.inner_text()
     assert one.reference in done.inner_text() and two.reference in done.inner_text()
@@ -47,7 +47,7 @@ def test_a_researcher_labels_and_submits_two_ticked_incidents(browser_page):
         page.get_by_label(f"Select {incident.reference}", exact=True).check()
     page.get_by_label("With the selected incidents").select_option(label="Submit for review")
     with page.expect_navigation():
-        page.get_by_role("button", name="Apply to selected").click()
+        page.get_by_role("button", name="Run on the selected").click()
     done = page.locator(".messages .msg-success")
     assert "In the review queue:" in done.inner_text()
     assert one.reference in done.inner_text() and two.reference in done.inner_text()
