@@ -17,7 +17,8 @@ def paged(request: HttpRequest, items, *, per_page: int, **context: Any) -> dict
     page = Paginator(items, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {"page": page, "querystring": query.urlencode(), **context}
+    numbers = _gaps(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return {"page": page, "querystring": query.urlencode(), "page_numbers": numbers, **context}
 
 
 def filtered_page(request: HttpRequest, filterset, *, per_page: int, **context: Any) -> dict[str, Any]:
@@ -59,6 +60,22 @@ def _rounded(n: int) -> int:
     """Two significant figures: an estimate is not precise, and should not look it."""
     digits = len(str(n)) - 2
     return round(n, -digits) if digits > 0 else n
+
+
+def page_numbers(total: "KeysetTotal", number: int, per_page: int) -> list:
+    """The numbers to link (1 … 7 8 [9] 10 11 … 40) when the total is exact and
+    every page can be opened by its number (within PAGE_NUMBER_LIMIT), None for a gap; else [] and only Previous
+    / Next.
+    Counting nothing: the exact total is already known, so the Paginator runs on a range."""
+    if total.num_pages is None or total.num_pages < 2 or total.num_pages > PAGE_NUMBER_LIMIT:
+        return []
+    numbers = Paginator(range(total.count), per_page)
+    return _gaps(numbers.get_elided_page_range(min(number, total.num_pages), on_each_side=2, on_ends=1))
+
+
+def _gaps(numbers) -> list[int | None]:
+    """Page numbers with None for each gap (the template shows "…")."""
+    return [n if isinstance(n, int) else None for n in numbers]
 
 
 class KeysetPage:
@@ -121,7 +138,8 @@ def keyset_page(request: HttpRequest, items, *, order: list[str], per_page: int,
         previous_query=link("before", rows[0], max(number - 1, 1)) if rows and more_before else None,
         next_query=link("after", rows[-1], number + 1) if rows and more_after else None,
     )
-    return {"page": page, "querystring": query.urlencode(), **context}
+    numbers = page_numbers(total, number, per_page)
+    return {"page": page, "querystring": query.urlencode(), "page_numbers": numbers, **context}
 
 
 def _page_number(text: str | None) -> int:

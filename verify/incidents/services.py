@@ -4,9 +4,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from verify.incidents import workflow
 from verify.incidents.duplicates import MATCHED_FIELDS, duplicates_refresh
@@ -128,6 +130,25 @@ def incident_update(
                 incident=incident, by=user, change=workflow.Change.INCIDENT_EDITED, bumped=True, fields=substantive
             )
         return changed
+
+
+def incident_add_label(*, incident: Incident, user, label: Label) -> bool:
+    """Tag the incident with `label` (the bulk action of the list). Returns False if it already had it.
+
+    Not a substantive change: no status moves, the history gets a `labels:+id` row (as incident_update does). The
+    row is locked so that a concurrent edit is neither lost nor overwritten.
+    """
+    if not user.has_perm("incidents.change_incident"):
+        raise PermissionDenied(gettext("Only researchers can label incidents."))
+    with transaction.atomic():
+        incident = workflow.lock(incident)
+        labels = list(incident.labels.all())
+        if label in labels:
+            return False
+        incident_update(
+            incident=incident, user=user, data={}, expected_version=incident.version, labels=[*labels, label]
+        )
+        return True
 
 
 def _set_groups(incident: Incident, groups: list[Group] | None) -> None:

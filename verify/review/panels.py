@@ -16,19 +16,23 @@ from verify.review.forms import AssignForm, CommentForm, VerdictForm
 REVIEWABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 
 
-def eligible_reviewers(incident: Incident):
-    """Active reviewers the two-person rule allows for this incident (visibility is checked when assigning)."""
+def active_reviewers():
+    """Every active user who may review (the list's bulk "assign to" choice; each incident's rules are checked
+    when assigning)."""
     users = get_user_model().objects.filter(is_active=True)
     perm = Q(groups__permissions__codename="review_incident") | Q(user_permissions__codename="review_incident")
+    return users.filter(perm | Q(is_superuser=True)).distinct().order_by("username")
+
+
+def eligible_reviewers(incident: Incident):
+    """Active reviewers the two-person rule allows for this incident (visibility is checked when assigning)."""
     # NOT IN with a NULL in the list matches nothing: claims nobody has edited are left out of the list.
     claim_editors = incident.claims.filter(last_edited_by__isnull=False).values("last_edited_by")
     return (
-        users.filter(perm | Q(is_superuser=True))
+        active_reviewers()
         .exclude(pk=incident.created_by_id)
         .exclude(pk=incident.last_edited_by_id)
         .exclude(pk__in=claim_editors)
-        .distinct()
-        .order_by("username")
     )
 
 

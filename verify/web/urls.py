@@ -8,12 +8,13 @@ from verify.incidents import label_views
 from verify.incidents import views as incident_views
 from verify.review import duplicate_views
 from verify.review import urls as review_urls
+from verify.web import bulk, incident_page, saved_searches, views
 from verify.web import help as help_views
-from verify.web import incident_page, saved_searches, views
 
 incident_patterns = [
     path("", views.incident_list, name="list"),
     path("new/", incident_views.incident_create, name="create"),
+    path("bulk/", bulk.incident_bulk, name="bulk"),
     path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
     path("labels/", label_views.label_list, name="labels"),
     path("searches/", saved_searches.saved_search_list, name="searches"),

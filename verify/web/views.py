@@ -10,6 +10,7 @@ from verify.core.routers import replica_reads
 from verify.evidence.models import EvidenceItem
 from verify.incidents.models import Grade, Incident, Status
 from verify.review.activity import activity_feed
+from verify.web.bulk import MAX_SELECTION, BulkForm
 
 PAGE_SIZE = 25
 
@@ -28,7 +29,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         .order_by("-date_start", "-pk")
     )
     filterset = IncidentFilter(request.GET, queryset=queryset, user=request.user)
-    context = filtered_keyset_page(request, filterset, order=["-date_start", "-pk"], per_page=PAGE_SIZE)
+    context = filtered_keyset_page(
+        request,
+        filterset,
+        order=["-date_start", "-pk"],
+        per_page=PAGE_SIZE,
+        bulk_form=BulkForm(),
+        bulk_max=MAX_SELECTION,
+    )
     return render(request, "incidents/incident_list.html", context, status=400 if context["filter_invalid"] else 200)
 
 
