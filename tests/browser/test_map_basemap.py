@@ -7,8 +7,8 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
 from django.contrib.auth.models import User
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.test_map import open_map, wait_for_status

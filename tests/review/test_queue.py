@@ -49,7 +49,7 @@ def test_queue_lists_submitted_items_oldest_first_with_age_and_counts(reviewer, 
     assert "Still a draft" not in page
     assert "1\xa0week" in page  # the age of the older one
     assert "Claims disagree" in page and "Denied by a party" in page
-    assert 'class="badge grade-weak"' in page and '>Weak</a>' in page
+    assert 'class="badge grade-weak"' in page and ">Weak</a>" in page
 
 
 def test_queue_filters_by_governorate_attack_type_and_age_with_counts(reviewer, researcher2, governorates):
