@@ -18,7 +18,12 @@ from verify.core import keyset
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-_SIGNER = signing.Signer(salt="verify.api.cursor")
+
+
+def _signer() -> signing.Signer:
+    """Made when a cursor is read or written, not at import: settings such as SECRET_KEY may not be there yet
+    (manage.py makemigrations runs without one)."""
+    return signing.Signer(salt="verify.api.cursor")
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,7 @@ class KeysetPaginator:
             return None
         values = None
         try:
-            order, _sep, token = _SIGNER.unsign(text).partition(".")
+            order, _sep, token = _signer().unsign(text).partition(".")
         except signing.BadSignature:
             order = token = ""
         if order == self.key:
@@ -84,7 +89,7 @@ class KeysetPaginator:
     def next_cursor(self) -> str | None:
         if not self.has_next or self.last is None:
             return None
-        return _SIGNER.sign(f"{self.key}.{keyset.encode_cursor(self.keys.values_of(self.last))}")
+        return _signer().sign(f"{self.key}.{keyset.encode_cursor(self.keys.values_of(self.last))}")
 
     def next_link(self) -> str | None:
         cursor = self.next_cursor()
