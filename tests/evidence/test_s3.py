@@ -18,17 +18,6 @@ pytestmark = pytest.mark.django_db
 BUCKET = "verify-evidence-test"
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3(settings, s3_endpoint, monkeypatch):
     """Evidence stored in a fresh bucket of the S3 server; the local disk keeps only the staging directory."""

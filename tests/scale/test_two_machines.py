@@ -37,19 +37,8 @@ PORTS = (8301, 8302)
 ALL_QUEUES = "default,processing,fixity,imports"
 
 
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def deployment(transactional_db, s3_server, tmp_path):
+def deployment(transactional_db, s3_endpoint, tmp_path):
     """The environment of one deployment; each process adds its own local directories."""
     from django.db import connection
 
@@ -57,7 +46,7 @@ def deployment(transactional_db, s3_server, tmp_path):
     need(redis_available(), "Redis is not reachable at CELERY_BROKER_URL")
     bucket = f"verify-scale-{os.urandom(4).hex()}"
     boto3.client(
-        "s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
+        "s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
     ).create_bucket(Bucket=bucket)
     app.control.purge()  # nothing queued by an earlier run is consumed here
     shared = tmp_path / "shared"
@@ -66,7 +55,7 @@ def deployment(transactional_db, s3_server, tmp_path):
         CELERY_BROKER_URL=os.environ["CELERY_BROKER_URL"],
         EVIDENCE_STORAGE="s3",
         EVIDENCE_S3_BUCKET=bucket,
-        EVIDENCE_S3_ENDPOINT_URL=s3_server,
+        EVIDENCE_S3_ENDPOINT_URL=s3_endpoint,
         AWS_ACCESS_KEY_ID="test",
         AWS_SECRET_ACCESS_KEY="test",
         AWS_DEFAULT_REGION="us-east-1",
